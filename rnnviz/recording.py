@@ -1,0 +1,106 @@
+"""record(model, x, y): one probe of a SeqModel through the unrolled loop, kept as plain data.
+
+The probe uses the model's own parameters, so its outputs equal the fused forward pass; it
+computes gradients with torch.autograd.grad, so it never touches the parameters' .grad and can
+run between training steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from rnnviz.model import SeqModel
+from rnnviz.spec import RNNSpec
+from rnnviz.topology import timeline
+from rnnviz.unroll import unroll
+
+
+@dataclass
+class Recording:
+    """Everything one probe computed. State arrays are (num_layers, num_directions, T, B, H)."""
+
+    spec: RNNSpec
+    inputs: np.ndarray  # x as given to the model
+    targets: np.ndarray | None  # y, shaped like `outputs` (class ids for a classifier)
+    outputs: np.ndarray  # the model's y: the kept outputs, shaped per topology
+    step_outputs: np.ndarray  # (T, B, O): the head read at every step, kept or not
+    reads_input: np.ndarray  # (T,) bool: real input at this step, else an empty one
+    loss_mask: np.ndarray  # (T,) bool: this step's output counts in the loss
+    loss: float | None
+    hidden: np.ndarray  # h_t
+    cell: np.ndarray | None  # c_t (LSTM)
+    gates: dict[str, np.ndarray]  # LSTM i f g o, GRU r z n
+    hidden_grad: np.ndarray | None  # total dL/dh_t (None without targets)
+    cell_grad: np.ndarray | None  # total dL/dc_t (LSTM, with targets)
+    param_grad_norms: dict[str, float]  # ‖dL/dθ‖ per named parameter
+    step: int = 0  # training step at which the probe ran
+
+    @property
+    def steps(self) -> int:
+        return len(self.reads_input)
+
+
+def sequence_loss(y_hat: Tensor, y: Tensor, mask: Tensor | None = None) -> Tensor:
+    """MSE for real targets, cross-entropy for class ids.
+
+    mask weights positions: for class ids it is shaped like y; for real targets like y
+    without its last (feature) axis.
+    """
+    if y.dtype in (torch.int64, torch.int32):
+        per_position = F.cross_entropy(y_hat.reshape(-1, y_hat.shape[-1]), y.reshape(-1), reduction="none")
+        per_position = per_position.reshape(y.shape)
+    else:
+        per_position = F.mse_loss(y_hat, y, reduction="none").mean(-1)
+    if mask is None:
+        return per_position.mean()
+    mask = mask.to(per_position.dtype).expand_as(per_position)
+    return (per_position * mask).sum() / mask.sum().clamp_min(1)
+
+
+def record(
+    model: SeqModel, x: Tensor, y: Tensor | None = None, loss_mask: Tensor | None = None, step: int = 0
+) -> Recording:
+    spec = model.spec
+    with torch.enable_grad():
+        unrolled = unroll(model.core, model.core_input(x))
+        core_output = unrolled.output
+        y_hat = model.heads(core_output)
+        every_step = model.head(core_output)
+        if spec.batch_first:
+            every_step = every_step.transpose(0, 1)  # (T, B, O)
+        loss = hidden_grad = cell_grad = None
+        norms: dict[str, float] = {}
+        if y is not None:
+            loss_tensor = sequence_loss(y_hat, y, loss_mask)
+            named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+            grads = unrolled.backward(loss_tensor, [p for _, p in named])
+            norms = {n: (0.0 if g is None else float(g.norm())) for (n, _), g in zip(named, grads)}
+            loss, hidden_grad, cell_grad = loss_tensor.item(), unrolled.hidden_grad, unrolled.cell_grad
+    line = timeline(spec)
+    in_loss = line.in_loss.copy()
+    if loss_mask is not None and y_hat.dim() == 3:  # a per-step mask: steps it zeroes everywhere
+        steps_axis = 1 if spec.batch_first else 0
+        any_counted = loss_mask.detach().cpu().numpy().astype(bool).any(axis=1 - steps_axis)
+        in_loss[line.first_output :] &= any_counted
+    return Recording(
+        spec=spec,
+        inputs=x.detach().cpu().numpy(),
+        targets=None if y is None else y.detach().cpu().numpy(),
+        outputs=y_hat.detach().cpu().numpy(),
+        step_outputs=every_step.detach().cpu().numpy(),
+        reads_input=line.reads_input,
+        loss_mask=in_loss,
+        loss=loss,
+        hidden=unrolled.hidden,
+        cell=unrolled.cell,
+        gates=unrolled.gates,
+        hidden_grad=hidden_grad,
+        cell_grad=cell_grad,
+        param_grad_norms=norms,
+        step=step,
+    )

@@ -1,0 +1,72 @@
+"""NumPy from scratch, no autograd: the equations a student can read, checked against torch.
+
+`chollet_forward` is the toy loop of Chollet's Deep Learning with Python (chapter on RNNs);
+`min_char_rnn_step` is the forward pass and backpropagation through time of Karpathy's
+min-char-rnn.py, for one chunk of characters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def chollet_forward(inputs: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """inputs (T, F), W (H, F), U (H, H), b (H,) → successive outputs (T, H).
+
+    output_t = tanh(W·input_t + U·state_t + b), and the output becomes the next state;
+    the state starts at zero.
+    """
+    state_t = np.zeros(U.shape[0])
+    successive_outputs = []
+    for input_t in inputs:
+        output_t = np.tanh(W @ input_t + U @ state_t + b)
+        successive_outputs.append(output_t)
+        state_t = output_t
+    return np.stack(successive_outputs)
+
+
+def min_char_rnn_step(inputs, targets, h_prev, W_xh, W_hh, W_hy, b_h, b_y) -> dict:
+    """One chunk of min-char-rnn: inputs/targets are lists of character ids.
+
+    Forward:  h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h),  y_t = W_hy h_t + b_y,
+              p_t = softmax(y_t),  loss = Σ_t -log p_t[target_t]  (x_t one-hot).
+    Backward: BPTT from the last step to the first; dh carries dL/dh_t back through W_hh.
+    Returns loss, the five gradients, the last h, and `dh_total` (T, H): the total dL/dh_t.
+    (min-char-rnn then clips gradients to [-5, 5]; that belongs to the optimiser, not here.)
+    """
+    vocab_size = W_xh.shape[1]
+    xs, hs, ps = {}, {-1: np.array(h_prev, dtype=float)}, {}
+    loss = 0.0
+    for t, (char, target) in enumerate(zip(inputs, targets)):
+        xs[t] = np.zeros(vocab_size)
+        xs[t][char] = 1.0
+        hs[t] = np.tanh(W_xh @ xs[t] + W_hh @ hs[t - 1] + b_h)
+        y = W_hy @ hs[t] + b_y
+        ps[t] = np.exp(y - y.max()) / np.exp(y - y.max()).sum()
+        loss += -np.log(ps[t][target])
+    dW_xh, dW_hh, dW_hy = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros_like(W_hy)
+    db_h, db_y = np.zeros_like(b_h), np.zeros_like(b_y)
+    dh_next = np.zeros_like(hs[0])
+    dh_total = np.zeros((len(inputs), len(hs[0])))
+    for t in reversed(range(len(inputs))):
+        dy = ps[t].copy()
+        dy[targets[t]] -= 1  # softmax + cross-entropy
+        dW_hy += np.outer(dy, hs[t])
+        db_y += dy
+        dh = W_hy.T @ dy + dh_next  # through the output, and from the future
+        dh_total[t] = dh
+        dh_raw = (1 - hs[t] ** 2) * dh  # back through tanh
+        db_h += dh_raw
+        dW_xh += np.outer(dh_raw, xs[t])
+        dW_hh += np.outer(dh_raw, hs[t - 1])
+        dh_next = W_hh.T @ dh_raw
+    return {
+        "loss": loss,
+        "dW_xh": dW_xh,
+        "dW_hh": dW_hh,
+        "dW_hy": dW_hy,
+        "db_h": db_h,
+        "db_y": db_y,
+        "h_last": hs[len(inputs) - 1],
+        "dh_total": dh_total,
+    }

@@ -1,0 +1,244 @@
+"""shape_ledger(spec): every tensor and parameter of the model, measured from a real pass.
+
+Nothing here is computed from formulas: the model is built, a random batch goes through it,
+and each row reads `.shape` off the tensor it names. The `torch` column is the expression a
+student can type to make that tensor.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import torch
+
+from rnnviz.model import build_model, example_input
+from rnnviz.spec import GATES_PER_CELL, RNNSpec
+
+GATE_ORDER = {"rnn": "", "lstm": "i, f, g, o", "gru": "r, z, n"}
+COLUMNS = ["group", "name", "shape", "axes", "elements", "torch", "note"]
+
+
+def shape_ledger(spec: RNNSpec) -> pd.DataFrame:
+    spec = spec.validate()
+    torch.manual_seed(0)
+    model = build_model(spec)
+    B, F, H, O = spec.batch_size, spec.input_size, spec.hidden_size, spec.output_size
+    L, D, T, V = spec.num_layers, spec.num_directions, spec.input_steps, spec.vocab_size
+    core = spec.cell
+    time_major = not spec.batch_first
+    single = spec.topology in ("one_to_one", "one_to_many")
+    rows: list[dict] = []
+
+    def add(group, name, tensor_or_shape, axes, expr, note=""):
+        shape = tuple(getattr(tensor_or_shape, "shape", tensor_or_shape))
+        elements = int(torch.Size(shape).numel())
+        rows.append(dict(group=group, name=name, shape=shape, axes=axes, elements=elements, torch=expr, note=note))
+
+    def seq_axes(last: str) -> str:
+        return f"time, batch, {last}" if time_major else f"batch, time, {last}"
+
+    def seq_dims(a, b) -> str:  # "B, T" in the layout's order
+        return f"{b}, {a}" if time_major else f"{a}, {b}"
+
+    with torch.no_grad():
+        x = example_input(spec, torch.Generator().manual_seed(0))
+        # -- input ---------------------------------------------------------------------------
+        if V:
+            shape_text = f"({B},)" if single else f"({seq_dims(B, T)})"
+            add(
+                "input",
+                "x",
+                x,
+                "batch" if single else seq_axes("").rstrip(", "),
+                f"torch.randint({V}, {shape_text})",
+                "one token id per example" if single else "token ids, one per step",
+            )
+            embedded = model.embedding(x)
+            add(
+                "input",
+                "embedded x",
+                embedded,
+                "batch, features" if single else seq_axes("features"),
+                f"nn.Embedding({V}, {F})(x)",
+                "each id replaced by its learned vector",
+            )
+        else:
+            add(
+                "input",
+                "x",
+                x,
+                "batch, features" if single else seq_axes("features"),
+                f"torch.randn({B}, {F})" if single else f"torch.randn({seq_dims(B, T)}, {F})",
+                "one vector per example" if single else "B sequences of T steps, F features each",
+            )
+        features = model.core_input(x)
+        if spec.steps != spec.input_steps or single:
+            empty = spec.steps - spec.input_steps
+            axis = 0 if time_major else 1
+            first = f"x.unsqueeze({axis})" if single else "x"
+            add(
+                "input",
+                "core input",
+                features,
+                seq_axes("features"),
+                f"torch.cat([{first}, torch.zeros({seq_dims(B, empty)}, {F})], dim={axis})",
+                f"{spec.input_steps} real step(s), then {empty} empty (zero) step(s)",
+            )
+        add(
+            "input",
+            "x_t",
+            features.select(0 if time_major else 1, 0),
+            "batch, features",
+            "x[t]" if time_major else "x[:, t]",
+            "what the cell reads at one step",
+        )
+        # -- state ---------------------------------------------------------------------------
+        h_0 = torch.zeros(L * D, B, H)
+        add(
+            "state",
+            "h_0",
+            h_0,
+            "layers·directions, batch, hidden",
+            f"torch.zeros({L * D}, {B}, {H})",
+            "initial hidden state; zeros when not given",
+        )
+        if core == "lstm":
+            add(
+                "state",
+                "c_0",
+                h_0,
+                "layers·directions, batch, hidden",
+                f"torch.zeros({L * D}, {B}, {H})",
+                "initial cell state",
+            )
+        add("state", "h_t", h_0[0], "batch, hidden", "", "one layer's hidden state at one step")
+        # -- output --------------------------------------------------------------------------
+        output, state = model.core(features)
+        h_n, c_n = state if core == "lstm" else (state, None)
+        call = f"output, (h_n, c_n) = {core}(x, (h_0, c_0))" if core == "lstm" else f"output, h_n = {core}(x, h_0)"
+        add(
+            "output",
+            "output",
+            output,
+            seq_axes("directions·hidden"),
+            call,
+            "top layer's h_t at every step" + (", both directions side by side" if D == 2 else ""),
+        )
+        add("output", "h_n", h_n, "layers·directions, batch, hidden", call, "every layer's h at its last step")
+        if c_n is not None:
+            add("output", "c_n", c_n, "layers·directions, batch, hidden", call, "every layer's last cell state")
+        add(
+            "output",
+            "h_n by layer",
+            h_n.view(L, D, B, H),
+            "layers, directions, batch, hidden",
+            f"h_n.view({L}, {D}, {B}, {H})",
+            "h_n[-1] is the top layer",
+        )
+        last = output[-1] if time_major else output[:, -1]
+        add(
+            "output",
+            "output at the last step",
+            last,
+            "batch, directions·hidden",
+            "output[-1]" if time_major else "output[:, -1]",
+            "equals h_n[-1]" if D == 1 else "forward half equals h_n[-2]; backward half is its first step",
+        )
+        y, _ = model(x)
+        kept = spec.output_steps
+        add(
+            "output",
+            "y",
+            y,
+            "batch, outputs" if y.dim() == 2 else seq_axes("outputs"),
+            f"nn.Linear({D * H}, {O})(output)"
+            if spec.topology == "synced"
+            else f"nn.Linear({D * H}, {O})(last {kept} step(s) of output)",
+            f"the model's prediction at the {kept} kept step(s)",
+        )
+        if y.dim() == 3:
+            add(
+                "output",
+                "y flattened",
+                y.reshape(-1, O),
+                "time·batch, outputs" if time_major else "batch·time, outputs",
+                f"y.reshape(-1, {O})",
+                "the (N, C) layout nn.CrossEntropyLoss expects",
+            )
+        # -- Keras ---------------------------------------------------------------------------
+        keras_layer = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}[core]
+        layer = f"layers.{keras_layer}({H}, return_sequences={{}})"
+        if D == 2:
+            layer = f"layers.Bidirectional({layer})"
+        batch_major = output.transpose(0, 1) if time_major else output
+        add(
+            "keras",
+            "return_sequences=True",
+            batch_major,
+            "batch, time, directions·hidden",
+            layer.format("True"),
+            "Keras is always batch-first",
+        )
+        add(
+            "keras",
+            "return_sequences=False",
+            last,
+            "batch, directions·hidden",
+            layer.format("False"),
+            "only the last step, like output[:, -1]",
+        )
+        # -- unbatched -----------------------------------------------------------------------
+        one = features.select(1 if time_major else 0, 0)
+        one_output, one_state = model.core(one)
+        add(
+            "unbatched",
+            "x, one sequence",
+            one,
+            "time, features",
+            "x[:, 0]" if time_major else "x[0]",
+            "PyTorch also takes a sequence without a batch axis",
+        )
+        add("unbatched", "output, one sequence", one_output, "time, directions·hidden", f"{core}(x[0])[0]", "")
+        add(
+            "unbatched",
+            "h_n, one sequence",
+            one_state[0] if core == "lstm" else one_state,
+            "layers·directions, hidden",
+            f"{core}(x[0])[1]",
+            "",
+        )
+    # -- parameters ------------------------------------------------------------------------
+    gates, order = GATES_PER_CELL[core], GATE_ORDER[core]
+    gate_rows = f"{gates}·hidden ({order})" if gates > 1 else "hidden"
+    below = "directions·hidden" if D == 2 else "hidden"  # what layers above the first read
+    for name, p in model.named_parameters():
+        module_name, _, attribute = name.partition(".")
+        if module_name == "core":
+            if attribute.startswith("weight_ih"):
+                axes = f"{gate_rows}, " + ("input" if "_l0" in attribute else below)
+            elif attribute.startswith("weight_hh"):
+                axes = f"{gate_rows}, hidden"
+            else:
+                axes = gate_rows
+            expr = f"{core}.{attribute}"
+            note = ("input → gates" if "_ih_" in attribute else "state → gates") + (
+                ", backward direction" if attribute.endswith("_reverse") else ""
+            )
+        elif module_name == "embedding":
+            axes, expr, note = "vocabulary, features", "embedding.weight", "one learned row per token"
+        else:
+            axes = "outputs, directions·hidden" if attribute == "weight" else "outputs"
+            expr, note = f"head.{attribute}", "output head"
+        add("parameter", name, p, axes, expr, note)
+    total = sum(p.numel() for p in model.parameters())
+    rows.append(
+        dict(
+            group="parameter",
+            name="all parameters",
+            shape=(),
+            axes="",
+            elements=total,
+            torch="sum(p.numel() for p in model.parameters())",
+            note="weights the optimiser updates",
+        )
+    )
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,180 @@
+"""unroll(module, x, hx): run a torch RNN/LSTM/GRU as an explicit loop that keeps everything.
+
+The fused modules hide their time steps. This loop applies the same cell with the module's own
+parameters one step at a time, so its `output`, `h_n`, `c_n` equal `module(x, hx)` and stay in
+the autograd graph, and every h_t, c_t and gate can be looked at afterwards. After a backward
+pass, `hidden_grad` holds the *total* derivative dL/dh_t, which `retain_grad()` on the fused
+module's output cannot give (that is only the direct part through the output at step t).
+
+Layer l, direction d, step t, in PyTorch's order (h_n index = l · D + d):
+
+    layer 1   h¹₀ → h¹₁ → h¹₂        (direction 1 runs ←, reading the same inputs)
+               ↑     ↑     ↑
+    layer 0   h⁰₀ → h⁰₁ → h⁰₂        the input of layer l+1 at step t is [h_fwd_t, h_bwd_t]
+               ↑     ↑     ↑
+              x₀    x₁    x₂
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from rnnviz.cells import gru_cell, lstm_cell, rnn_cell
+
+GATE_NAMES = {"RNN_TANH": (), "RNN_RELU": (), "LSTM": ("i", "f", "g", "o"), "GRU": ("r", "z", "n")}
+
+
+@dataclass
+class Unrolled:
+    """What one unrolled pass computed. Arrays are (num_layers, num_directions, T, B, H)."""
+
+    output: Tensor  # like module(x)[0]
+    h_n: Tensor  # like module(x)[1] (or its h for LSTM)
+    c_n: Tensor | None  # LSTM only
+    hidden: np.ndarray
+    cell: np.ndarray | None
+    gates: dict[str, np.ndarray]
+    h_tensors: list = field(repr=False, default_factory=list)  # [l][d][t] → (B, H), in graph
+    c_tensors: list = field(repr=False, default_factory=list)
+    _grads: dict = field(repr=False, default_factory=dict)
+
+    def backward(self, loss: Tensor, inputs=()) -> tuple:
+        """dL/d(inputs) and dL/dh_t for every state, without touching any .grad."""
+        states = _flat(self.h_tensors) + _flat(self.c_tensors)
+        inputs = list(inputs)
+        grads = torch.autograd.grad(loss, inputs + states, allow_unused=True)
+        n_h = len(_flat(self.h_tensors))
+        self._grads["hidden"] = self._to_array(grads[len(inputs) : len(inputs) + n_h], self.h_tensors)
+        if self.c_tensors:
+            self._grads["cell"] = self._to_array(grads[len(inputs) + n_h :], self.c_tensors)
+        return grads[: len(inputs)]
+
+    @property
+    def hidden_grad(self) -> np.ndarray:
+        """Total dL/dh_t, after `loss.backward()` or `self.backward(loss)`."""
+        return self._grad("hidden", self.h_tensors)
+
+    @property
+    def cell_grad(self) -> np.ndarray | None:
+        """Total dL/dc_t (LSTM), the gradient carried along the cell-state 'conveyor belt'."""
+        return self._grad("cell", self.c_tensors) if self.c_tensors else None
+
+    def _grad(self, key: str, tensors: list) -> np.ndarray:
+        if key in self._grads:
+            return self._grads[key]
+        flat = _flat(tensors)
+        if not any(t.grad is not None for t in flat):
+            raise RuntimeError("No gradient yet: call loss.backward() or unrolled.backward(loss).")
+        return self._to_array([t.grad for t in flat], tensors)
+
+    def _to_array(self, grads, tensors) -> np.ndarray:
+        layers, directions, steps = len(tensors), len(tensors[0]), len(tensors[0][0])
+        out = np.zeros((layers * directions * steps,) + tuple(tensors[0][0][0].shape))
+        for k, g in enumerate(grads):
+            if g is not None:
+                out[k] = g.detach().cpu().double().numpy()
+        return out.reshape((layers, directions, steps) + out.shape[1:])
+
+
+def _flat(nested: list) -> list:
+    return [t for layer in nested for direction in layer for t in direction]
+
+
+def _array(nested: list) -> np.ndarray:
+    """[l][d][t] tensors (B, H) → numpy (L, D, T, B, H)."""
+    return torch.stack([torch.stack([torch.stack(d) for d in layer]) for layer in nested]).detach().cpu().numpy()
+
+
+def _final_states(nested: list) -> Tensor:
+    """(L·D, B, H): where each direction ends, step T-1 forwards and step 0 backwards."""
+    return torch.stack([d[0] if k else d[-1] for layer in nested for k, d in enumerate(layer)])
+
+
+def unroll(module: nn.RNNBase, x: Tensor, hx=None) -> Unrolled:
+    """Run `module` on `x` (and `hx`) step by step; see the module docstring."""
+    mode = getattr(module, "mode", None)
+    if mode not in GATE_NAMES:
+        raise TypeError(f"unroll takes torch.nn.RNN, LSTM or GRU, not {type(module).__name__}.")
+    if getattr(module, "proj_size", 0):
+        raise ValueError("unroll does not support LSTM proj_size.")
+    if module.training and module.dropout > 0 and module.num_layers > 1:
+        raise ValueError("unroll cannot reproduce dropout between layers: call module.eval().")
+    is_lstm = mode == "LSTM"
+    layers, directions, H = module.num_layers, 2 if module.bidirectional else 1, module.hidden_size
+
+    batched = x.dim() == 3
+    if not batched:  # (T, F) → (T, 1, F)
+        x = x.unsqueeze(1)
+        if hx is not None:
+            hx = tuple(s.unsqueeze(1) for s in hx) if is_lstm else hx.unsqueeze(1)
+    elif module.batch_first:
+        x = x.transpose(0, 1)  # (B, T, F) → (T, B, F)
+    steps, batch = x.shape[0], x.shape[1]
+    if hx is None:
+        zeros = x.new_zeros(layers * directions, batch, H)
+        hx = (zeros, zeros) if is_lstm else zeros
+    h0, c0 = hx if is_lstm else (hx, None)
+
+    h_all, c_all, gate_all = [], [], []  # [l][d][t]
+    layer_input = x  # (T, B, F)
+    for layer in range(layers):
+        h_layer, c_layer, gate_layer = [], [], []
+        for direction in range(directions):
+            suffix = f"_l{layer}" + ("_reverse" if direction else "")
+            W_ih, W_hh = getattr(module, "weight_ih" + suffix), getattr(module, "weight_hh" + suffix)
+            b_ih = getattr(module, "bias_ih" + suffix) if module.bias else None
+            b_hh = getattr(module, "bias_hh" + suffix) if module.bias else None
+            ih = layer_input @ W_ih.T  # (T, B, G·H), all steps at once
+            if b_ih is not None:
+                ih = ih + b_ih
+            h = h0[layer * directions + direction]  # (B, H)
+            c = c0[layer * directions + direction] if is_lstm else None
+            hs, cs, gs = [None] * steps, [None] * steps, [None] * steps
+            order = range(steps - 1, -1, -1) if direction else range(steps)
+            for t in order:
+                if is_lstm:
+                    h, c, gates = lstm_cell(ih[t], h, c, W_hh, b_hh)
+                    cs[t] = c
+                elif mode == "GRU":
+                    h, gates = gru_cell(ih[t], h, W_hh, b_hh)
+                else:
+                    h, gates = rnn_cell(ih[t], h, W_hh, b_hh, "tanh" if mode == "RNN_TANH" else "relu")
+                hs[t], gs[t] = h, gates
+            for t_h in hs + (cs if is_lstm else []):
+                if t_h.requires_grad:
+                    t_h.retain_grad()
+            h_layer.append(hs)
+            c_layer.append(cs)
+            gate_layer.append(gs)
+        h_all.append(h_layer)
+        c_all.append(c_layer)
+        gate_all.append(gate_layer)
+        # (T, B, D·H): the next layer reads both directions side by side
+        layer_input = torch.stack([torch.cat([d[t] for d in h_layer], dim=-1) for t in range(steps)])
+
+    output = layer_input  # (T, B, D·H), the top layer
+    h_n = _final_states(h_all)
+    c_n = _final_states(c_all) if is_lstm else None
+    if not batched:
+        output, h_n = output.squeeze(1), h_n.squeeze(1)
+        c_n = c_n.squeeze(1) if is_lstm else None
+    elif module.batch_first:
+        output = output.transpose(0, 1)
+
+    gate_arrays = {
+        name: _array([[[g[name] for g in d] for d in layer] for layer in gate_all]) for name in GATE_NAMES[mode]
+    }
+    return Unrolled(
+        output=output,
+        h_n=h_n,
+        c_n=c_n,
+        hidden=_array(h_all),
+        cell=_array(c_all) if is_lstm else None,
+        gates=gate_arrays,
+        h_tensors=h_all,
+        c_tensors=c_all if is_lstm else [],
+    )
