@@ -1,0 +1,90 @@
+"""Text into batches: padding + one-hot (char-RNN) and PTB's batch_producer."""
+
+import pandas as pd
+import streamlit as st
+
+from rnnviz.batching import TextError, batch_producer, check_text, pad_and_encode, tokenize
+from rnnviz.plots import batch_grid_figure, one_hot_figure
+from ui.widgets import index_slider
+
+SENTENCES = "hey how are you\ngood i am fine\nhave a nice day"
+STREAM = (
+    "the cat sat on the mat\nthe dog sat on the log\na bird sang in the tree\n"
+    "the cat saw the bird\nthe dog saw the cat\nevery one of them slept"
+)
+
+st.header("Text into batches")
+padding, stream = st.tabs(["Sentences → one-hot (char-RNN)", "A token stream → batches (PTB)"])
+
+with padding:
+    st.caption(
+        "The PyTorch char-RNN tutorial's recipe: pad every sentence to the longest, one-hot encode each "
+        "character, and train the network to predict the next character: the target is the input "
+        "shifted by one."
+    )
+    text = st.text_area("One sentence per line", SENTENCES, key="sentences", max_chars=2000, height=110)
+    try:
+        batch = pad_and_encode(check_text(text).splitlines())
+    except TextError as error:
+        st.error(str(error))
+        st.stop()
+    B, T, V = batch.one_hot.shape
+    st.markdown(
+        f"`x.shape = ({B}, {T}, {V})`: **{B}** sentences × **{T}** steps (longest sentence minus one) × "
+        f"**{V}** distinct characters. `y.shape = ({B}, {T})`: one target character id per step."
+    )
+    k = index_slider("Sentence", B, "sentence_index")
+    shown = [c if c != " " else "␣" for c in batch.sentences[k]]
+    table = pd.DataFrame([shown[:-1], shown[1:]], index=["input x_t", "target y_t"], columns=range(T))
+    st.dataframe(table, width="stretch")
+    st.plotly_chart(
+        one_hot_figure(batch.one_hot[k], list(batch.sentences[k][:-1]), batch.vocabulary),
+        key="one_hot",
+        width="stretch",
+        config={"displayModeBar": False},
+    )
+
+with stream:
+    st.caption(
+        "The PTB language-model recipe: lay one long stream of tokens into `batch_size` rows, then cut "
+        "windows of `num_steps` columns. Row r of one window continues where row r of the previous window "
+        "stopped, so the hidden state can be carried over between windows."
+    )
+    text = st.text_area("Text", STREAM, key="stream_text", max_chars=20000, height=130)
+    unit = st.radio(
+        "Tokens",
+        ["word", "char"],
+        horizontal=True,
+        key="stream_unit",
+        format_func={"word": "words (+ <eos> at line ends)", "char": "characters"}.get,
+    )
+    a, b = st.columns(2)
+    batch_size = a.number_input("batch_size (rows)", 1, 64, 3, key="stream_batch_size")
+    num_steps = b.number_input("num_steps (window width)", 1, 100, 4, key="stream_num_steps")
+    try:
+        batches = batch_producer(tokenize(check_text(text), unit), int(batch_size), int(num_steps))
+    except TextError as error:
+        st.error(str(error))
+        st.stop()
+    rows, batch_len = batches.grid.shape
+    st.markdown(
+        f"{rows * batch_len} tokens → `data.shape = ({rows}, {batch_len})`; epoch size = "
+        f"({batch_len} − 1) // {num_steps} = **{batches.epoch_size}** windows, each x and y "
+        f"`({rows}, {num_steps})`."
+    )
+    window = index_slider("Window (training step)", batches.epoch_size, "stream_window")
+    shown_columns = min(batch_len, max(60, (window + 2) * num_steps + 1))
+    st.plotly_chart(
+        batch_grid_figure(batches.grid[:, :shown_columns], int(num_steps), window),
+        key="batch_grid",
+        width="stretch",
+        config={"displayModeBar": False},
+    )
+    if shown_columns < batch_len:
+        st.caption(f"Showing the first {shown_columns} of {batch_len} columns.")
+    x, y = batches.window(window)
+    left, right = st.columns(2)
+    left.markdown(f"**x** of window {window}")
+    left.dataframe(pd.DataFrame(x), width="stretch")
+    right.markdown(f"**y** of window {window} (one token later)")
+    right.dataframe(pd.DataFrame(y), width="stretch")

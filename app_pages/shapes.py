@@ -1,0 +1,75 @@
+"""Shapes: every tensor's real PyTorch shape, the batch × time × features block, output vs h_n."""
+
+import streamlit as st
+
+from rnnviz.plots import block_figure, gate_stack_figure, output_vs_h_n_figure
+from rnnviz.shapes import shape_ledger
+from ui.spec_sidebar import current_spec
+from ui.widgets import index_slider
+
+spec = current_spec()
+ledger = shape_ledger(spec)
+shape = dict(zip(ledger.name, ledger["shape"]))
+
+st.header("Shapes: batch, time, data")
+st.caption(
+    "Every shape on this page was read off a real PyTorch tensor, made by running the configured model "
+    "once on random data."
+)
+
+st.subheader("The input is a block")
+features = spec.input_size
+x_text = f"`x.shape = {shape['x']}`" + (f", embedded to `{shape['embedded x']}`" if spec.vocab_size else "")
+st.markdown(
+    f"{x_text}: **{spec.batch_size}** sequences (batch) × **{spec.input_steps}** time steps × "
+    f"**{features}** features. "
+    + (
+        "Time comes first (`batch_first=False`, PyTorch's default)."
+        if not spec.batch_first
+        else "Batch comes first (`batch_first=True`)."
+    )
+)
+left, right = st.columns([3, 2])
+with right:
+    example = index_slider("Example (batch index)", spec.batch_size, "block_example")
+    step = index_slider("Time step", spec.input_steps, "block_step")
+    pick_t = f"x[{step}]" if not spec.batch_first else f"x[:, {step}]"
+    pick_b = f"x[:, {example}]" if not spec.batch_first else f"x[{example}]"
+    st.markdown(
+        f":orange[**`{pick_t}`**] is what the cell reads at step {step}: one row per example, "
+        f"shape `{shape['x_t']}`.\n\n:violet[**`{pick_b}`**] is one whole example: its {spec.input_steps} "
+        f"steps, shape `{shape['x, one sequence']}`."
+    )
+with left:
+    st.plotly_chart(
+        block_figure(spec.batch_size, spec.input_steps, features, example, step),
+        key="block",
+        width="stretch",
+        config={"displayModeBar": False},
+    )
+
+st.subheader("`output` versus `h_n`")
+st.markdown(
+    f"`output` {shape['output']} holds the **top layer** at **every step**; `h_n` {shape['h_n']} holds "
+    "**every layer** at its **last step**"
+    + (" (for the backward direction the last step it computes is step 0)." if spec.bidirectional else ".")
+    + " Their overlap is the top layer's last step: "
+    f"`output[:, -1]` {shape['output at the last step']}."
+)
+st.plotly_chart(output_vs_h_n_figure(spec), key="output_vs_h_n", width="stretch", config={"displayModeBar": False})
+
+st.subheader("Parameters: the gates are stacked")
+gates = {"rnn": "one block", "lstm": "four blocks, i f g o", "gru": "three blocks, r z n"}[spec.cell]
+st.markdown(
+    f"Each weight matrix holds the weights of every gate stacked in rows ({gates}), so "
+    f"`weight_ih_l0` is `{shape['core.weight_ih_l0']}`."
+)
+st.plotly_chart(gate_stack_figure(spec), key="gate_stack", width="stretch", config={"displayModeBar": False})
+
+st.subheader("The whole ledger")
+st.dataframe(
+    ledger.astype({"shape": str}),
+    hide_index=True,
+    width="stretch",
+    column_config={"elements": st.column_config.NumberColumn(format="localized")},
+)

@@ -1,0 +1,64 @@
+"""Topologies: Karpathy's five pictures, drawn from the current configuration."""
+
+import streamlit as st
+
+from rnnviz.codegen import keras_code, pytorch_code
+from rnnviz.graph import unrolled_graph
+from rnnviz.plots import overview_figure, topology_figure
+from rnnviz.topology import DERIVATION, USES, timeline
+from ui.spec_sidebar import TOPOLOGY_LABELS, current_spec, pick_topology
+
+
+def _pick_from_overview() -> None:
+    points = st.session_state["overview"].selection.points
+    if points:
+        picked = points[0].get("customdata")
+        pick_topology(picked[0] if isinstance(picked, list) else picked)
+
+
+spec = current_spec()
+st.header("Topologies: what goes in, what comes out")
+st.caption(
+    "Karpathy's five pictures. Each rectangle is a vector: :red[inputs] in red, :green[hidden states] in "
+    "green, :blue[outputs] in blue. Time runs left to right; stacked layers go upward. Click a picture to "
+    "pick it."
+)
+st.plotly_chart(
+    overview_figure(spec, spec.topology),
+    key="overview",
+    on_select=_pick_from_overview,
+    selection_mode="points",
+    width="stretch",
+    config={"displayModeBar": False},
+)
+
+line = timeline(spec)
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader(TOPOLOGY_LABELS[spec.topology].capitalize())
+    show_shapes = st.toggle("Show tensor shapes on the arrows", key="show_edge_shapes")
+    st.plotly_chart(
+        topology_figure(unrolled_graph(spec), show_shapes=show_shapes),
+        key="topology_diagram",
+        width="stretch",
+        config={"displayModeBar": False},
+    )
+    a, b, c = st.columns(3)
+    a.metric("Steps unrolled", line.steps)
+    b.metric("Steps with a real input", line.input_steps)
+    c.metric("Outputs in the loss", int(line.in_loss.sum()))
+    st.caption(
+        "Pale red squares are empty inputs (all zeros); pale blue ones are outputs the network computes "
+        "but the model ignores; a black border marks the outputs that count in the loss."
+        + (" Long sequences are drawn with a gap (…) in the middle." if line.steps > 14 else "")
+    )
+with right:
+    st.markdown(f"**Used for.** {USES[spec.topology]}")
+    st.markdown(f"**From the synced form.** {DERIVATION[spec.topology]}")
+    torch_tab, keras_tab = st.tabs(["PyTorch: exactly this model", "Keras: the closest equivalent"])
+    torch_tab.code(pytorch_code(spec), language="python")
+    keras_tab.code(keras_code(spec), language="python")
+    keras_tab.caption(
+        "Keras' `return_sequences=True` returns every step (like PyTorch's `output`); `False` "
+        "returns only the last step (like `output[:, -1]`)."
+    )

@@ -1,0 +1,114 @@
+"""The PyTorch code that builds exactly the model of a spec, and the closest Keras code."""
+
+from __future__ import annotations
+
+from rnnviz.spec import RNNSpec
+
+TORCH_CLASS = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
+KERAS_CLASS = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def _shape(*dims) -> str:
+    return "(" + ", ".join(str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def pytorch_code(spec: RNNSpec) -> str:
+    spec = spec.validate()
+    B, T, F, H, O = spec.batch_size, spec.input_steps, spec.input_size, spec.hidden_size, spec.output_size
+    D, V, time_axis = spec.num_directions, spec.vocab_size, 1 if spec.batch_first else 0
+    single = spec.topology in ("one_to_one", "one_to_many")
+    empty = spec.steps - spec.input_steps
+    options = [f"num_layers={spec.num_layers}"] if spec.num_layers > 1 else []
+    options += ["batch_first=True"] if spec.batch_first else []
+    options += ["bidirectional=True"] if spec.bidirectional else []
+    options += [f"nonlinearity='{spec.nonlinearity}'"] if spec.cell == "rnn" and spec.nonlinearity != "tanh" else []
+    core_args = ", ".join([str(F), str(H)] + options)
+    seq = (lambda last: _shape(B, "T", last)) if spec.batch_first else (lambda last: _shape("T", B, last))
+    if single:
+        x_dims = (B,) if V else (B, F)
+    else:
+        x_dims = ((B, T) if spec.batch_first else (T, B)) + (() if V else (F,))
+    x_shape = _shape(*x_dims)
+    lines = [
+        "import torch",
+        "from torch import nn",
+        "",
+        "",
+        "class Model(nn.Module):",
+        "    def __init__(self):",
+        "        super().__init__()",
+    ]
+    if V:
+        lines.append(f"        self.embedding = nn.Embedding({V}, {F})  # token id → {F} numbers")
+    lines += [
+        f"        self.rnn = {TORCH_CLASS[spec.cell]}({core_args})",
+        f"        self.head = nn.Linear({D * H}, {O})",
+        "",
+        "    def forward(self, x):  # x: " + x_shape,
+    ]
+    if V:
+        lines.append("        x = self.embedding(x)")
+    if single:
+        lines.append(f"        x = x.unsqueeze({time_axis})  # one step: add the time axis")
+    if empty:
+        zeros = (
+            f"x.new_zeros(x.shape[0], {empty}, {F})" if spec.batch_first else f"x.new_zeros({empty}, x.shape[1], {F})"
+        )
+        lines.append(f"        x = torch.cat([x, {zeros}], dim={time_axis})  # {empty} empty input step(s)")
+    lines.append("        output, state = self.rnn(x)  # output: " + seq(D * H).replace("T", str(spec.steps)))
+    kept = spec.output_steps
+    if spec.topology in ("one_to_one", "many_to_one"):
+        pick = "output[:, -1]" if spec.batch_first else "output[-1]"
+        lines.append(f"        return self.head({pick})  # only the last step")
+    elif spec.topology == "synced":
+        lines.append("        return self.head(output)  # every step")
+    else:
+        pick = f"output[:, -{kept}:]" if spec.batch_first else f"output[-{kept}:]"
+        lines.append(f"        return self.head({pick})  # the last {kept} step(s)")
+    make_x = f"torch.randint({V}, {x_shape})" if V else f"torch.randn{x_shape}"
+    lines += ["", "", "model = Model()", f"x = {make_x}", "y = model(x)", "print(y.shape)"]
+    return "\n".join(lines) + "\n"
+
+
+def keras_code(spec: RNNSpec) -> str:
+    spec = spec.validate()
+    T, F, H, O, V = spec.input_steps, spec.input_size, spec.hidden_size, spec.output_size, spec.vocab_size
+    layer = KERAS_CLASS[spec.cell]
+
+    def rnn(return_sequences: bool) -> str:
+        text = f"layers.{layer}({H}, return_sequences={return_sequences})"
+        return f"layers.Bidirectional({text})" if spec.bidirectional else text
+
+    lines = ["from tensorflow import keras", "from tensorflow.keras import layers", "", "model = keras.Sequential(["]
+    if spec.topology in ("one_to_one", "one_to_many") and V:
+        lines.append("    keras.Input(shape=(1,)),  # one token id per example; Keras is batch-first")
+        lines.append(f"    layers.Embedding({V}, {F}),")
+        lines.append(f"    layers.Reshape(({F},)),")
+    elif spec.topology in ("one_to_one", "one_to_many"):
+        lines.append(f"    keras.Input(shape=({F},)),  # one vector per example; Keras is batch-first")
+    else:
+        lines.append(
+            f"    keras.Input(shape=({T},{'' if V else ' ' + str(F)})),  # (time{', features' if not V else ''})"
+        )
+    if V and spec.topology not in ("one_to_one", "one_to_many"):
+        lines.append(f"    layers.Embedding({V}, {F}),")
+    if spec.topology == "one_to_one":
+        lines.append(f"    layers.Dense({H}, activation='tanh'),  # one step: no recurrence")
+        lines.append(f"    layers.Dense({O}),")
+    else:
+        if spec.topology == "one_to_many":
+            lines.append(
+                f"    layers.RepeatVector({spec.out_len}),  # Keras repeats the vector instead of feeding zeros"
+            )
+        for _ in range(spec.num_layers - 1):
+            lines.append(f"    {rnn(True)},  # a layer below the top returns every step")
+        if spec.topology == "many_to_many":
+            lines.append(f"    {rnn(False)},  # encoder: keep the last step only")
+            lines.append(f"    layers.RepeatVector({spec.out_len}),  # hand it to each decoder step")
+            lines.append(f"    {rnn(True)},  # decoder")
+        else:
+            last = spec.topology != "many_to_one"
+            lines.append(f"    {rnn(last)},  # {'every step' if last else 'only the last step'}")
+        lines.append(f"    layers.Dense({O}),  # applied at every step it receives")
+    lines.append("])")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,25 @@
+"""Every colour the figures use, defined once. Karpathy's pictures: red in, green state, blue out."""
+
+INPUT = "#d62728"
+EMPTY_INPUT = "#f7c6c7"
+STATE = "#2ca02c"
+STATE_BACKWARD = "#98df8a"
+OUTPUT = "#1f77b4"
+IGNORED_OUTPUT = "#c6dbef"
+LOSS = "#111111"
+EDGE = "#7f7f7f"
+HIGHLIGHT = "#ff7f0e"
+SECOND_HIGHLIGHT = "#9467bd"
+GRID = "#e5e5e5"
+TEXT = "#262730"
+GATES = {
+    "i": "#1f77b4",
+    "f": "#ff7f0e",
+    "g": "#2ca02c",
+    "o": "#d62728",
+    "r": "#9467bd",
+    "z": "#8c564b",
+    "n": "#e377c2",
+    "h": "#2ca02c",
+}
+SEQUENTIAL = "Blues"

@@ -1,0 +1,72 @@
+"""Browser tests: pages render their figures, deep links work on a cold server, the URL follows
+widgets, bad links give a message, and clicking the overview picks a topology."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import READY, assert_no_exception, open_page
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"": "Home", "topologies": "Topologies", "shapes": "Shapes", "batches": "Text into batches"}
+
+
+def test_cold_server_deep_link_renders_the_page_with_the_frame_and_values(fresh_server, page):
+    open_page(page, fresh_server.url + "/shapes?cell=gru&hidden_size=32&num_layers=2")
+    assert_no_exception(page)
+    assert page.get_by_role("heading", name=re.compile("Shapes: batch, time, data")).is_visible()
+    nav = page.locator("[data-testid=stSidebarNav]")
+    assert nav.get_by_text("Topologies").is_visible() and nav.get_by_text("Text into batches").is_visible()
+    assert page.locator(".st-key-hidden_size input").input_value() == "32"
+    assert page.locator(".st-key-num_layers input").input_value() == "2"
+    assert page.locator(".st-key-cell input[type=radio]:checked").evaluate("e => e.value") in ("GRU", "2")
+    assert page.get_by_text("(96, 3)").first.is_visible()  # weight_ih_l0 of a GRU with 32 units: (3·32, 3)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_renders_its_figures(server, page, path):
+    open_page(page, f"{server.url}/{path}")
+    assert_no_exception(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    plots = page.locator(".js-plotly-plot")
+    assert plots.count() >= 1
+    # a drawn figure has marks in it, not an empty frame
+    assert (
+        page.locator(
+            ".js-plotly-plot .scatterlayer .trace, .js-plotly-plot .heatmaplayer image, "
+            ".js-plotly-plot .heatmaplayer .hm"
+        ).count()
+        > 0
+    )
+
+
+def test_changing_a_widget_updates_the_url(server, page):
+    open_page(page, f"{server.url}/topologies")
+    page.locator(".st-key-cell").get_by_text("GRU").click()
+    page.wait_for_url(re.compile(r"cell=gru"), timeout=20_000)
+    field = page.locator(".st-key-hidden_size input")
+    field.fill("24")
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"hidden_size=24"), timeout=20_000)
+    assert_no_exception(page)
+
+
+def test_malformed_url_shows_a_message_not_a_traceback(server, page):
+    open_page(page, f"{server.url}/topologies?hidden_size=abc&num_layers=99&colour=red")
+    assert_no_exception(page)
+    warning = page.locator("[data-testid=stAlert]").first.inner_text()
+    assert "fell back to defaults" in warning and "hidden_size" in warning and "colour" in warning
+    assert page.locator(".st-key-hidden_size input").input_value() == "16"
+
+
+def test_clicking_the_overview_picks_a_topology(server, page):
+    open_page(page, f"{server.url}/topologies")
+    chart = page.locator(".st-key-overview .js-plotly-plot")
+    chart.wait_for()
+    # the third subplot is many-to-one; its node trace is the last trace in that subplot
+    point = chart.locator(".subplot.x3y3 .scatterlayer .trace").last.locator("path.point").first
+    point.click(force=True)
+    page.wait_for_url(re.compile(r"topology=many_to_one"), timeout=20_000)
+    page.wait_for_selector(READY)
+    assert page.get_by_role("heading", name="Many to one").is_visible()

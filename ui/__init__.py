@@ -1,0 +1,1 @@
+"""The only Streamlit helpers: widgets that return values, state keys, URL sync."""

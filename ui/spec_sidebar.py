@@ -1,0 +1,172 @@
+"""The sidebar that builds the current RNNSpec, mirrored in the URL query string both ways.
+
+Widget keys equal RNNSpec field names. Opening a link restores every widget; a bad value in
+the link falls back to that field's default with a message. A combination that cannot be built
+keeps the last good spec and says why in the sidebar, so nothing already on screen is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import streamlit as st
+
+from rnnviz.device import pick_device
+from rnnviz.presets import PRESETS
+from rnnviz.spec import CELLS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec, SpecError
+
+FIELDS = [f.name for f in fields(RNNSpec)]
+SPEC_KEY = "spec"  # the last valid RNNSpec
+PROBLEMS_KEY = "url_problems"
+NO_PRESET = "(your own)"
+CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+TOPOLOGY_LABELS = {
+    "one_to_one": "one to one",
+    "one_to_many": "one to many",
+    "many_to_one": "many to one",
+    "many_to_many": "many to many (encoder-decoder)",
+    "synced": "many to many (synced)",
+}
+SINGLE_INPUT = ("one_to_one", "one_to_many")
+
+
+def set_spec_widgets(spec: RNNSpec) -> None:
+    """Put a spec's values into the widgets' state (call before the widgets are drawn, or from
+    a callback)."""
+    for name in FIELDS:
+        st.session_state[name] = getattr(spec, name)
+
+
+def _load_url_once() -> None:
+    if SPEC_KEY in st.session_state:
+        return
+    spec, problems = RNNSpec.from_params_lenient(dict(st.query_params))
+    set_spec_widgets(spec)
+    st.session_state[SPEC_KEY] = spec
+    st.session_state[PROBLEMS_KEY] = [str(p) for p in problems]
+    st.session_state.setdefault("preset", NO_PRESET)
+
+
+def _apply_preset() -> None:
+    name = st.session_state["preset"]
+    if name in PRESETS:
+        set_spec_widgets(PRESETS[name][0])
+
+
+def _reset() -> None:
+    set_spec_widgets(RNNSpec())
+    st.session_state["preset"] = NO_PRESET
+
+
+def pick_topology(topology: str) -> None:
+    """Select a topology from elsewhere (the overview strip), switching off what it forbids."""
+    st.session_state["topology"] = topology
+    if topology in SINGLE_INPUT:
+        st.session_state["bidirectional"] = False
+
+
+def _number(label: str, name: str, help: str, disabled: bool = False) -> None:
+    low, high = INT_BOUNDS[name]
+    st.number_input(label, min_value=low, max_value=high, step=1, key=name, help=help, disabled=disabled)
+
+
+def spec_sidebar() -> RNNSpec:
+    """Draw the spec widgets in the sidebar; return the current valid spec."""
+    _load_url_once()
+    with st.sidebar:
+        st.selectbox(
+            "Preset",
+            [NO_PRESET, *PRESETS],
+            key="preset",
+            on_change=_apply_preset,
+            help="Configurations of well-known examples; pick one to load all its values.",
+        )
+        if st.session_state["preset"] in PRESETS:
+            st.caption(PRESETS[st.session_state["preset"]][1])
+        st.button("Reset to defaults", on_click=_reset, width="stretch")
+        st.subheader("Network")
+        st.radio(
+            "Cell",
+            CELLS,
+            key="cell",
+            horizontal=True,
+            format_func=CELL_LABELS.get,
+            help="RNN: one tanh layer. LSTM: input, forget, output gates and a cell state. GRU: reset and "
+            "update gates.",
+        )
+        st.radio(
+            "Nonlinearity (RNN only)",
+            NONLINEARITIES,
+            key="nonlinearity",
+            horizontal=True,
+            disabled=st.session_state["cell"] != "rnn",
+        )
+        st.selectbox(
+            "Topology",
+            TOPOLOGIES,
+            key="topology",
+            format_func=TOPOLOGY_LABELS.get,
+            help="Which steps read an input and which produce an output (Karpathy's five pictures).",
+        )
+        _number("Hidden size", "hidden_size", "Units in each hidden state h_t.")
+        _number("Layers", "num_layers", "Recurrent layers stacked on top of each other.")
+        st.toggle(
+            "Bidirectional",
+            key="bidirectional",
+            disabled=st.session_state["topology"] in SINGLE_INPUT,
+            help="A second direction reads the sequence from the end. Not for topologies that read a single input.",
+        )
+        st.subheader("Data")
+        _number("Batch size", "batch_size", "Sequences processed side by side.")
+        _number(
+            "Input steps (seq_len)",
+            "seq_len",
+            "Time steps of the input sequence.",
+            disabled=st.session_state["topology"] in SINGLE_INPUT,
+        )
+        _number(
+            "Output steps (out_len)",
+            "out_len",
+            "Time steps the network writes after reading.",
+            disabled=st.session_state["topology"] not in ("one_to_many", "many_to_many"),
+        )
+        _number("Input features", "input_size", "Numbers per input step (the embedding size for tokens).")
+        _number(
+            "Vocabulary (0 = real numbers)",
+            "vocab_size",
+            "Above 0, inputs are token ids looked up in an embedding table, as in the Keras IMDB example.",
+        )
+        _number("Output features", "output_size", "Numbers (or classes) the head writes per output step.")
+        st.toggle(
+            "Batch first",
+            key="batch_first",
+            help="(batch, time, features) instead of (time, batch, features), PyTorch's default.",
+        )
+        spec = _current_spec()
+        st.caption(f"Device: **{pick_device().type}** · {spec.parameter_count:,} weights")
+    st.query_params.from_dict(spec.to_params(only_changed=True))
+    return spec
+
+
+def _current_spec() -> RNNSpec:
+    try:
+        spec = RNNSpec(**{name: st.session_state[name] for name in FIELDS}).validate()
+    except SpecError as error:
+        st.error(f"{error} The pages still show the last configuration that worked.")
+        return st.session_state[SPEC_KEY]
+    st.session_state[SPEC_KEY] = spec
+    return spec
+
+
+def show_url_problems() -> None:
+    """Say once, at the top of the page, which values of the opened link were not used."""
+    problems = st.session_state.pop(PROBLEMS_KEY, [])
+    if problems:
+        st.warning(
+            "Some settings in the link were not used and fell back to defaults:\n\n"
+            + "\n".join(f"- {p}" for p in problems)
+        )
+
+
+def current_spec() -> RNNSpec:
+    return st.session_state.get(SPEC_KEY, RNNSpec())
