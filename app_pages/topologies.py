@@ -33,7 +33,7 @@ st.plotly_chart(
 )
 
 line = timeline(spec)
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader(TOPOLOGY_LABELS[spec.topology].capitalize())
     show_shapes = st.toggle("Show tensor shapes on the arrows", key="show_edge_shapes")

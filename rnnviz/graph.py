@@ -58,7 +58,8 @@ def unrolled_graph(spec: RNNSpec) -> Graph:
     L, D = spec.num_layers, spec.num_directions
     nodes, edges = [], []
     for t in range(spec.steps):
-        nodes.append(Node(f"x{t}", "input", t, -1, 0, bool(line.reads_input[t]), False, f"x_{t}"))
+        real = bool(line.reads_input[t])
+        nodes.append(Node(f"x{t}", "input", t, -1, 0, real, False, f"x_{t}" if real else "∅"))
         for layer in range(L):
             for d in range(D):
                 arrow = "←" if d else ""

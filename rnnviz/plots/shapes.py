@@ -74,6 +74,14 @@ def block_figure(batch: int, time: int, features: int, example: int = 0, step: i
         opacity=0.75,
     )
     _polygon(fig, [at(Lt, 0, b0), at(Lt, 0, b1), at(Lt, Lf, b1), at(Lt, Lf, b0)], colors.SECOND_HIGHLIGHT, opacity=0.75)
+    # its front face, seen through the block ("x-ray") unless it is the front slab itself
+    _polygon(
+        fig,
+        [at(0, 0, b0), at(Lt, 0, b0), at(Lt, Lf, b0), at(0, Lf, b0)],
+        colors.SECOND_HIGHLIGHT,
+        opacity=0.75 if example == 0 else 0.3,
+        dash=None if example == 0 else "dot",
+    )
     t0, t1 = step * ct, (step + 1) * ct
     _polygon(
         fig,

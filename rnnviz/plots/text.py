@@ -83,6 +83,6 @@ def batch_grid_figure(grid: np.ndarray, num_steps: int, window: int) -> go.Figur
         height=140 + 26 * rows,
         margin=dict(l=10, r=10, t=50, b=10),
         xaxis=dict(title="position in the row (batch_len)", fixedrange=True, side="bottom"),
-        yaxis=dict(title="row (batch_size)", autorange="reversed", fixedrange=True, dtick=1),
+        yaxis=dict(title="row (batch_size)", range=[rows - 0.5, -1.6], fixedrange=True, tickvals=list(range(rows))),
     )
     return fig
