@@ -8,20 +8,24 @@ from ui.spec_sidebar import show_url_problems, spec_sidebar
 torch.set_num_threads(1)  # two OpenMP threads on a busy 2-core machine are 100× slower (DESIGN.md)
 st.set_page_config(page_title="RNN Explorer", page_icon=":material/autorenew:", layout="wide")
 
-pages = st.navigation(
-    {
-        "": [st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)],
-        "Learn": [
-            st.Page(
-                "app_pages/topologies.py", title="Topologies", icon=":material/account_tree:", url_path="topologies"
-            ),
-            st.Page("app_pages/shapes.py", title="Shapes", icon=":material/view_in_ar:", url_path="shapes"),
-            st.Page(
-                "app_pages/batches.py", title="Text into batches", icon=":material/text_fields:", url_path="batches"
-            ),
-        ],
-    }
-)
+
+def page(file: str, title: str, icon: str, **options) -> st.Page:
+    return st.Page(f"app_pages/{file}.py", title=title, icon=f":material/{icon}:", **options)
+
+
+pages = st.navigation({
+    "": [page("home", "Home", "home", default=True)],
+    "Learn": [
+        page("topologies", "Topologies", "account_tree", url_path="topologies"),
+        page("shapes", "Shapes", "view_in_ar", url_path="shapes"),
+        page("batches", "Text into batches", "text_fields", url_path="batches"),
+    ],
+    "Backpropagation through time": [
+        page("bptt", "Unroll & BPTT", "swap_horiz", url_path="bptt"),
+        page("vanishing", "Vanishing gradients", "trending_down", url_path="vanishing"),
+        page("scratch", "From scratch", "calculate", url_path="scratch"),
+    ],
+})
 spec_sidebar()
 show_url_problems()
 pages.run()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from rnnviz.spec import RNNSpec
 from rnnviz.topology import timeline
 
@@ -87,3 +89,41 @@ def shown_steps(steps: int, limit: int = 14) -> list[int]:
         return list(range(steps))
     head = limit // 2
     return list(range(head)) + list(range(steps - (limit - head), steps))
+
+
+@dataclass(frozen=True)
+class GraphValues:
+    """What one example of a Recording puts on the graph: the vector at every node, its norm,
+    and the norm of dL/d(node) from real autograd (zero where no gradient reaches)."""
+
+    example: int
+    vectors: dict[str, np.ndarray]  # node id → its value (x_t: what the core read, h_t, y_t)
+    norms: dict[str, float]  # node id → ‖value‖
+    grad_norms: dict[str, float]  # node id → ‖dL/d value‖ (inputs: 0, not recorded)
+    edge_forward: np.ndarray  # (E,) ‖tensor carried‖ = ‖source value‖
+    edge_backward: np.ndarray  # (E,) ‖gradient flowing back along the edge's target‖
+
+
+def graph_values(graph: Graph, recording, example: int = 0) -> GraphValues:
+    """Values of one example (batch index) of `recording` on the nodes and edges of `graph`."""
+    batch = recording.hidden.shape[3]
+    if not 0 <= example < batch:
+        raise ValueError(f"example must be between 0 and {batch - 1}.")
+    vectors, grads = {}, {}
+    for node in graph.nodes:
+        t = node.step
+        if node.kind == "input":
+            vectors[node.id] = recording.core_inputs[t, example]
+        elif node.kind == "state":
+            vectors[node.id] = recording.hidden[node.layer, node.direction, t, example]
+            if recording.hidden_grad is not None:
+                grads[node.id] = recording.hidden_grad[node.layer, node.direction, t, example]
+        else:
+            vectors[node.id] = recording.step_outputs[t, example]
+            if recording.step_output_grad is not None:
+                grads[node.id] = recording.step_output_grad[t, example]
+    norms = {k: float(np.linalg.norm(v)) for k, v in vectors.items()}
+    grad_norms = {k: float(np.linalg.norm(grads[k])) if k in grads else 0.0 for k in vectors}
+    edge_forward = np.array([norms[e.source] for e in graph.edges])
+    edge_backward = np.array([grad_norms[e.target] for e in graph.edges])
+    return GraphValues(example, vectors, norms, grad_norms, edge_forward, edge_backward)

@@ -63,18 +63,18 @@ class SeqModel(nn.Module):
             x = torch.cat([x, x.new_zeros(shape)], dim=self.time_axis)
         return x
 
-    def heads(self, core_output: Tensor) -> Tensor:
-        """Core output at every step → the kept outputs, shaped as the topology returns them."""
-        kept = core_output.narrow(self.time_axis, self.spec.steps - self.spec.output_steps, self.spec.output_steps)
-        y = self.head(kept)
-        if self.spec.topology in ("one_to_one", "many_to_one"):
+    def kept(self, every_step: Tensor) -> Tensor:
+        """Head output at every step → the kept outputs, shaped as the topology returns them."""
+        spec = self.spec
+        y = every_step.narrow(self.time_axis, spec.steps - spec.output_steps, spec.output_steps)
+        if spec.topology in ("one_to_one", "many_to_one"):
             y = y.squeeze(self.time_axis)
         return y
 
     def forward(self, x: Tensor, hx=None):
         """→ (y, state) where state is h_n, or (h_n, c_n) for LSTM."""
         output, state = self.core(self.core_input(x), hx)
-        return self.heads(output), state
+        return self.kept(self.head(output)), state  # the head is per step: reading all steps is cheap
 
 
 def build_model(spec: RNNSpec) -> SeqModel:

@@ -26,6 +26,7 @@ class Recording:
 
     spec: RNNSpec
     inputs: np.ndarray  # x as given to the model
+    core_inputs: np.ndarray  # (T, B, F) what the core read: embedded, empty steps zero
     targets: np.ndarray | None  # y, shaped like `outputs` (class ids for a classifier)
     outputs: np.ndarray  # the model's y: the kept outputs, shaped per topology
     step_outputs: np.ndarray  # (T, B, O): the head read at every step, kept or not
@@ -36,9 +37,11 @@ class Recording:
     cell: np.ndarray | None  # c_t (LSTM)
     gates: dict[str, np.ndarray]  # LSTM i f g o, GRU r z n
     hidden_grad: np.ndarray | None  # total dL/dh_t (None without targets)
+    step_output_grad: np.ndarray | None  # (T, B, O) dL/dy_t at every step (zero where ignored)
     cell_grad: np.ndarray | None  # total dL/dc_t (LSTM, with targets)
     param_grad_norms: dict[str, float]  # ‖dL/dθ‖ per named parameter
     step: int = 0  # training step at which the probe ran
+    tbptt: int | None = None  # truncated BPTT: the state was detached every `tbptt` steps
 
     @property
     def steps(self) -> int:
@@ -63,24 +66,29 @@ def sequence_loss(y_hat: Tensor, y: Tensor, mask: Tensor | None = None) -> Tenso
 
 
 def record(
-    model: SeqModel, x: Tensor, y: Tensor | None = None, loss_mask: Tensor | None = None, step: int = 0
+    model: SeqModel,
+    x: Tensor,
+    y: Tensor | None = None,
+    loss_mask: Tensor | None = None,
+    step: int = 0,
+    tbptt: int | None = None,
 ) -> Recording:
     spec = model.spec
     with torch.enable_grad():
-        unrolled = unroll(model.core, model.core_input(x))
-        core_output = unrolled.output
-        y_hat = model.heads(core_output)
-        every_step = model.head(core_output)
-        if spec.batch_first:
-            every_step = every_step.transpose(0, 1)  # (T, B, O)
-        loss = hidden_grad = cell_grad = None
+        features = model.core_input(x)
+        unrolled = unroll(model.core, features, detach_every=tbptt)
+        every_step = model.head(unrolled.output)  # the head at every step, kept or not
+        y_hat = model.kept(every_step)
+        loss = hidden_grad = cell_grad = output_grad = None
         norms: dict[str, float] = {}
         if y is not None:
             loss_tensor = sequence_loss(y_hat, y, loss_mask)
             named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-            grads = unrolled.backward(loss_tensor, [p for _, p in named])
+            *grads, output_grad = unrolled.backward(loss_tensor, [p for _, p in named] + [every_step])
             norms = {n: (0.0 if g is None else float(g.norm())) for (n, _), g in zip(named, grads)}
             loss, hidden_grad, cell_grad = loss_tensor.item(), unrolled.hidden_grad, unrolled.cell_grad
+            output_grad = _time_major(output_grad, spec)
+        every_step = _time_major(every_step, spec)
     line = timeline(spec)
     in_loss = line.in_loss.copy()
     if loss_mask is not None and y_hat.dim() == 3:  # a per-step mask: steps it zeroes everywhere
@@ -90,9 +98,10 @@ def record(
     return Recording(
         spec=spec,
         inputs=x.detach().cpu().numpy(),
+        core_inputs=_time_major(features, spec),
         targets=None if y is None else y.detach().cpu().numpy(),
         outputs=y_hat.detach().cpu().numpy(),
-        step_outputs=every_step.detach().cpu().numpy(),
+        step_outputs=every_step,
         reads_input=line.reads_input,
         loss_mask=in_loss,
         loss=loss,
@@ -100,7 +109,15 @@ def record(
         cell=unrolled.cell,
         gates=unrolled.gates,
         hidden_grad=hidden_grad,
+        step_output_grad=output_grad,
         cell_grad=cell_grad,
         param_grad_norms=norms,
         step=step,
+        tbptt=tbptt,
     )
+
+
+def _time_major(sequence: Tensor, spec: RNNSpec) -> np.ndarray:
+    """(B, T, ·) or (T, B, ·) → numpy (T, B, ·)."""
+    sequence = sequence.transpose(0, 1) if spec.batch_first else sequence
+    return sequence.detach().cpu().numpy()

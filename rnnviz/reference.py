@@ -70,3 +70,28 @@ def min_char_rnn_step(inputs, targets, h_prev, W_xh, W_hh, W_hy, b_h, b_y) -> di
         "h_last": hs[len(inputs) - 1],
         "dh_total": dh_total,
     }
+
+
+def chollet_step_parts(inputs: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray, t: int) -> dict:
+    """The pieces of step t of `chollet_forward`: W·x_t, U·h_{t-1}, b, their sum and its tanh."""
+    state = chollet_forward(inputs[:t], W, U, b)[-1] if t else np.zeros(U.shape[0])
+    parts = {"W·x_t": W @ inputs[t], "U·h_(t-1)": U @ state, "b": b}
+    parts["sum"] = parts["W·x_t"] + parts["U·h_(t-1)"] + b
+    parts["h_t"] = np.tanh(parts["sum"])
+    return parts
+
+
+def _sigmoid(v: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+def lstm_step(x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, W_ih, W_hh, b_ih, b_hh) -> dict:
+    """One LSTM step in NumPy, PyTorch's weight layout (rows i, f, g, o), every piece exposed:
+    the four pre-activations, the gates, c_t = f⊙c_{t-1} + i⊙g and h_t = o⊙tanh(c_t)."""
+    pre = W_ih @ x + b_ih + W_hh @ h_prev + b_hh
+    H = len(h_prev)
+    z = {name: pre[k * H : (k + 1) * H] for k, name in enumerate("ifgo")}
+    i, f, g, o = _sigmoid(z["i"]), _sigmoid(z["f"]), np.tanh(z["g"]), _sigmoid(z["o"])
+    c = f * c_prev + i * g
+    h = o * np.tanh(c)
+    return {"pre": z, "i": i, "f": f, "g": g, "o": o, "c_prev": c_prev, "c": c, "h": h, "h_prev": h_prev}

@@ -94,8 +94,14 @@ def _final_states(nested: list) -> Tensor:
     return torch.stack([d[0] if k else d[-1] for layer in nested for k, d in enumerate(layer)])
 
 
-def unroll(module: nn.RNNBase, x: Tensor, hx=None) -> Unrolled:
-    """Run `module` on `x` (and `hx`) step by step; see the module docstring."""
+def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = None) -> Unrolled:
+    """Run `module` on `x` (and `hx`) step by step; see the module docstring.
+
+    detach_every=k is truncated BPTT: each direction detaches its carried state after every k
+    steps it processes (chunks from where it starts), so no gradient crosses a cut in time.
+    """
+    if detach_every is not None and detach_every < 1:
+        raise ValueError("detach_every must be at least 1.")
     mode = getattr(module, "mode", None)
     if mode not in GATE_NAMES:
         raise TypeError(f"unroll takes torch.nn.RNN, LSTM or GRU, not {type(module).__name__}.")
@@ -135,7 +141,10 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None) -> Unrolled:
             c = c0[layer * directions + direction] if is_lstm else None
             hs, cs, gs = [None] * steps, [None] * steps, [None] * steps
             order = range(steps - 1, -1, -1) if direction else range(steps)
-            for t in order:
+            for n, t in enumerate(order):
+                if detach_every and n and n % detach_every == 0:  # the truncated-BPTT cut
+                    h = h.detach()
+                    c = c.detach() if is_lstm else None
                 if is_lstm:
                     h, c, gates = lstm_cell(ih[t], h, c, W_hh, b_hh)
                     cs[t] = c

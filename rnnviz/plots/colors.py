@@ -23,3 +23,4 @@ GATES = {
     "h": "#2ca02c",
 }
 SEQUENTIAL = "Blues"
+CELLS = {"rnn": "#d62728", "gru": "#9467bd", "lstm": "#1f77b4"}

@@ -36,6 +36,31 @@ def node_positions(graph: Graph, limit: int = 14) -> tuple[dict[str, tuple[float
     return positions, (float(gap) if gap is not None else None)
 
 
+def shape_labels(graph: Graph, positions: dict) -> list[dict]:
+    """Annotations naming the tensor shape on one drawn edge of each kind."""
+    labels, seen = [], set()
+    for edge in graph.edges:
+        if edge.kind in seen or edge.source not in positions or edge.target not in positions:
+            continue
+        seen.add(edge.kind)
+        (sx, sy), (tx, ty) = positions[edge.source], positions[edge.target]
+        labels.append(
+            dict(
+                x=(sx + tx) / 2,
+                y=(sy + ty) / 2,
+                xref="x",
+                yref="y",
+                showarrow=False,
+                text=str(edge.shape),
+                font=dict(size=11, color=colors.HIGHLIGHT),
+                bgcolor="rgba(255,255,255,0.85)",
+                xshift=18 if sx == tx else 0,
+                yshift=0 if sx == tx else 10,
+            )
+        )
+    return labels
+
+
 def _style(node: Node) -> tuple[str, str, str]:
     """(legend group, fill colour, text colour) for a node."""
     if node.kind == "input":
@@ -85,26 +110,7 @@ def topology_figure(graph: Graph, limit: int = 14, show_shapes: bool = False, he
             )
         )
     if show_shapes:
-        seen = set()
-        for edge in graph.edges:  # label one edge of each kind, where it is first drawn
-            if edge.kind in seen or edge.source not in positions or edge.target not in positions:
-                continue
-            seen.add(edge.kind)
-            (sx, sy), (tx, ty) = positions[edge.source], positions[edge.target]
-            annotations.append(
-                dict(
-                    x=(sx + tx) / 2,
-                    y=(sy + ty) / 2,
-                    xref="x",
-                    yref="y",
-                    showarrow=False,
-                    text=str(edge.shape),
-                    font=dict(size=11, color=colors.HIGHLIGHT),
-                    bgcolor="rgba(255,255,255,0.85)",
-                    xshift=18 if sx == tx else 0,
-                    yshift=0 if sx == tx else 10,
-                )
-            )
+        annotations += shape_labels(graph, positions)
     groups: dict[str, dict] = {}
     for node in graph.nodes:
         if node.id not in positions:

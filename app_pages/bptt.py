@@ -1,0 +1,74 @@
+"""Unroll & BPTT: the forward pass and backpropagation through time, animated from real autograd."""
+
+import streamlit as st
+
+from rnnviz.graph import graph_values, unrolled_graph
+from rnnviz.plots.bptt import bptt_figure
+from rnnviz.probe import MAX_ANIMATED_STEPS, clip_scale, demo_recording, total_grad_norm
+from ui.spec_sidebar import current_spec
+from ui.widgets import index_slider
+
+spec = current_spec()
+st.header("Unroll & backpropagation through time")
+st.caption(
+    "The same cell applied at every step. **▶ Play** runs the forward pass left to right (each state "
+    "lights up as it is computed), then the backward pass right to left and layer down: each triangle is "
+    "the gradient ‖dL/dh_t‖ arriving along an edge, sized and coloured by its norm, from PyTorch's autograd "
+    "through the explicit loop. The slider scrubs both passes. Untrained model, random batch, MSE against "
+    "random targets; only the outputs that count in the loss (outlined) send gradients back."
+)
+if spec.steps > MAX_ANIMATED_STEPS:
+    st.info(
+        f"This network unrolls over {spec.steps} steps; the animation draws at most {MAX_ANIMATED_STEPS}. "
+        "Lower the input or output steps in the sidebar."
+    )
+    st.stop()
+
+a, b, c, d = st.columns(4)
+truncate = a.number_input(
+    "Truncated BPTT: detach every k steps (0 = off)",
+    0,
+    MAX_ANIMATED_STEPS,
+    0,
+    key="tbptt_k",
+    help="The state is detach()ed every k steps, so no gradient crosses a cut.",
+)
+max_norm = b.number_input("clip_grad_norm_ max_norm", 0.01, 1000.0, 1.0, key="clip_max_norm", format="%.2f")
+log_scale = c.toggle("Log scale for gradients", True, key="bptt_log")
+show_shapes = d.toggle("Tensor shapes on edges", False, key="bptt_shapes")
+
+
+@st.cache_data(max_entries=8, show_spinner="Running the unrolled loop…")
+def recording_for(spec, tbptt):
+    return demo_recording(spec, tbptt=tbptt or None)
+
+
+recording = recording_for(spec, int(truncate))
+example = index_slider("Example in the batch", recording.hidden.shape[3], "bptt_example")
+graph = unrolled_graph(spec)
+values = graph_values(graph, recording, example)
+st.plotly_chart(
+    bptt_figure(graph, values, int(truncate) or None, log_scale, show_shapes),
+    key="bptt",
+    width="stretch",
+    config={"displayModeBar": False},
+)
+
+total = total_grad_norm(recording)
+scale = clip_scale(total, max_norm)
+left, right = st.columns(2)
+left.metric("Loss", f"{recording.loss:.4f}")
+if scale is None:
+    right.metric("Total gradient norm ‖∇θL‖", f"{total:.3g}", help=f"Below max_norm {max_norm}: no clipping.")
+else:
+    right.metric("Total gradient norm ‖∇θL‖", f"{total:.3g}", f"clip ×{scale:.3f}", delta_color="inverse")
+    st.warning(
+        f"`clip_grad_norm_(model.parameters(), max_norm={max_norm:g})` would fire: the total norm "
+        f"{total:.3g} is {total / max_norm:.1f}× the limit, so every gradient would be multiplied by "
+        f"{scale:.3f}."
+    )
+if truncate:
+    st.caption(
+        f"Dotted lines mark the `detach()` cuts every {int(truncate)} steps: gradients from a loss term "
+        "stop at the first cut behind it, so the hidden states before it get none from that term."
+    )

@@ -1,0 +1,92 @@
+"""From scratch: the RNN and LSTM equations with the live numbers of one step, checked against torch."""
+
+import inspect
+
+import numpy as np
+import streamlit as st
+import torch
+
+from rnnviz.reference import chollet_forward, chollet_step_parts, lstm_step
+from rnnviz.unroll import unroll
+from ui.widgets import index_slider
+
+STEPS, FEATURES, UNITS = 8, 4, 6  # small enough to read every number
+
+st.header("From scratch: one step, every number")
+rng = np.random.default_rng(0)
+inputs = rng.normal(size=(STEPS, FEATURES))
+W, U, b = rng.normal(size=(UNITS, FEATURES)) * 0.5, rng.normal(size=(UNITS, UNITS)) * 0.5, rng.normal(size=UNITS) * 0.1
+st.session_state.setdefault("scratch_step", 3)  # a step with a state to carry
+a, c = st.columns(2)
+with a:
+    t = index_slider("Time step t", STEPS, "scratch_step")
+with c:
+    j = index_slider("Unit j", UNITS, "scratch_unit")
+
+simple, gated = st.tabs(["Simple RNN (Chollet's NumPy loop)", "LSTM cell"])
+with simple:
+    left, right = st.columns([1, 1])
+    left.code(inspect.getsource(chollet_forward), language="python")
+    parts = chollet_step_parts(inputs, W, U, b, t)
+    right.latex(r"h_t = \tanh(W x_t + U h_{t-1} + b)")
+    right.latex(
+        rf"\begin{{aligned}} h_{{{t}}}[{j}] &= \tanh(\underbrace{{{parts['W·x_t'][j]:.3f}}}_{{W x_t}} + "
+        rf"\underbrace{{{parts['U·h_(t-1)'][j]:.3f}}}_{{U h_{{t-1}}}} + \underbrace{{{b[j]:.3f}}}_{{b}}) \\ "
+        rf"&= \tanh({parts['sum'][j]:.3f}) = {parts['h_t'][j]:.4f} \end{{aligned}}"
+    )
+    rnn = torch.nn.RNN(FEATURES, UNITS).double()
+    with torch.no_grad():
+        for name, value in [("weight_ih_l0", W), ("weight_hh_l0", U), ("bias_ih_l0", b), ("bias_hh_l0", 0 * b)]:
+            getattr(rnn, name).copy_(torch.from_numpy(value))
+        torch_outputs = rnn(torch.from_numpy(inputs))[0].numpy()
+    difference = np.abs(chollet_forward(inputs, W, U, b) - torch_outputs).max()
+    right.success(
+        f"The NumPy loop equals `torch.nn.RNN` with the same weights: largest difference over all "
+        f"{STEPS}×{UNITS} outputs = {difference:.1e}."
+    )
+    right.caption(
+        f"Sizes here: {STEPS} steps, {FEATURES} input features, {UNITS} units; Chollet's example uses "
+        "100 steps, 32 features and 64 units (the Shapes page has that preset)."
+    )
+
+with gated:
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(FEATURES, UNITS).double()
+    recorded = unroll(lstm, torch.from_numpy(inputs))  # unbatched (T, F)
+    h_prev = recorded.hidden[0, 0, t - 1, 0] if t else np.zeros(UNITS)
+    c_prev = recorded.cell[0, 0, t - 1, 0] if t else np.zeros(UNITS)
+    weights = [getattr(lstm, n).detach().numpy() for n in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")]
+    s = lstm_step(inputs[t], h_prev, c_prev, *weights)
+    gates = [
+        ("i", r"\sigma", "input gate: how much of g to write"),
+        ("f", r"\sigma", "forget gate: how much of c to keep"),
+        ("g", r"\tanh", "candidate values"),
+        ("o", r"\sigma", "output gate: how much of c to show"),
+    ]
+    left, right = st.columns([3, 2])
+    with left:
+        for name, fn, meaning in gates:
+            st.latex(
+                rf"{name}_{{{t}}}[{j}] = {fn}(W_{{{name}x}} x_t + W_{{{name}h}} h_{{t-1}} + b_{name}) = "
+                rf"{fn}({s['pre'][name][j]:.3f}) = {s[name][j]:.4f}"
+            )
+            st.caption(meaning)
+    with right:
+        st.markdown(
+            "**The conveyor belt.** The cell state is updated by adding, not by multiplying through a "
+            "weight matrix, which is why gradients survive along it."
+        )
+        st.latex(
+            rf"\begin{{aligned}} c_{{{t}}}[{j}] &= f \odot c_{{{t - 1}}} + i \odot g \\ &= {s['f'][j]:.3f} \times "
+            rf"{s['c_prev'][j]:.3f} + {s['i'][j]:.3f} \times {s['g'][j]:.3f} = {s['c'][j]:.4f} \end{{aligned}}"
+        )
+        st.latex(
+            rf"\begin{{aligned}} h_{{{t}}}[{j}] &= o \odot \tanh(c_{{{t}}}) \\ &= {s['o'][j]:.3f} \times "
+            rf"\tanh({s['c'][j]:.3f}) = {s['h'][j]:.4f} \end{{aligned}}"
+        )
+        difference = max(np.abs(s[k] - recorded.gates[k][0, 0, t, 0]).max() for k in "ifgo")
+        difference = max(difference, np.abs(s["h"] - recorded.hidden[0, 0, t, 0]).max())
+        st.success(
+            f"These NumPy numbers equal PyTorch's `nn.LSTM` (step {t}, all gates and h_t): largest "
+            f"difference {difference:.1e}."
+        )

@@ -1,0 +1,305 @@
+"""The unrolled graph animated: the forward pass left to right, then BPTT right to left and
+layer down, with the real ‖dL/dh_t‖ on every edge.
+
+Frames carry no per-node data: every value and gradient is drawn once in the base traces, and
+a frame only moves translucent "curtains" over what has not been computed yet (a few rectangles
+per frame) and toggles the gradient trace. So the figure's size grows with T·H, not T²·H.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from rnnviz.graph import Graph, GraphValues
+from rnnviz.plots import colors
+from rnnviz.plots.diagram import node_positions, shape_labels
+
+CURTAIN = "rgba(255,255,255,0.85)"
+GRADIENT_TRACE = 4  # index of the trace the frames show and hide
+
+
+def _sizes(norms: np.ndarray, log_scale: bool) -> np.ndarray:
+    positive = norms[norms > 0]
+    if not len(positive):
+        return np.full(len(norms), 4.0)
+    if log_scale:
+        lo, hi = np.log10(positive.min()), np.log10(positive.max())
+        scaled = (np.log10(np.maximum(norms, positive.min())) - lo) / max(hi - lo, 1e-9)
+    else:
+        scaled = norms / positive.max()
+    return np.where(norms > 0, 5 + 15 * scaled, 5)
+
+
+def _row(spec, layer: int, direction: int) -> float:
+    return 1.0 + layer * spec.num_directions + direction
+
+
+def _frames(graph: Graph) -> list[tuple[str, str, list[tuple[float, float, float]], bool, float]]:
+    """(name, label, revealed x-interval per row band (y, first x, last x), gradients shown,
+    highlighted x) for every frame: forward steps, then backward steps layer by layer."""
+    spec, T = graph.spec, graph.steps
+    L, D = spec.num_layers, spec.num_directions
+    out_row = L * D + 1.0
+    frames = []
+    for t in range(T):
+        bands = [(0.0, 0, t), (out_row, 0, t if D == 1 else (T - 1 if t == T - 1 else -1))]
+        for layer in range(L):
+            bands.append((_row(spec, layer, 0), 0, t))
+            if D == 2:
+                bands.append((_row(spec, layer, 1), T - 1 - t, T - 1))
+        frames.append((f"f{t}", f"forward · step {t}", bands, False, t))
+    for t in range(T - 1, -1, -1):
+        for layer in range(L - 1, -1, -1):
+            bands = [(out_row, 0, T - 1), (0.0, t if layer == 0 else t + 1, T - 1)]
+            for k in range(L):
+                reached = k >= layer
+                bands.append((_row(spec, k, 0), t if reached else t + 1, T - 1))
+                if D == 2:
+                    bands.append((_row(spec, k, 1), 0, T - 1 - t if reached else T - 2 - t))
+            label = f"backward · step {t}" + (f" · layer {layer}" if L > 1 else "")
+            frames.append((f"b{t}.{layer}", label, bands, True, t))
+    return frames
+
+
+def _shapes(bands, highlight: float, T: int, top: float) -> list[dict]:
+    shapes = []
+    for y, first, last in bands:
+        y0, y1 = y - 0.5, y + 0.5
+        if first > 0:
+            shapes.append(
+                dict(type="rect", x0=-0.6, x1=first - 0.5, y0=y0, y1=y1, fillcolor=CURTAIN, line_width=0, layer="above")
+            )
+        if last < T - 1:
+            shapes.append(
+                dict(
+                    type="rect",
+                    x0=max(last, first - 1) + 0.5,
+                    x1=T - 0.4,
+                    y0=y0,
+                    y1=y1,
+                    fillcolor=CURTAIN,
+                    line_width=0,
+                    layer="above",
+                )
+            )
+    shapes.append(
+        dict(
+            type="rect",
+            x0=highlight - 0.48,
+            x1=highlight + 0.48,
+            y0=-0.5,
+            y1=top + 0.5,
+            line=dict(color=colors.HIGHLIGHT, width=2),
+            layer="above",
+        )
+    )
+    return shapes
+
+
+def bptt_figure(
+    graph: Graph,
+    values: GraphValues,
+    tbptt: int | None = None,
+    log_scale: bool = True,
+    show_shapes: bool = False,
+    frame_ms: int = 40,
+) -> go.Figure:
+    spec, T = graph.spec, graph.steps
+    positions, _ = node_positions(graph, limit=T)
+    L, D = spec.num_layers, spec.num_directions
+    top = L * D + 1.0
+    node_size = float(np.clip(620 / T, 7, 26))
+    fig = go.Figure()
+    # 0: edges
+    xs, ys = [], []
+    for e in graph.edges:
+        (sx, sy), (tx, ty) = positions[e.source], positions[e.target]
+        xs += [sx, tx, None]
+        ys += [sy, ty, None]
+    fig.add_trace(
+        go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=colors.GRID, width=1), hoverinfo="skip", showlegend=False)
+    )
+    # 1-3: inputs, states, outputs
+    for kind in ("input", "state", "output"):
+        nodes = [n for n in graph.nodes if n.kind == kind]
+        norms = np.array([values.norms[n.id] for n in nodes])
+        hover = [
+            f"{n.label} · ‖{'x' if kind == 'input' else ('h' if kind == 'state' else 'y')}‖ = "
+            f"{values.norms[n.id]:.3g}"
+            + (f" · ‖dL/d·‖ = {values.grad_norms[n.id]:.2e}" if kind != "input" else "")
+            + "<br>first values: "
+            + np.array2string(values.vectors[n.id][:6], precision=2)
+            for n in nodes
+        ]
+        if kind == "state":
+            width = np.sqrt(len(values.vectors[nodes[0].id]))
+            marker = dict(
+                color=norms / width,
+                colorscale="Greens",
+                cmin=0,
+                cmax=max(float((norms / width).max()), 1e-9),
+                colorbar=dict(title="RMS of h_t", x=1.0, len=0.45, y=0.78, thickness=12),
+            )
+            text = None
+        elif kind == "input":
+            marker = dict(color=[colors.INPUT if n.active else colors.EMPTY_INPUT for n in nodes])
+            text = None
+        else:
+            marker = dict(
+                color=[colors.OUTPUT if n.in_loss else "#d9d9d9" for n in nodes],
+                line=dict(width=[2 if n.in_loss else 0 for n in nodes], color=colors.LOSS),
+            )
+            text = None
+        marker.update(symbol="square", size=node_size)
+        fig.add_trace(
+            go.Scatter(
+                x=[positions[n.id][0] for n in nodes],
+                y=[positions[n.id][1] for n in nodes],
+                mode="markers+text",
+                text=text,
+                textfont=dict(size=9),
+                hovertext=hover,
+                hoverinfo="text",
+                marker=marker,
+                showlegend=False,
+            )
+        )
+    # 4: gradient flowing back along each edge into the hidden states (and outputs)
+    drawn = [(k, e) for k, e in enumerate(graph.edges) if e.kind in ("recurrent", "layer", "output")]
+    norms = np.array([values.edge_backward[k] for k, _ in drawn])
+    symbols = []
+    for _, e in drawn:
+        if e.kind == "recurrent":
+            symbols.append("triangle-right" if graph.node(e.target).direction else "triangle-left")
+        else:
+            symbols.append("triangle-down")
+    gx = [(positions[e.source][0] + positions[e.target][0]) / 2 for _, e in drawn]
+    gy = [(positions[e.source][1] + positions[e.target][1]) / 2 for _, e in drawn]
+    log_norms = np.log10(np.maximum(norms, 1e-30))
+    fig.add_trace(
+        go.Scatter(
+            x=gx,
+            y=gy,
+            mode="markers",
+            visible=True,
+            showlegend=False,
+            hovertext=[
+                f"gradient flowing back into {graph.node(e.target).label}: ‖dL/d·‖ = {n:.2e}"
+                + (" (zero: beyond the truncation cut)" if n == 0 else "")
+                for (_, e), n in zip(drawn, norms)
+            ],
+            hoverinfo="text",
+            marker=dict(
+                symbol=symbols,
+                size=_sizes(norms, log_scale),
+                color=np.where(norms > 0, log_norms if log_scale else norms, np.nan),
+                colorscale="YlOrRd",
+                showscale=True,
+                line=dict(width=0.5, color=colors.EDGE),
+                colorbar=dict(title="log₁₀‖dL/dh‖" if log_scale else "‖dL/dh‖", x=1.0, len=0.45, y=0.25, thickness=12),
+            ),
+        )
+    )
+    # 5: truncated-BPTT cuts, where the state was detach()ed
+    cut_x, cut_y = [], []
+    if tbptt:
+        for layer in range(L):
+            for d in range(D):
+                y = _row(spec, layer, d)
+                for n in range(tbptt, T, tbptt):
+                    x = (n - 0.5) if d == 0 else (T - 1 - n + 0.5)
+                    cut_x += [x, x, None]
+                    cut_y += [y - 0.45, y + 0.45, None]
+    fig.add_trace(
+        go.Scatter(
+            x=cut_x,
+            y=cut_y,
+            mode="lines",
+            line=dict(color=colors.LOSS, width=2, dash="dot"),
+            name=f"detach() every {tbptt} steps",
+            showlegend=bool(tbptt),
+            hoverinfo="name",
+        )
+    )
+    frames = _frames(graph)
+    fig.frames = [
+        go.Frame(
+            name=name,
+            traces=[GRADIENT_TRACE],
+            data=[go.Scatter(visible=shown)],
+            layout=dict(shapes=_shapes(bands, highlight, T, top)),
+        )
+        for name, _, bands, shown, highlight in frames
+    ]
+    last = frames[-1]
+    still = dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")
+    annotations = shape_labels(graph, positions) if show_shapes else []
+    for r in range(L * D):
+        layer, d = divmod(r, D)
+        annotations.append(
+            dict(
+                x=-0.7,
+                y=1.0 + r,
+                xref="x",
+                yref="y",
+                showarrow=False,
+                xanchor="right",
+                text=f"layer {layer}" + ((" ←" if d else " →") if D == 2 else ""),
+            )
+        )
+    annotations += [
+        dict(x=-0.7, y=0, xref="x", yref="y", showarrow=False, xanchor="right", text="input"),
+        dict(x=-0.7, y=top, xref="x", yref="y", showarrow=False, xanchor="right", text="output"),
+    ]
+    fig.update_layout(
+        shapes=_shapes(last[2], last[4], T, top),
+        annotations=annotations,
+        plot_bgcolor="white",
+        height=230 + 60 * (L * D + 2),
+        margin=dict(l=60, r=10, t=50, b=10),
+        legend=dict(orientation="h", x=0.25, y=1.02, yanchor="bottom"),
+        xaxis=dict(range=[-2.2 - T * 0.02, T - 0.4], visible=False, fixedrange=True),
+        yaxis=dict(range=[-0.7, top + 0.7], visible=False, fixedrange=True),
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0,
+                y=1.02,
+                xanchor="left",
+                yanchor="bottom",
+                pad=dict(t=0, r=10),
+                showactive=False,
+                buttons=[
+                    dict(
+                        label="▶ Play",
+                        method="animate",
+                        args=[
+                            None,
+                            dict(
+                                frame=dict(duration=frame_ms, redraw=True),
+                                transition=dict(duration=0),
+                                fromcurrent=False,
+                                mode="immediate",
+                            ),
+                        ],
+                    ),
+                    dict(label="❚❚ Pause", method="animate", args=[[None], still]),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=len(frames) - 1,
+                x=0,
+                len=1.0,
+                y=-0.02,
+                yanchor="top",
+                pad=dict(t=0),
+                currentvalue=dict(prefix="", font=dict(size=13)),
+                steps=[dict(method="animate", label=label, args=[[name], still]) for name, label, _, _, _ in frames],
+            )
+        ],
+    )
+    return fig
