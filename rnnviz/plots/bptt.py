@@ -16,7 +16,7 @@ from rnnviz.plots import colors
 from rnnviz.plots.diagram import node_positions, shape_labels
 
 CURTAIN = "rgba(255,255,255,0.85)"
-GRADIENT_TRACE = 4  # index of the trace the frames show and hide
+GRADIENT_TRACE, CURTAIN_TRACE, BOX_TRACE = 4, 6, 7  # the only traces a frame touches
 
 
 def _sizes(norms: np.ndarray, log_scale: bool) -> np.ndarray:
@@ -62,39 +62,41 @@ def _frames(graph: Graph) -> list[tuple[str, str, list[tuple[float, float, float
     return frames
 
 
-def _shapes(bands, highlight: float, T: int, top: float) -> list[dict]:
-    shapes = []
+def _curtain(bands, T: int) -> tuple[list, list]:
+    """x, y of white rectangles over what a frame has not computed yet: two per row band
+    (left and right of the revealed interval; zero-width when nothing is hidden), so every
+    frame has the same number of points."""
+    xs, ys = [], []
     for y, first, last in bands:
         y0, y1 = y - 0.5, y + 0.5
-        if first > 0:
-            shapes.append(
-                dict(type="rect", x0=-0.6, x1=first - 0.5, y0=y0, y1=y1, fillcolor=CURTAIN, line_width=0, layer="above")
-            )
-        if last < T - 1:
-            shapes.append(
-                dict(
-                    type="rect",
-                    x0=max(last, first - 1) + 0.5,
-                    x1=T - 0.4,
-                    y0=y0,
-                    y1=y1,
-                    fillcolor=CURTAIN,
-                    line_width=0,
-                    layer="above",
-                )
-            )
-    shapes.append(
-        dict(
-            type="rect",
-            x0=highlight - 0.48,
-            x1=highlight + 0.48,
-            y0=-0.5,
-            y1=top + 0.5,
-            line=dict(color=colors.HIGHLIGHT, width=2),
-            layer="above",
-        )
+        left_end = -0.6 if first <= 0 else first - 0.5
+        right_start = T - 0.4 if last >= T - 1 else max(last, first - 1) + 0.5
+        for x0, x1 in ((-0.6, left_end), (right_start, T - 0.4)):
+            xs += [x0, x1, x1, x0, x0, None]
+            ys += [y0, y0, y1, y1, y0, None]
+    return xs, ys
+
+
+def _box(x: float, top: float) -> tuple[list, list]:
+    """The orange outline around the highlighted step."""
+    x0, x1 = x - 0.48, x + 0.48
+    return [x0, x1, x1, x0, x0], [-0.5, -0.5, top + 0.5, top + 0.5, -0.5]
+
+
+def _frame(name: str, bands, gradients_shown: bool, highlight: float, T: int, top: float) -> go.Frame:
+    """Only scatter data the animation machinery can apply without a full redraw: the gradient
+    trace's opacity, the curtain's corners and the box's corners."""
+    curtain_x, curtain_y = _curtain(bands, T)
+    box_x, box_y = _box(highlight, top)
+    return go.Frame(
+        name=name,
+        traces=[GRADIENT_TRACE, CURTAIN_TRACE, BOX_TRACE],
+        data=[
+            go.Scatter(marker=dict(opacity=1.0 if gradients_shown else 0.0)),
+            go.Scatter(x=curtain_x, y=curtain_y),
+            go.Scatter(x=box_x, y=box_y),
+        ],
     )
-    return shapes
 
 
 def bptt_figure(
@@ -103,7 +105,7 @@ def bptt_figure(
     tbptt: int | None = None,
     log_scale: bool = True,
     show_shapes: bool = False,
-    frame_ms: int = 40,
+    frame_ms: int = 30,
 ) -> go.Figure:
     spec, T = graph.spec, graph.steps
     positions, _ = node_positions(graph, limit=T)
@@ -175,7 +177,11 @@ def bptt_figure(
         else:
             symbols.append("triangle-down")
     gx = [(positions[e.source][0] + positions[e.target][0]) / 2 for _, e in drawn]
-    gy = [(positions[e.source][1] + positions[e.target][1]) / 2 for _, e in drawn]
+    # a marker between two rows sits just inside the row of the node it flows back into, so the
+    # curtain over that row hides and reveals it with the node
+    gy = [
+        (positions[e.source][1] + positions[e.target][1]) / 2 + (0.12 if e.kind != "recurrent" else 0) for _, e in drawn
+    ]
     log_norms = np.log10(np.maximum(norms, 1e-30))
     fig.add_trace(
         go.Scatter(
@@ -222,18 +228,35 @@ def bptt_figure(
             hoverinfo="name",
         )
     )
-    frames = _frames(graph)
-    fig.frames = [
-        go.Frame(
-            name=name,
-            traces=[GRADIENT_TRACE],
-            data=[go.Scatter(visible=shown)],
-            layout=dict(shapes=_shapes(bands, highlight, T, top)),
+    # 6, 7: the curtain over what is not computed yet, and the box around the current step
+    last = _frames(graph)[-1]
+    curtain_x, curtain_y = _curtain(last[2], T)
+    fig.add_trace(
+        go.Scatter(
+            x=curtain_x,
+            y=curtain_y,
+            fill="toself",
+            fillcolor=CURTAIN,
+            mode="lines",
+            line=dict(width=0, color=CURTAIN),
+            hoverinfo="skip",
+            showlegend=False,
         )
-        for name, _, bands, shown, highlight in frames
-    ]
-    last = frames[-1]
-    still = dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")
+    )
+    box_x, box_y = _box(last[4], top)
+    fig.add_trace(
+        go.Scatter(
+            x=box_x,
+            y=box_y,
+            mode="lines",
+            line=dict(color=colors.HIGHLIGHT, width=2),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    frames = _frames(graph)
+    fig.frames = [_frame(name, bands, shown, highlight, T, top) for name, _, bands, shown, highlight in frames]
+    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
     annotations = shape_labels(graph, positions) if show_shapes else []
     for r in range(L * D):
         layer, d = divmod(r, D)
@@ -253,7 +276,6 @@ def bptt_figure(
         dict(x=-0.7, y=top, xref="x", yref="y", showarrow=False, xanchor="right", text="output"),
     ]
     fig.update_layout(
-        shapes=_shapes(last[2], last[4], T, top),
         annotations=annotations,
         plot_bgcolor="white",
         height=230 + 60 * (L * D + 2),
@@ -278,7 +300,7 @@ def bptt_figure(
                         args=[
                             None,
                             dict(
-                                frame=dict(duration=frame_ms, redraw=True),
+                                frame=dict(duration=frame_ms, redraw=False),
                                 transition=dict(duration=0),
                                 fromcurrent=False,
                                 mode="immediate",

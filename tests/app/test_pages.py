@@ -8,7 +8,15 @@ from rnnviz import RNNSpec, shape_ledger, timeline
 from rnnviz.presets import PRESETS
 from rnnviz.spec import CELLS, TOPOLOGIES
 
-PAGES = ["app_pages/home.py", "app_pages/topologies.py", "app_pages/shapes.py", "app_pages/batches.py"]
+PAGES = [
+    "app_pages/home.py",
+    "app_pages/topologies.py",
+    "app_pages/shapes.py",
+    "app_pages/batches.py",
+    "app_pages/bptt.py",
+    "app_pages/vanishing.py",
+    "app_pages/scratch.py",
+]
 
 
 def charts(at):
@@ -40,7 +48,11 @@ def test_every_page_runs_for_every_topology_and_cell(app, topology, cell):
         app.switch_page(page).run()
         assert not app.exception, (page, app.exception)
         assert not app.error, (page, [e.value for e in app.error])
-        assert app.get("plotly_chart"), page
+        assert app.get("plotly_chart") or page.endswith("scratch.py"), page  # scratch shows equations
+    app.switch_page("app_pages/bptt.py").run()
+    frames = [f["name"] for f in chart(app, "bptt")["frames"]]
+    steps = timeline(RNNSpec(topology=topology)).steps
+    assert sum(n.startswith("f") for n in frames) == steps and sum(n.startswith("b") for n in frames) == steps
     app.switch_page("app_pages/shapes.py").run()
     spec = RNNSpec(cell=cell, topology=topology)
     expected = shape_ledger(spec)
@@ -178,3 +190,45 @@ def test_stream_too_short_for_the_batch_says_so(app):
     app.number_input(key="stream_batch_size").set_value(64).run()
     assert not app.exception
     assert any("too few" in e.value for e in app.error)
+
+
+def test_truncated_bptt_control_draws_the_cut_and_zeroes_gradients(app):
+    app.selectbox(key="topology").set_value("many_to_one").run()
+    app.switch_page("app_pages/bptt.py").run()
+    app.number_input(key="tbptt_k").set_value(3).run()
+    assert not app.exception
+    figure = chart(app, "bptt")
+    cut = next(t for t in figure["data"] if t.get("name", "").startswith("detach()"))
+    assert [x for x in cut["x"] if x is not None][:2] == [2.5, 2.5]
+    gradients = figure["data"][4]
+    zero = [text for text in gradients["hovertext"] if "beyond the truncation cut" in text]
+    assert zero  # gradients before the last chunk are drawn as zero
+
+
+def test_clipping_says_by_how_much(app):
+    app.switch_page("app_pages/bptt.py").run()
+    app.number_input(key="clip_max_norm").set_value(0.01).run()
+    assert any("would fire" in w.value for w in app.warning)
+
+
+def test_long_sequences_get_a_message_not_a_huge_animation(app):
+    app.number_input(key="seq_len").set_value(500).run()
+    app.switch_page("app_pages/bptt.py").run()
+    assert not app.exception
+    assert any("at most 200" in i.value for i in app.info)
+
+
+def test_vanishing_page_quotes_the_numbers_of_its_plot(app):
+    app.switch_page("app_pages/vanishing.py").run()
+    text = text_of(app)
+    assert "At distance 40 from the loss" in text and "RNN:" in text and "LSTM:" in text
+    assert len(chart(app, "gradient_flow")["data"]) == 6
+
+
+def test_from_scratch_numbers_match_torch(app):
+    app.switch_page("app_pages/scratch.py").run()
+    successes = [s.value for s in app.success]
+    assert len(successes) == 2
+    for message in successes:
+        difference = float(message.split("difference")[-1].split()[-1].rstrip("."))
+        assert difference < 1e-10
