@@ -25,7 +25,12 @@ pages = st.navigation({
         page("vanishing", "Vanishing gradients", "trending_down", url_path="vanishing"),
         page("scratch", "From scratch", "calculate", url_path="scratch"),
     ],
+    "Training": [
+        page("train", "Train", "model_training", url_path="train"),
+        page("race", "Race RNN · GRU · LSTM", "sprint", url_path="race"),
+    ],
 })
-spec_sidebar()
-show_url_problems()
+if pages.url_path not in ("train", "race"):  # the training pages have their own settings
+    spec_sidebar()
+    show_url_problems()
 pages.run()

@@ -1,10 +1,16 @@
-"""The command line: python -m rnnviz shapes [--cell lstm --batch-size 32 ...]."""
+"""The command line.
+
+    python -m rnnviz shapes --cell lstm --batch-size 32 --seq-len 100
+    python -m rnnviz train --task adding --cell lstm --seq-len 50 --steps 3000 [--until-solved] [--json]
+    python -m rnnviz sample model.safetensors --prime good --length 15 [--temperature 0.8]
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from dataclasses import fields
+from pathlib import Path
 
 from rnnviz.spec import RNNSpec, SpecError
 
@@ -41,6 +47,65 @@ def shapes_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(done: int, total: int, text: str) -> None:
+    width = 24
+    filled = int(width * done / max(total, 1))
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text}", end="", file=sys.stderr, flush=True)
+
+
+def train_command(args: argparse.Namespace) -> int:
+    import json
+
+    import torch
+
+    from rnnviz.export import save_checkpoint
+    from rnnviz.train import TrainConfig, Trainer
+
+    torch.set_num_threads(args.threads)
+    text = Path(args.text_file).read_text(encoding="utf-8") if args.text_file else None
+    config = TrainConfig(task=args.task, cell=args.cell, hidden_size=args.hidden_size, num_layers=args.num_layers,
+                         seq_len=args.seq_len, batch_size=args.batch_size, optimizer=args.optimizer, lr=args.lr,
+                         clip=args.clip or None, tbptt=args.tbptt, seed=args.seed, device=args.device,
+                         eval_every=args.eval_every, text=text)
+    trainer = Trainer(config)
+
+    def report(result: dict) -> None:
+        if args.json:
+            print(json.dumps({k: result[k] for k in ("step", "loss", "eval_loss", "metric", "solved")}), flush=True)
+        else:
+            _progress(result["step"], args.steps, f"loss {result['loss']:.4f} {trainer.task.metric} "
+                      f"{result['metric']:.4f}")
+
+    summary = trainer.run(args.steps, until_solved=args.until_solved, on_progress=report)
+    if args.save:
+        save_checkpoint(args.save, trainer.model, task=trainer.task.name, vocabulary=trainer.task.vocabulary)
+        summary["saved"] = args.save
+    if args.json:
+        print(json.dumps(summary), flush=True)
+    else:
+        print(file=sys.stderr)
+        print(f"{summary['task']} with {summary['cell']}: {summary['steps']} steps in {summary['seconds']} s "
+              f"({summary['steps_per_second']} steps/s); {summary['metric']} {summary['value']:.4f} against the "
+              f"memoryless baseline loss {summary['baseline']:.4f}; solved: {summary['solved']}")
+        if summary["diverged"]:
+            print(summary["diverged"])
+    return 1 if summary["diverged"] else 0
+
+
+def sample_command(args: argparse.Namespace) -> int:
+    from rnnviz.export import load_checkpoint
+    from rnnviz.sampling import sample
+
+    model, metadata = load_checkpoint(args.checkpoint)
+    vocabulary = metadata.get("vocabulary") or []
+    if not vocabulary:
+        print("error: this checkpoint is not a character model (no vocabulary).", file=sys.stderr)
+        return 2
+    result = sample(model, vocabulary, args.prime, args.length, args.temperature, args.top_k, args.seed)
+    print(result.text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rnnviz", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -48,10 +113,48 @@ def main(argv: list[str] | None = None) -> int:
     add_spec_options(shapes)
     shapes.add_argument("--csv", action="store_true", help="CSV with every column, for a spreadsheet")
     shapes.set_defaults(run=shapes_command)
+
+    from rnnviz.tasks import TASKS
+    from rnnviz.train import OPTIMIZERS
+
+    train = commands.add_parser("train", help="train a model on a toy task and report the result")
+    train.add_argument("--task", choices=list(TASKS), default="adding")
+    train.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="lstm")
+    train.add_argument("--seq-len", type=int, default=None, help="input steps (default: the task's)")
+    train.add_argument("--hidden-size", type=int, default=64)
+    train.add_argument("--num-layers", type=int, default=1)
+    train.add_argument("--batch-size", type=int, default=64)
+    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam")
+    train.add_argument("--lr", type=float, default=1e-2)
+    train.add_argument("--clip", type=float, default=1.0, help="max gradient norm; 0 turns clipping off")
+    train.add_argument("--tbptt", type=int, default=None, help="truncated BPTT: detach every k steps")
+    train.add_argument("--steps", type=int, default=3000)
+    train.add_argument("--eval-every", type=int, default=100)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--device", choices=["auto", "cuda", "mps", "cpu"], default="auto")
+    train.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 is fastest for small models)")
+    train.add_argument("--text-file", help="training text for --task char (UTF-8)")
+    train.add_argument("--until-solved", action="store_true", help="stop at the first evaluation that solves it")
+    train.add_argument("--json", action="store_true", help="one JSON object per evaluation, then a summary")
+    train.add_argument("--save", metavar="FILE.safetensors", help="write the trained model here")
+    train.set_defaults(run=train_command)
+
+    sampler = commands.add_parser("sample", help="generate text from a character-model checkpoint")
+    sampler.add_argument("checkpoint")
+    sampler.add_argument("--prime", default="good")
+    sampler.add_argument("--length", type=int, default=15)
+    sampler.add_argument("--temperature", type=float, default=0.0, help="0 = greedy")
+    sampler.add_argument("--top-k", type=int, default=None)
+    sampler.add_argument("--seed", type=int, default=0)
+    sampler.set_defaults(run=sample_command)
+
     args = parser.parse_args(argv)
+    from rnnviz.export import CheckpointError
+    from rnnviz.train import TrainingError
+
     try:
         return args.run(args)
-    except SpecError as error:
+    except (SpecError, TrainingError, CheckpointError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -39,6 +39,10 @@ def set_spec_widgets(spec: RNNSpec) -> None:
 
 def _load_url_once() -> None:
     if SPEC_KEY in st.session_state:
+        # Streamlit forgets a widget's value on a page that does not draw it: put it back
+        for name in FIELDS:
+            if name not in st.session_state:
+                st.session_state[name] = getattr(st.session_state[SPEC_KEY], name)
         return
     spec, problems = RNNSpec.from_params_lenient(dict(st.query_params))
     set_spec_widgets(spec)

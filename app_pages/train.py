@@ -1,0 +1,22 @@
+"""Train: one model on a toy task, in the background, with its loss and insides drawn live."""
+
+import streamlit as st
+
+from rnnviz.jobs import TrainingJob
+from ui.training import controls_ui, job_holder, live_ui, settings_ui
+
+st.header("Train a model live")
+st.caption("Pick a task and press ▶ Start. Training runs with PyTorch's fused module; every 50 steps a probe "
+           "runs four held-out sequences through the explicit loop, and the charts show what it recorded. The "
+           "dashed line is the memoryless baseline: the best a model can do without remembering anything.")
+settings = settings_ui("train_")
+holder = job_holder("train")
+
+
+def make_job():
+    config, steps = settings
+    return TrainingJob({config.cell.upper(): config}, max_steps=steps or None)
+
+
+controls_ui(holder, make_job if settings else None)
+live_ui(holder)

@@ -1,0 +1,168 @@
+"""Background training runs: a plain thread per run that never touches the UI.
+
+A job trains one model, or several in lockstep (a race: RNN, GRU and LSTM take turns, one step
+each, so they share the CPU fairly). The page polls `snapshot()`; the controls are thread-safe
+calls. At most MAX_RUNNING jobs train at once on the whole server; the others wait, "queued"
+(two cores: a third concurrent run would make every run 2-3× slower).
+
+    idle → queued → running ⇄ paused → finished | stopped | diverged | failed
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import torch
+
+from rnnviz.recording import Recording
+from rnnviz.train import TrainConfig, Trainer
+
+MAX_RUNNING = 2
+_slots = threading.BoundedSemaphore(MAX_RUNNING)
+ACTIVE = ("queued", "running", "paused")
+
+
+@dataclass
+class Lane:
+    """One model's history in a job."""
+
+    label: str
+    config: TrainConfig
+    steps: list[int] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    grad_norm: list[float] = field(default_factory=list)
+    evaluations: list[dict] = field(default_factory=list)
+    recording: Recording | None = None
+    solved_at: int | None = None  # first evaluation step that met the task's bar
+
+
+class TrainingJob:
+    def __init__(self, configs: dict[str, TrainConfig], max_steps: int | None = None):
+        for config in configs.values():
+            config.validate()  # fail here, in the page, not inside the thread
+        self.lanes = {label: Lane(label, config) for label, config in configs.items()}
+        self.max_steps = max_steps
+        self.state = "idle"
+        self.message = ""
+        self.started = self.ended = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._running = threading.Event()  # set: train; clear: paused
+        self._running.set()
+        self._single_steps = 0
+        self._thread: threading.Thread | None = None
+        self._times: list[float] = []  # wall clock of recent steps, for steps per second
+
+    # -- controls (any thread) -------------------------------------------------------------
+
+    def start(self) -> TrainingJob:
+        self.state = "queued"
+        self._thread = threading.Thread(target=self._main, name="rnnviz-training", daemon=True)
+        self._thread.start()
+        return self
+
+    def pause(self) -> None:
+        self._running.clear()
+        if self.state == "running":
+            self.state = "paused"
+
+    def resume(self) -> None:
+        self._running.set()
+        if self.state == "paused":
+            self.state = "running"
+
+    def step_once(self) -> None:
+        """While paused, train exactly one more step."""
+        with self._lock:
+            self._single_steps += 1
+
+    def stop(self, wait: float = 5.0) -> None:
+        self._stop.set()
+        self._running.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(wait)
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def snapshot(self) -> dict:
+        """A consistent copy of everything the page draws."""
+        with self._lock:
+            lanes = {
+                label: Lane(lane.label, lane.config, list(lane.steps), list(lane.loss), list(lane.grad_norm),
+                            list(lane.evaluations), lane.recording, lane.solved_at)
+                for label, lane in self.lanes.items()
+            }
+            recent = self._times[-50:]
+            rate = (len(recent) - 1) / (recent[-1] - recent[0]) if len(recent) > 1 and recent[-1] > recent[0] else 0.0
+            steps = max((lane.steps[-1] if lane.steps else 0) for lane in self.lanes.values())
+            return {"state": self.state, "message": self.message, "lanes": lanes, "steps": steps,
+                    "steps_per_second": rate, "max_steps": self.max_steps}
+
+    # -- the training thread ---------------------------------------------------------------
+
+    def _main(self) -> None:
+        torch.set_num_threads(1)  # see DESIGN.md: two threads on a busy 2-core machine crawl
+        while not _slots.acquire(timeout=0.1):
+            if self._stop.is_set():
+                self.state = "stopped"
+                return
+        try:
+            self.started = time.time()
+            trainers = {label: Trainer(lane.config) for label, lane in self.lanes.items()}
+            self.state = "running" if self._running.is_set() else "paused"
+            for label, trainer in trainers.items():
+                self._record(label, trainer, None)
+            self._loop(trainers)
+        except Exception as error:  # shown in the page as a sentence, never a traceback
+            self.state, self.message = "failed", f"Training failed: {error}"
+        finally:
+            self.ended = time.time()
+            _slots.release()
+
+    def _loop(self, trainers: dict[str, Trainer]) -> None:
+        while not self._stop.is_set():
+            if not self._running.is_set():
+                with self._lock:
+                    single = self._single_steps > 0
+                    self._single_steps -= single
+                if not single:
+                    time.sleep(0.02)
+                    continue
+            for label, trainer in trainers.items():
+                result = trainer.train_step()
+                if result["diverged"]:
+                    self.state, self.message = "diverged", f"{label}: {result['diverged']}"
+                    self._record(label, trainer, None)
+                    return
+                self._record(label, trainer, result)
+            self._times = self._times[-200:] + [time.perf_counter()]
+            if self.max_steps and min(t.steps for t in trainers.values()) >= self.max_steps:
+                self.state, self.message = "finished", f"Finished the budget of {self.max_steps} steps."
+                return
+        self.state = "stopped"
+
+    def _record(self, label: str, trainer: Trainer, result: dict | None) -> None:
+        config = trainer.config
+        step = trainer.steps
+        evaluation = trainer.evaluate() if result is None or step % config.eval_every == 0 else None
+        recording = trainer.probe() if result is None or step % config.probe_every == 0 else None
+        with self._lock:
+            lane = self.lanes[label]
+            if result is not None:
+                lane.steps.append(step)
+                lane.loss.append(result["loss"])
+                lane.grad_norm.append(result["grad_norm"])
+            if evaluation is not None:
+                lane.evaluations.append(evaluation)
+                if evaluation["solved"] and lane.solved_at is None:
+                    lane.solved_at = step
+            if recording is not None:
+                lane.recording = recording

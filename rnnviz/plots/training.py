@@ -1,0 +1,107 @@
+"""Live training figures: loss and metric against steps with the baseline a model must beat,
+gradient norms per layer and per time step from the latest probe, and its hidden states."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import plotly.graph_objects as go
+
+from rnnviz.plots import colors
+
+LANE_COLOURS = {"rnn": colors.CELLS["rnn"], "gru": colors.CELLS["gru"], "lstm": colors.CELLS["lstm"]}
+
+
+def _colour(label: str, k: int) -> str:
+    return LANE_COLOURS.get(label.lower(), ["#1f77b4", "#ff7f0e", "#2ca02c"][k % 3])
+
+
+def _thin(xs: list, ys: list, limit: int = 1500) -> tuple[list, list]:
+    """At most `limit` points on screen, averaged in windows so the curve keeps its shape."""
+    if len(xs) <= limit:
+        return xs, ys
+    window = len(xs) // limit + 1
+    n = len(xs) // window * window
+    return list(np.asarray(xs[:n]).reshape(-1, window)[:, -1]), list(np.asarray(ys[:n]).reshape(-1, window).mean(1))
+
+
+def loss_figure(lanes: dict, baseline: float, metric_name: str = "loss") -> go.Figure:
+    fig = go.Figure()
+    for k, (label, lane) in enumerate(lanes.items()):
+        xs, ys = _thin(lane.steps, lane.loss)
+        fig.add_trace(go.Scatter(x=xs, y=ys, name=f"{label} training loss", mode="lines",
+                                 line=dict(color=_colour(label, k), width=1.5)))
+        evaluations = lane.evaluations
+        if evaluations:
+            fig.add_trace(go.Scatter(x=[e["step"] for e in evaluations], y=[e["eval_loss"] for e in evaluations],
+                                     name=f"{label} held-out loss", mode="lines+markers",
+                                     line=dict(color=_colour(label, k), width=2.5, dash="dot"), marker=dict(size=5)))
+    fig.add_hline(y=baseline, line=dict(color=colors.LOSS, dash="dash"), annotation_text="memoryless baseline",
+                  annotation_position="top right")
+    fig.update_layout(height=330, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+                      xaxis=dict(title="training step", gridcolor=colors.GRID),
+                      yaxis=dict(title=metric_name, type="log", dtick=1, gridcolor=colors.GRID),
+                      legend=dict(orientation="h", y=-0.25), uirevision="loss")
+    return fig
+
+
+def metric_figure(lanes: dict, chance: float, metric: str, solved_at: float) -> go.Figure:
+    fig = go.Figure()
+    for k, (label, lane) in enumerate(lanes.items()):
+        fig.add_trace(go.Scatter(x=[e["step"] for e in lane.evaluations], y=[e["metric"] for e in lane.evaluations],
+                                 name=label, mode="lines+markers", line=dict(color=_colour(label, k), width=2.5)))
+    fig.add_hline(y=chance, line=dict(color=colors.LOSS, dash="dash"), annotation_text="memoryless",
+                  annotation_position="top right")
+    fig.add_hline(y=solved_at, line=dict(color=colors.STATE, dash="dot"), annotation_text="solved",
+                  annotation_position="bottom right")
+    fig.update_layout(height=330, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+                      xaxis=dict(title="training step", gridcolor=colors.GRID),
+                      yaxis=dict(title=f"held-out {metric}", type="log" if metric == "MSE" else "linear", dtick=1 if metric == "MSE" else None,
+                                 gridcolor=colors.GRID),
+                      legend=dict(orientation="h", y=-0.25), uirevision="metric")
+    return fig
+
+
+def layer_of(parameter: str) -> str:
+    """'core.weight_hh_l1_reverse' → 'layer 1'; 'head.weight' → 'head'; 'embedding.weight' → 'embedding'."""
+    found = re.search(r"_l(\d+)", parameter)
+    return f"layer {found.group(1)}" if parameter.startswith("core.") and found else parameter.split(".")[0]
+
+
+def grad_by_layer_figure(recording) -> go.Figure:
+    totals: dict[str, float] = {}
+    for name, norm in recording.param_grad_norms.items():
+        totals[layer_of(name)] = totals.get(layer_of(name), 0.0) + norm**2
+    names = list(totals)
+    fig = go.Figure(go.Bar(x=names, y=[totals[n] ** 0.5 for n in names], marker_color=colors.HIGHLIGHT,
+                           hovertemplate="%{x}: ‖∇‖ = %{y:.2e}<extra></extra>"))
+    fig.update_layout(height=260, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+                      title=dict(text=f"‖dL/dθ‖ per layer (probe at step {recording.step})", font=dict(size=13)),
+                      yaxis=dict(type="log", dtick=1, gridcolor=colors.GRID))
+    return fig
+
+
+def grad_by_step_figure(recording) -> go.Figure:
+    """‖dL/dh_t‖ averaged over the probe batch, per layer, against t."""
+    grad = np.linalg.norm(recording.hidden_grad, axis=-1).mean(-1)  # (L, D, T)
+    fig = go.Figure()
+    for layer in range(grad.shape[0]):
+        fig.add_trace(go.Scatter(y=np.maximum(grad[layer, 0], 1e-30), name=f"layer {layer}", mode="lines+markers",
+                                 marker=dict(size=4)))
+    fig.update_layout(height=260, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+                      title=dict(text="‖dL/dh_t‖ per time step", font=dict(size=13)),
+                      xaxis=dict(title="t", gridcolor=colors.GRID), yaxis=dict(type="log", dtick=2, gridcolor=colors.GRID),
+                      legend=dict(orientation="h", y=-0.3))
+    return fig
+
+
+def hidden_heatmap(recording, example: int = 0) -> go.Figure:
+    """Top layer's h_t for one probe sequence: units down, time across."""
+    h = recording.hidden[-1, 0, :, example]  # (T, H)
+    fig = go.Figure(go.Heatmap(z=h.T, colorscale="RdBu", zmid=0, colorbar=dict(title="h", thickness=10),
+                               hovertemplate="t %{x}, unit %{y}: %{z:.3f}<extra></extra>"))
+    fig.update_layout(height=260, margin=dict(l=10, r=10, t=30, b=10),
+                      title=dict(text=f"hidden state h_t, top layer, probe sequence {example}", font=dict(size=13)),
+                      xaxis=dict(title="t"), yaxis=dict(title="unit"))
+    return fig

@@ -1,0 +1,184 @@
+"""Trainer: fused training steps, probes through the unrolled loop, evaluation, divergence stop.
+
+Training uses the fused torch module (3-15× faster than the explicit loop on CPU); every
+`probe_every` steps the explicit loop runs on a fixed probe batch of four sequences, with the
+same parameters, and its Recording is what the pages draw. A loss that becomes NaN, infinite or
+a thousand times the starting loss stops the run and puts back the weights from before the
+step that broke them.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass
+
+import torch
+
+from rnnviz.device import pick_device
+from rnnviz.model import SeqModel, build_model
+from rnnviz.recording import Recording, record, sequence_loss
+from rnnviz.tasks import TASKS, Batch, Task, char_task
+
+OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop}
+PROBE_EXAMPLES = 4
+
+
+class TrainingError(ValueError):
+    """A training setting that cannot work, with a sentence saying why."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    task: str = "adding"  # a key of TASKS
+    cell: str = "lstm"  # rnn, lstm or gru
+    nonlinearity: str = "tanh"  # plain rnn only
+    hidden_size: int = 64  # units per layer
+    num_layers: int = 1  # stacked recurrent layers
+    seq_len: int | None = None  # input steps; None: the task's default
+    batch_size: int = 64  # sequences per training step
+    optimizer: str = "adam"  # adam, sgd or rmsprop
+    lr: float = 1e-2  # learning rate
+    clip: float | None = 1.0  # max total gradient norm (clip_grad_norm_); None: no clipping
+    tbptt: int | None = None  # truncated BPTT: detach the state every k steps; None: full BPTT
+    seed: int = 0  # model initialisation and data
+    device: str = "auto"  # auto (cuda, then mps, then cpu), or one of them
+    probe_every: int = 50  # steps between probes through the unrolled loop
+    eval_every: int = 100  # steps between evaluations on held-out data
+    eval_size: int = 256  # held-out sequences
+    text: str | None = None  # the char task's training text (None: the char-RNN tutorial's)
+
+    def task_object(self) -> Task:
+        if self.task not in TASKS:
+            raise TrainingError(f"Unknown task {self.task!r}; tasks: {', '.join(TASKS)}.")
+        return char_task(self.text) if self.task == "char" and self.text else TASKS[self.task]
+
+    def validate(self) -> TrainConfig:
+        task = self.task_object()
+        checks = [
+            (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}."),
+            (0 < self.lr <= 1000 and math.isfinite(self.lr), "The learning rate must be above 0 and at most 1000."),
+            (self.clip is None or self.clip > 0, "The clipping norm must be above 0 (or off)."),
+            (1 <= self.hidden_size <= 1024, "hidden_size must be between 1 and 1024."),
+            (1 <= self.num_layers <= 4, "num_layers must be between 1 and 4."),
+            (1 <= self.batch_size <= 1024, "batch_size must be between 1 and 1024."),
+            (self.tbptt is None or self.tbptt >= 1, "Truncated BPTT needs k of at least 1."),
+            (self.probe_every >= 1 and self.eval_every >= 1, "probe_every and eval_every must be at least 1."),
+        ]
+        steps = self.seq_len or task.default_seq_len
+        checks.append((task.min_seq_len <= steps <= 500,
+                       f"{task.title} needs seq_len between {task.min_seq_len} and 500; it is {steps}."))
+        for ok, message in checks:
+            if not ok:
+                raise TrainingError(message)
+        self.spec()  # raises SpecError for a bad cell or size
+        return self
+
+    def spec(self):
+        task = self.task_object()
+        extra = {"nonlinearity": self.nonlinearity} if self.cell == "rnn" else {}
+        return task.spec(self.cell, self.hidden_size, self.num_layers, self.batch_size, self.seq_len, **extra).validate()
+
+    def replace(self, **changes) -> TrainConfig:
+        return TrainConfig(**{**asdict(self), **changes})
+
+
+class Trainer:
+    def __init__(self, config: TrainConfig):
+        self.config = config.validate()
+        self.task = config.task_object()
+        self.spec = config.spec()
+        self.device = pick_device(config.device)
+        torch.manual_seed(config.seed)
+        self.model: SeqModel = build_model(self.spec).to(self.device)
+        self.parameters = [p for p in self.model.parameters() if p.requires_grad]
+        self.optimizer = OPTIMIZERS[config.optimizer](self.parameters, lr=config.lr)
+        self.seq_len = self.spec.seq_len
+        self.data = torch.Generator().manual_seed(config.seed + 1)  # training batches
+        self.eval_batch = self._batch(config.eval_size, config.seed + 1000)  # held out: another seed
+        self.probe_batch = self._batch(PROBE_EXAMPLES, config.seed + 2000)
+        self.steps = 0
+        self.initial_loss: float | None = None
+        self.last_good = [p.detach().clone() for p in self.parameters]
+        self.baseline = self.task.baseline(self.seq_len)
+
+    def _batch(self, size: int, seed: int | None = None) -> Batch:
+        generator = torch.Generator().manual_seed(seed) if seed is not None else self.data
+        batch = self.task.generate(size, self.seq_len, generator)
+        move = lambda t: None if t is None else t.to(self.device)  # noqa: E731
+        return Batch(move(batch.x), move(batch.y), move(batch.mask))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The fused forward pass; with truncated BPTT, chunk by chunk with the state detached."""
+        k = self.config.tbptt
+        if not k:
+            return self.model(x)[0]
+        features = self.model.core_input(x)  # (B, steps, F)
+        outputs, state = [], None
+        for chunk in features.split(k, dim=1):
+            output, state = self.model.core(chunk, state)
+            outputs.append(output)
+            state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+        return self.model.kept(self.model.head(torch.cat(outputs, dim=1)))
+
+    def train_step(self) -> dict:
+        """One step. Returns loss and gradient norm; 'diverged' holds a message when it stopped."""
+        self.model.train()
+        batch = self._batch(self.config.batch_size)
+        loss = sequence_loss(self.forward(batch.x), batch.y, batch.mask)
+        value = loss.item()
+        if self.initial_loss is None:
+            self.initial_loss = value
+        self.optimizer.zero_grad(set_to_none=True)
+        limit = 1000 * max(self.initial_loss, self.baseline, 1e-3)
+        if not math.isfinite(value) or value > limit:
+            return self._diverged(f"the loss reached {value:.3g}")
+        loss.backward()
+        grad_norm = float(torch.nn.utils.clip_grad_norm_(self.parameters, self.config.clip or float("inf")))
+        if not math.isfinite(grad_norm):
+            return self._diverged(f"the gradient norm became {grad_norm}")
+        torch._foreach_copy_(self.last_good, [p.detach() for p in self.parameters])
+        self.optimizer.step()
+        self.steps += 1
+        return {"step": self.steps, "loss": value, "grad_norm": grad_norm, "diverged": None}
+
+    def _diverged(self, what: str) -> dict:
+        with torch.no_grad():
+            torch._foreach_copy_(self.parameters, self.last_good)
+        message = (f"Training stopped at step {self.steps}: {what} (learning rate {self.config.lr:g} is probably "
+                   f"too large). The weights from step {max(self.steps - 1, 0)}, the last that gave a sensible loss, were put back.")
+        return {"step": self.steps, "loss": float("nan"), "grad_norm": float("nan"), "diverged": message}
+
+    @torch.no_grad()
+    def evaluate(self) -> dict:
+        self.model.eval()
+        y_hat = self.forward(self.eval_batch.x)
+        loss = float(sequence_loss(y_hat, self.eval_batch.y, self.eval_batch.mask))
+        metric = self.task.metric_value(y_hat, self.eval_batch)
+        return {"step": self.steps, "eval_loss": loss, "metric": metric, "solved": self.task.is_solved(metric)}
+
+    def probe(self) -> Recording:
+        batch = self.probe_batch
+        return record(self.model, batch.x, batch.y, batch.mask, step=self.steps, tbptt=self.config.tbptt)
+
+    def run(self, steps: int, until_solved: bool = False, on_progress=None) -> dict:
+        """Train for `steps` steps (or until solved); returns a summary for the CLI and scripts."""
+        start, evaluation = time.perf_counter(), None
+        for _ in range(steps):
+            result = self.train_step()
+            if result["diverged"]:
+                return self.summary(start, self.evaluate(), result["diverged"])
+            if self.steps % self.config.eval_every == 0 or self.steps == steps:
+                evaluation = self.evaluate()
+                if on_progress:
+                    on_progress({**result, **evaluation})
+                if until_solved and evaluation["solved"]:
+                    break
+        return self.summary(start, evaluation or self.evaluate(), None)
+
+    def summary(self, start: float, evaluation: dict, diverged: str | None) -> dict:
+        seconds = time.perf_counter() - start
+        return {"task": self.task.name, "cell": self.config.cell, "steps": self.steps, "seconds": round(seconds, 3),
+                "steps_per_second": round(self.steps / seconds, 1) if seconds else 0.0, "metric": self.task.metric,
+                "value": evaluation["metric"], "eval_loss": evaluation["eval_loss"], "baseline": self.baseline,
+                "solved": bool(evaluation["solved"]), "diverged": diverged, "device": self.device.type}
