@@ -6,9 +6,11 @@ from rnnviz.jobs import TrainingJob
 from ui.training import controls_ui, job_holder, live_ui, settings_ui
 
 st.header("Train a model live")
-st.caption("Pick a task and press ▶ Start. Training runs with PyTorch's fused module; every 50 steps a probe "
-           "runs four held-out sequences through the explicit loop, and the charts show what it recorded. The "
-           "dashed line is the memoryless baseline: the best a model can do without remembering anything.")
+st.caption(
+    "Pick a task and press ▶ Start. Training runs with PyTorch's fused module; every 50 steps a probe "
+    "runs four held-out sequences through the explicit loop, and the charts show what it recorded. The "
+    "dashed line is the memoryless baseline: the best a model can do without remembering anything."
+)
 settings = settings_ui("train_")
 holder = job_holder("train")
 

@@ -14,8 +14,12 @@ st.caption(
     "straight falling line is exponential decay."
 )
 a, b, c, d = st.columns(4)
-scheme = a.selectbox("Initialisation of W_hh", list(INITS), key="grad_init", help="\n\n".join(
-    f"**{name}**: {text}" for name, text in INITS.items()))
+scheme = a.selectbox(
+    "Initialisation of W_hh",
+    list(INITS),
+    key="grad_init",
+    help="\n\n".join(f"**{name}**: {text}" for name, text in INITS.items()),
+)
 scale = b.select_slider("Scale W_hh by", [0.5, 0.75, 1.0, 1.25, 1.5], value=1.0, key="grad_scale")
 forget_bias = c.radio(
     "LSTM forget-gate bias",

@@ -1,8 +1,8 @@
 """The command line.
 
-    python -m rnnviz shapes --cell lstm --batch-size 32 --seq-len 100
-    python -m rnnviz train --task adding --cell lstm --seq-len 50 --steps 3000 [--until-solved] [--json]
-    python -m rnnviz sample model.safetensors --prime good --length 15 [--temperature 0.8]
+python -m rnnviz shapes --cell lstm --batch-size 32 --seq-len 100
+python -m rnnviz train --task adding --cell lstm --seq-len 50 --steps 3000 [--until-solved] [--json]
+python -m rnnviz sample model.safetensors --prime good --length 15 [--temperature 0.8]
 """
 
 from __future__ import annotations
@@ -63,18 +63,31 @@ def train_command(args: argparse.Namespace) -> int:
 
     torch.set_num_threads(args.threads)
     text = Path(args.text_file).read_text(encoding="utf-8") if args.text_file else None
-    config = TrainConfig(task=args.task, cell=args.cell, hidden_size=args.hidden_size, num_layers=args.num_layers,
-                         seq_len=args.seq_len, batch_size=args.batch_size, optimizer=args.optimizer, lr=args.lr,
-                         clip=args.clip or None, tbptt=args.tbptt, seed=args.seed, device=args.device,
-                         eval_every=args.eval_every, text=text)
+    config = TrainConfig(
+        task=args.task,
+        cell=args.cell,
+        hidden_size=args.hidden_size,
+        num_layers=args.num_layers,
+        seq_len=args.seq_len,
+        batch_size=args.batch_size,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        clip=args.clip or None,
+        tbptt=args.tbptt,
+        seed=args.seed,
+        device=args.device,
+        eval_every=args.eval_every,
+        text=text,
+    )
     trainer = Trainer(config)
 
     def report(result: dict) -> None:
         if args.json:
             print(json.dumps({k: result[k] for k in ("step", "loss", "eval_loss", "metric", "solved")}), flush=True)
         else:
-            _progress(result["step"], args.steps, f"loss {result['loss']:.4f} {trainer.task.metric} "
-                      f"{result['metric']:.4f}")
+            _progress(
+                result["step"], args.steps, f"loss {result['loss']:.4f} {trainer.task.metric} {result['metric']:.4f}"
+            )
 
     summary = trainer.run(args.steps, until_solved=args.until_solved, on_progress=report)
     if args.save:
@@ -84,9 +97,11 @@ def train_command(args: argparse.Namespace) -> int:
         print(json.dumps(summary), flush=True)
     else:
         print(file=sys.stderr)
-        print(f"{summary['task']} with {summary['cell']}: {summary['steps']} steps in {summary['seconds']} s "
-              f"({summary['steps_per_second']} steps/s); {summary['metric']} {summary['value']:.4f} against the "
-              f"memoryless baseline loss {summary['baseline']:.4f}; solved: {summary['solved']}")
+        print(
+            f"{summary['task']} with {summary['cell']}: {summary['steps']} steps in {summary['seconds']} s "
+            f"({summary['steps_per_second']} steps/s); {summary['metric']} {summary['value']:.4f} against the "
+            f"memoryless baseline loss {summary['baseline']:.4f}; solved: {summary['solved']}"
+        )
         if summary["diverged"]:
             print(summary["diverged"])
     return 1 if summary["diverged"] else 0

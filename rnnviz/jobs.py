@@ -96,15 +96,29 @@ class TrainingJob:
         """A consistent copy of everything the page draws."""
         with self._lock:
             lanes = {
-                label: Lane(lane.label, lane.config, list(lane.steps), list(lane.loss), list(lane.grad_norm),
-                            list(lane.evaluations), lane.recording, lane.solved_at)
+                label: Lane(
+                    lane.label,
+                    lane.config,
+                    list(lane.steps),
+                    list(lane.loss),
+                    list(lane.grad_norm),
+                    list(lane.evaluations),
+                    lane.recording,
+                    lane.solved_at,
+                )
                 for label, lane in self.lanes.items()
             }
             recent = self._times[-50:]
             rate = (len(recent) - 1) / (recent[-1] - recent[0]) if len(recent) > 1 and recent[-1] > recent[0] else 0.0
             steps = max((lane.steps[-1] if lane.steps else 0) for lane in self.lanes.values())
-            return {"state": self.state, "message": self.message, "lanes": lanes, "steps": steps,
-                    "steps_per_second": rate, "max_steps": self.max_steps}
+            return {
+                "state": self.state,
+                "message": self.message,
+                "lanes": lanes,
+                "steps": steps,
+                "steps_per_second": rate,
+                "max_steps": self.max_steps,
+            }
 
     # -- the training thread ---------------------------------------------------------------
 

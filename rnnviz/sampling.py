@@ -17,8 +17,15 @@ class Sample:
     distributions: np.ndarray  # (length, vocab): the next-character probabilities at each step
 
 
-def sample(model: SeqModel, vocabulary: list[str], prime: str, length: int, temperature: float = 0.0,
-           top_k: int | None = None, seed: int = 0) -> Sample:
+def sample(
+    model: SeqModel,
+    vocabulary: list[str],
+    prime: str,
+    length: int,
+    temperature: float = 0.0,
+    top_k: int | None = None,
+    seed: int = 0,
+) -> Sample:
     """temperature 0 is greedy (always the most likely character); top_k keeps only the k most
     likely before drawing. The distributions shown are the model's (temperature 1)."""
     spec = model.spec
@@ -26,8 +33,11 @@ def sample(model: SeqModel, vocabulary: list[str], prime: str, length: int, temp
         raise ValueError("Sampling needs a character model: token inputs and one output per token.")
     unknown = sorted({c for c in prime if c not in vocabulary})
     if not prime or unknown:
-        raise ValueError(f"The prime must be made of the training text's characters; not known: {unknown}."
-                         if unknown else "Give at least one character to start from.")
+        raise ValueError(
+            f"The prime must be made of the training text's characters; not known: {unknown}."
+            if unknown
+            else "Give at least one character to start from."
+        )
     if not 1 <= length <= 2000:
         raise ValueError("length must be between 1 and 2000.")
     if top_k is not None and not 1 <= top_k <= len(vocabulary):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import torch
 from torch import Tensor
@@ -53,9 +53,20 @@ class Task:
 
     def spec(self, cell="lstm", hidden_size=64, num_layers=1, batch_size=64, seq_len=None, **extra) -> RNNSpec:
         steps = seq_len or self.default_seq_len
-        return RNNSpec(cell=cell, topology=self.topology, hidden_size=hidden_size, num_layers=num_layers,
-                       batch_size=batch_size, seq_len=steps, out_len=steps, input_size=self.input_size,
-                       output_size=self.output_size, vocab_size=self.vocab_size, batch_first=True, **extra)
+        return RNNSpec(
+            cell=cell,
+            topology=self.topology,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            batch_size=batch_size,
+            seq_len=steps,
+            out_len=steps,
+            input_size=self.input_size,
+            output_size=self.output_size,
+            vocab_size=self.vocab_size,
+            batch_first=True,
+            **extra,
+        )
 
     def metric_value(self, y_hat: Tensor, batch: Batch) -> float:
         if self.classification:
@@ -140,8 +151,31 @@ def same_sign(batch_size, seq_len, g) -> Batch:
     return Batch(x, (x[:, 0] * x[:, 1] > 0).long())  # XOR of signs: needs a hidden layer, no memory
 
 
-SENTIMENT_WORDS = ["<pad>", "the", "movie", "film", "was", "is", "i", "think", "it", "really", "very", "not",
-                   "good", "great", "fine", "bad", "awful", "boring", "at", "all", "to", "me", "."]
+SENTIMENT_WORDS = [
+    "<pad>",
+    "the",
+    "movie",
+    "film",
+    "was",
+    "is",
+    "i",
+    "think",
+    "it",
+    "really",
+    "very",
+    "not",
+    "good",
+    "great",
+    "fine",
+    "bad",
+    "awful",
+    "boring",
+    "at",
+    "all",
+    "to",
+    "me",
+    ".",
+]
 _POSITIVE, _NEGATIVE = ["good", "great", "fine"], ["bad", "awful", "boring"]
 _OPENERS = [["the", "movie", "was"], ["the", "film", "is"], ["i", "think", "it", "is"]]
 _TAILS = [[], ["."], ["at", "all", "."], ["to", "me", "."], ["really", "."]]
@@ -179,48 +213,180 @@ def char_task(text: str = CHAR_RNN_TEXT) -> Task:
         windows = torch.stack([ids[s : s + seq_len + 1] for s in starts.tolist()])
         return Batch(windows[:, :-1], windows[:, 1:])
 
-    return Task("char", "Next character", "Predict the next character of the text at every step (synced). The "
-                "memoryless baseline guesses from character frequencies alone.", "synced", True, EMBEDDING,
-                len(vocabulary), generate, lambda T: entropy, lambda T: max(counts.values()) / len(text), 0.9,
-                default_seq_len=min(14, len(text) - 1), min_seq_len=2, vocab_size=len(vocabulary),
-                reference="Karpathy 2015, The Unreasonable Effectiveness of RNNs", vocabulary=vocabulary)
+    return Task(
+        "char",
+        "Next character",
+        "Predict the next character of the text at every step (synced). The "
+        "memoryless baseline guesses from character frequencies alone.",
+        "synced",
+        True,
+        EMBEDDING,
+        len(vocabulary),
+        generate,
+        lambda T: entropy,
+        lambda T: max(counts.values()) / len(text),
+        0.9,
+        default_seq_len=min(14, len(text) - 1),
+        min_seq_len=2,
+        vocab_size=len(vocabulary),
+        reference="Karpathy 2015, The Unreasonable Effectiveness of RNNs",
+        vocabulary=vocabulary,
+    )
 
 
 LN2 = math.log(2)
-TASKS: dict[str, Task] = {task.name: task for task in [
-    Task("adding", "Adding problem", "Each step reads (value, marker). Two steps are marked, one in each half; "
-         "the answer is the sum of their values, given after the last step. Answering 1 always scores the "
-         "baseline MSE 1/6.", "many_to_one", False, 2, 1, adding, lambda T: 1 / 6, lambda T: 1 / 6, 0.01,
-         default_seq_len=50, min_seq_len=2,
-         reference="Hochreiter & Schmidhuber 1997 (LSTM solves T = 100+); Le et al. 2015 (IRNN)"),
-    char_task(),
-    Task("running_parity", "Running parity", "Bits in; at every step, is the count of 1s so far odd? One bit of "
-         "memory suffices.", "synced", True, 1, 2, running_parity, lambda T: LN2, lambda T: 0.5, 0.99,
-         default_seq_len=20, reference="Minsky & Papert 1969 (parity is hard for perceptrons)"),
-    Task("parity", "Whole-sequence parity", "Bits in; one answer at the end: is the count of 1s odd? The same "
-         "function as running parity, but the only error signal is at the last step: the failure demo.",
-         "many_to_one", True, 1, 2, sequence_parity, lambda T: LN2, lambda T: 0.5, 0.99, default_seq_len=20,
-         reference="Hochreiter 1991; Bengio, Simard & Frasconi 1994 (long-range dependencies)"),
-    Task("copy", "Copy memory", "Ten symbols from 8, then blanks, a delimiter, and the ten symbols must be "
-         "repeated in the last ten steps. Baseline: blanks, then a uniform guess: 10·ln 8 / (T + 20).",
-         "synced", True, EMBEDDING, 10, copy_memory, lambda L: 10 * math.log(8) / L, lambda L: (L - 10 + 10 / 8) / L,
-         0.99, default_seq_len=30, min_seq_len=21, vocab_size=10,
-         reference="Hochreiter & Schmidhuber 1997; Arjovsky et al. 2016 (unitary RNNs)"),
-    Task("reverse", "Reverse a digit string", "Encoder-decoder: read T digits, then write them in reverse "
-         "order while reading empty inputs.", "many_to_many", True, EMBEDDING, 10, reverse_digits,
-         lambda T: math.log(10), lambda T: 0.1, 0.99, default_seq_len=5, min_seq_len=1, vocab_size=10,
-         reference="Sutskever, Vinyals & Le 2014 (sequence to sequence)"),
-    Task("sine", "Noisy sine forecast", "Read a noisy sine wave, predict its next clean value. Baseline: "
-         "predicting 0, the mean, scores 0.5.", "many_to_one", False, 1, 1, sine_forecast, lambda T: 0.5,
-         lambda T: 0.5, 0.01, default_seq_len=30, min_seq_len=3, reference="Box & Jenkins (time-series forecasting)"),
-    Task("wave", "Wave from (frequency, phase)", "One-to-many: from one vector (frequency, phase) generate the "
-         "wave. Baseline: predicting 0 scores 0.5.", "one_to_many", False, 2, 1, wave, lambda T: 0.5, lambda T: 0.5,
-         0.01, default_seq_len=30, min_seq_len=2, reference="Graves 2013 (generating sequences)"),
-    Task("same_sign", "Same sign (one to one)", "A feed-forward case for contrast: one step, two numbers, are "
-         "their signs equal? No memory needed.", "one_to_one", True, 2, 2, same_sign, lambda T: LN2, lambda T: 0.5,
-         0.97, default_seq_len=1, reference="Minsky & Papert 1969 (XOR)"),
-    Task("sentiment", "Sentiment with negation", "Generated phrases ('the film is not very good at all .'); "
-         "'not' flips the label and words after the adjective make the model remember it.", "many_to_one", True,
-         EMBEDDING, 2, sentiment, lambda T: LN2, lambda T: 0.5, 0.99, default_seq_len=10, min_seq_len=8,
-         vocab_size=len(SENTIMENT_WORDS), reference="Socher et al. 2013 (negation in sentiment)"),
-]}
+TASKS: dict[str, Task] = {
+    task.name: task
+    for task in [
+        Task(
+            "adding",
+            "Adding problem",
+            "Each step reads (value, marker). Two steps are marked, one in each half; "
+            "the answer is the sum of their values, given after the last step. Answering 1 always scores the "
+            "baseline MSE 1/6.",
+            "many_to_one",
+            False,
+            2,
+            1,
+            adding,
+            lambda T: 1 / 6,
+            lambda T: 1 / 6,
+            0.01,
+            default_seq_len=50,
+            min_seq_len=2,
+            reference="Hochreiter & Schmidhuber 1997 (LSTM solves T = 100+); Le et al. 2015 (IRNN)",
+        ),
+        char_task(),
+        Task(
+            "running_parity",
+            "Running parity",
+            "Bits in; at every step, is the count of 1s so far odd? One bit of memory suffices.",
+            "synced",
+            True,
+            1,
+            2,
+            running_parity,
+            lambda T: LN2,
+            lambda T: 0.5,
+            0.99,
+            default_seq_len=20,
+            reference="Minsky & Papert 1969 (parity is hard for perceptrons)",
+        ),
+        Task(
+            "parity",
+            "Whole-sequence parity",
+            "Bits in; one answer at the end: is the count of 1s odd? The same "
+            "function as running parity, but the only error signal is at the last step: the failure demo.",
+            "many_to_one",
+            True,
+            1,
+            2,
+            sequence_parity,
+            lambda T: LN2,
+            lambda T: 0.5,
+            0.99,
+            default_seq_len=20,
+            reference="Hochreiter 1991; Bengio, Simard & Frasconi 1994 (long-range dependencies)",
+        ),
+        Task(
+            "copy",
+            "Copy memory",
+            "Ten symbols from 8, then blanks, a delimiter, and the ten symbols must be "
+            "repeated in the last ten steps. Baseline: blanks, then a uniform guess: 10·ln 8 / (T + 20).",
+            "synced",
+            True,
+            EMBEDDING,
+            10,
+            copy_memory,
+            lambda L: 10 * math.log(8) / L,
+            lambda L: (L - 10 + 10 / 8) / L,
+            0.99,
+            default_seq_len=30,
+            min_seq_len=21,
+            vocab_size=10,
+            reference="Hochreiter & Schmidhuber 1997; Arjovsky et al. 2016 (unitary RNNs)",
+        ),
+        Task(
+            "reverse",
+            "Reverse a digit string",
+            "Encoder-decoder: read T digits, then write them in reverse order while reading empty inputs.",
+            "many_to_many",
+            True,
+            EMBEDDING,
+            10,
+            reverse_digits,
+            lambda T: math.log(10),
+            lambda T: 0.1,
+            0.99,
+            default_seq_len=5,
+            min_seq_len=1,
+            vocab_size=10,
+            reference="Sutskever, Vinyals & Le 2014 (sequence to sequence)",
+        ),
+        Task(
+            "sine",
+            "Noisy sine forecast",
+            "Read a noisy sine wave, predict its next clean value. Baseline: predicting 0, the mean, scores 0.5.",
+            "many_to_one",
+            False,
+            1,
+            1,
+            sine_forecast,
+            lambda T: 0.5,
+            lambda T: 0.5,
+            0.01,
+            default_seq_len=30,
+            min_seq_len=3,
+            reference="Box & Jenkins (time-series forecasting)",
+        ),
+        Task(
+            "wave",
+            "Wave from (frequency, phase)",
+            "One-to-many: from one vector (frequency, phase) generate the wave. Baseline: predicting 0 scores 0.5.",
+            "one_to_many",
+            False,
+            2,
+            1,
+            wave,
+            lambda T: 0.5,
+            lambda T: 0.5,
+            0.01,
+            default_seq_len=30,
+            min_seq_len=2,
+            reference="Graves 2013 (generating sequences)",
+        ),
+        Task(
+            "same_sign",
+            "Same sign (one to one)",
+            "A feed-forward case for contrast: one step, two numbers, are their signs equal? No memory needed.",
+            "one_to_one",
+            True,
+            2,
+            2,
+            same_sign,
+            lambda T: LN2,
+            lambda T: 0.5,
+            0.97,
+            default_seq_len=1,
+            reference="Minsky & Papert 1969 (XOR)",
+        ),
+        Task(
+            "sentiment",
+            "Sentiment with negation",
+            "Generated phrases ('the film is not very good at all .'); "
+            "'not' flips the label and words after the adjective make the model remember it.",
+            "many_to_one",
+            True,
+            EMBEDDING,
+            2,
+            sentiment,
+            lambda T: LN2,
+            lambda T: 0.5,
+            0.99,
+            default_seq_len=10,
+            min_seq_len=8,
+            vocab_size=len(SENTIMENT_WORDS),
+            reference="Socher et al. 2013 (negation in sentiment)",
+        ),
+    ]
+}

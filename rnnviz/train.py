@@ -66,8 +66,12 @@ class TrainConfig:
             (self.probe_every >= 1 and self.eval_every >= 1, "probe_every and eval_every must be at least 1."),
         ]
         steps = self.seq_len or task.default_seq_len
-        checks.append((task.min_seq_len <= steps <= 500,
-                       f"{task.title} needs seq_len between {task.min_seq_len} and 500; it is {steps}."))
+        checks.append(
+            (
+                task.min_seq_len <= steps <= 500,
+                f"{task.title} needs seq_len between {task.min_seq_len} and 500; it is {steps}.",
+            )
+        )
         for ok, message in checks:
             if not ok:
                 raise TrainingError(message)
@@ -77,7 +81,9 @@ class TrainConfig:
     def spec(self):
         task = self.task_object()
         extra = {"nonlinearity": self.nonlinearity} if self.cell == "rnn" else {}
-        return task.spec(self.cell, self.hidden_size, self.num_layers, self.batch_size, self.seq_len, **extra).validate()
+        return task.spec(
+            self.cell, self.hidden_size, self.num_layers, self.batch_size, self.seq_len, **extra
+        ).validate()
 
     def replace(self, **changes) -> TrainConfig:
         return TrainConfig(**{**asdict(self), **changes})
@@ -145,8 +151,11 @@ class Trainer:
     def _diverged(self, what: str) -> dict:
         with torch.no_grad():
             torch._foreach_copy_(self.parameters, self.last_good)
-        message = (f"Training stopped at step {self.steps}: {what} (learning rate {self.config.lr:g} is probably "
-                   f"too large). The weights from step {max(self.steps - 1, 0)}, the last that gave a sensible loss, were put back.")
+        message = (
+            f"Training stopped at step {self.steps}: {what} (learning rate {self.config.lr:g} is probably "
+            f"too large). The weights from step {max(self.steps - 1, 0)}, the last that gave a sensible loss, "
+            "were put back."
+        )
         return {"step": self.steps, "loss": float("nan"), "grad_norm": float("nan"), "diverged": message}
 
     @torch.no_grad()
@@ -178,7 +187,17 @@ class Trainer:
 
     def summary(self, start: float, evaluation: dict, diverged: str | None) -> dict:
         seconds = time.perf_counter() - start
-        return {"task": self.task.name, "cell": self.config.cell, "steps": self.steps, "seconds": round(seconds, 3),
-                "steps_per_second": round(self.steps / seconds, 1) if seconds else 0.0, "metric": self.task.metric,
-                "value": evaluation["metric"], "eval_loss": evaluation["eval_loss"], "baseline": self.baseline,
-                "solved": bool(evaluation["solved"]), "diverged": diverged, "device": self.device.type}
+        return {
+            "task": self.task.name,
+            "cell": self.config.cell,
+            "steps": self.steps,
+            "seconds": round(seconds, 3),
+            "steps_per_second": round(self.steps / seconds, 1) if seconds else 0.0,
+            "metric": self.task.metric,
+            "value": evaluation["metric"],
+            "eval_loss": evaluation["eval_loss"],
+            "baseline": self.baseline,
+            "solved": bool(evaluation["solved"]),
+            "diverged": diverged,
+            "device": self.device.type,
+        }

@@ -16,9 +16,16 @@ from rnnviz.spec import SpecError
 from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
 from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
 
-STATE_WORDS = {"idle": "Not started", "queued": f"Queued: {MAX_RUNNING} runs are already training on this server",
-               "running": "Training", "paused": "Paused", "finished": "Finished", "stopped": "Stopped",
-               "diverged": "Diverged", "failed": "Failed"}
+STATE_WORDS = {
+    "idle": "Not started",
+    "queued": f"Queued: {MAX_RUNNING} runs are already training on this server",
+    "running": "Training",
+    "paused": "Paused",
+    "finished": "Finished",
+    "stopped": "Stopped",
+    "diverged": "Diverged",
+    "failed": "Failed",
+}
 
 
 class JobHolder:
@@ -53,14 +60,26 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
     st.session_state.setdefault(f"{prefix}task", "adding")
     st.session_state.setdefault(f"{prefix}seq_len", TASKS[st.session_state[f"{prefix}task"]].default_seq_len)
     a, b, c, d = st.columns(4)
-    name = a.selectbox("Task", names, key=f"{prefix}task", format_func=lambda n: TASKS[n].title,
-                       on_change=_task_defaults, args=(prefix,))
+    name = a.selectbox(
+        "Task",
+        names,
+        key=f"{prefix}task",
+        format_func=lambda n: TASKS[n].title,
+        on_change=_task_defaults,
+        args=(prefix,),
+    )
     task = TASKS[name]
-    cell = "lstm" if race else b.radio("Cell", ["rnn", "gru", "lstm"], index=2, key=f"{prefix}cell", horizontal=True,
-                                       format_func=str.upper)
+    cell = (
+        "lstm"
+        if race
+        else b.radio(
+            "Cell", ["rnn", "gru", "lstm"], index=2, key=f"{prefix}cell", horizontal=True, format_func=str.upper
+        )
+    )
     hidden = c.number_input("Hidden size", 1, 1024, 64, key=f"{prefix}hidden")
-    seq_len = d.number_input("Sequence length", task.min_seq_len, 500, key=f"{prefix}seq_len",
-                             disabled=task.topology == "one_to_one")
+    seq_len = d.number_input(
+        "Sequence length", task.min_seq_len, 500, key=f"{prefix}seq_len", disabled=task.topology == "one_to_one"
+    )
     st.caption(task.description)
     e, f, g, h = st.columns(4)
     batch = e.number_input("Batch size", 1, 1024, 64, key=f"{prefix}batch")
@@ -74,17 +93,33 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
         tbptt = k.number_input("Truncated BPTT k (0 = off)", 0, 500, 0, key=f"{prefix}tbptt")
         seed = m.number_input("Seed", 0, 2**31 - 1, 0, key=f"{prefix}seed")
         found = available_devices()
-        device = n.selectbox("Device", [d for d in DEVICES if d == "auto" or d in found], key=f"{prefix}device",
-                             help=f"auto picks cuda, then mps, then cpu; this machine has: {', '.join(found)}.")
+        device = n.selectbox(
+            "Device",
+            [d for d in DEVICES if d == "auto" or d in found],
+            key=f"{prefix}device",
+            help=f"auto picks cuda, then mps, then cpu; this machine has: {', '.join(found)}.",
+        )
         text = None
         if name == "char":
             text = st.text_area("Training text", CHAR_RNN_TEXT, key=f"{prefix}text", max_chars=20000)
     try:
         if text is not None:
             text = check_text(text)
-        config = TrainConfig(task=name, cell=cell, hidden_size=int(hidden), num_layers=int(layers), seq_len=int(seq_len),
-                             batch_size=int(batch), optimizer=optimizer, lr=float(lr), clip=float(clip) or None,
-                             tbptt=int(tbptt) or None, seed=int(seed), device=device, text=text).validate()
+        config = TrainConfig(
+            task=name,
+            cell=cell,
+            hidden_size=int(hidden),
+            num_layers=int(layers),
+            seq_len=int(seq_len),
+            batch_size=int(batch),
+            optimizer=optimizer,
+            lr=float(lr),
+            clip=float(clip) or None,
+            tbptt=int(tbptt) or None,
+            seed=int(seed),
+            device=device,
+            text=text,
+        ).validate()
     except (TrainingError, SpecError, TextError, ValueError) as error:
         st.error(str(error))
         return None
@@ -102,8 +137,9 @@ def controls_ui(holder: JobHolder, make_job) -> None:
             st.error(str(error))
         st.rerun()
     paused = job is not None and job.state == "paused"
-    if b.button("Resume" if paused else "Pause", disabled=job is None or not job.active, width="stretch",
-                key="pause_run"):
+    if b.button(
+        "Resume" if paused else "Pause", disabled=job is None or not job.active, width="stretch", key="pause_run"
+    ):
         job.resume() if paused else job.pause()
         st.rerun()
     if c.button("Step", disabled=not paused, width="stretch", key="step_run", help="Train one step while paused."):
@@ -120,8 +156,10 @@ def live_ui(holder: JobHolder, race: bool = False) -> None:
     """The polling fragment: redraws every second while the job is queued, running or paused."""
     job = holder.job
     if job is None:
-        st.info("Press ▶ Start: the model trains in the background and the charts below follow it live. You can "
-                "keep using the other pages meanwhile.")
+        st.info(
+            "Press ▶ Start: the model trains in the background and the charts below follow it live. You can "
+            "keep using the other pages meanwhile."
+        )
         return
     holder.polling = job.active
 
@@ -145,8 +183,10 @@ def _panel(snapshot: dict, race: bool) -> None:
     words = STATE_WORDS[state]
     (st.error if state in ("diverged", "failed") else st.caption)(f"**{words}.** {snapshot['message']}")
     if snapshot["max_steps"]:
-        st.progress(min(snapshot["steps"] / snapshot["max_steps"], 1.0),
-                    text=f"step {snapshot['steps']} of {snapshot['max_steps']}")
+        st.progress(
+            min(snapshot["steps"] / snapshot["max_steps"], 1.0),
+            text=f"step {snapshot['steps']} of {snapshot['max_steps']}",
+        )
     columns = st.columns(2 + len(lanes))
     columns[0].metric("Step", snapshot["steps"])
     columns[1].metric("Steps per second", f"{snapshot['steps_per_second']:.0f}")
@@ -155,20 +195,33 @@ def _panel(snapshot: dict, race: bool) -> None:
         solved = f"solved at step {lane.solved_at}" if lane.solved_at is not None else None
         column.metric(f"{label} held-out {task.metric}", f"{value:.4g}", solved, delta_color="off")
     left, right = st.columns(2)
-    left.plotly_chart(loss_figure(lanes, task.baseline(seq_len), "cross-entropy" if task.classification else "MSE"),
-                      key="loss_chart", width="stretch", config={"displayModeBar": False})
-    right.plotly_chart(metric_figure(lanes, task.chance(seq_len), task.metric, task.solved_at), key="metric_chart",
-                       width="stretch", config={"displayModeBar": False})
+    left.plotly_chart(
+        loss_figure(lanes, task.baseline(seq_len), "cross-entropy" if task.classification else "MSE"),
+        key="loss_chart",
+        width="stretch",
+        config={"displayModeBar": False},
+    )
+    right.plotly_chart(
+        metric_figure(lanes, task.chance(seq_len), task.metric, task.solved_at),
+        key="metric_chart",
+        width="stretch",
+        config={"displayModeBar": False},
+    )
     if race:
         return
     recording = first.recording
     if recording is not None and recording.hidden_grad is not None:
         a, b, c = st.columns(3)
-        a.plotly_chart(grad_by_layer_figure(recording), key="grad_layers", width="stretch",
-                       config={"displayModeBar": False})
-        b.plotly_chart(grad_by_step_figure(recording), key="grad_steps", width="stretch",
-                       config={"displayModeBar": False})
-        c.plotly_chart(hidden_heatmap(recording), key="hidden_heatmap", width="stretch",
-                       config={"displayModeBar": False})
-        st.caption(f"Probe every {first.config.probe_every} steps: four held-out sequences through the explicit "
-                   "loop with the model's current weights.")
+        a.plotly_chart(
+            grad_by_layer_figure(recording), key="grad_layers", width="stretch", config={"displayModeBar": False}
+        )
+        b.plotly_chart(
+            grad_by_step_figure(recording), key="grad_steps", width="stretch", config={"displayModeBar": False}
+        )
+        c.plotly_chart(
+            hidden_heatmap(recording), key="hidden_heatmap", width="stretch", config={"displayModeBar": False}
+        )
+        st.caption(
+            f"Probe every {first.config.probe_every} steps: four held-out sequences through the explicit "
+            "loop with the model's current weights."
+        )

@@ -30,36 +30,79 @@ def loss_figure(lanes: dict, baseline: float, metric_name: str = "loss") -> go.F
     fig = go.Figure()
     for k, (label, lane) in enumerate(lanes.items()):
         xs, ys = _thin(lane.steps, lane.loss)
-        fig.add_trace(go.Scatter(x=xs, y=ys, name=f"{label} training loss", mode="lines",
-                                 line=dict(color=_colour(label, k), width=1.5)))
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=ys, name=f"{label} training loss", mode="lines", line=dict(color=_colour(label, k), width=1.5)
+            )
+        )
         evaluations = lane.evaluations
         if evaluations:
-            fig.add_trace(go.Scatter(x=[e["step"] for e in evaluations], y=[e["eval_loss"] for e in evaluations],
-                                     name=f"{label} held-out loss", mode="lines+markers",
-                                     line=dict(color=_colour(label, k), width=2.5, dash="dot"), marker=dict(size=5)))
-    fig.add_hline(y=baseline, line=dict(color=colors.LOSS, dash="dash"), annotation_text="memoryless baseline",
-                  annotation_position="top right")
-    fig.update_layout(height=330, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
-                      xaxis=dict(title="training step", gridcolor=colors.GRID),
-                      yaxis=dict(title=metric_name, type="log", dtick=1, gridcolor=colors.GRID),
-                      legend=dict(orientation="h", y=-0.25), uirevision="loss")
+            fig.add_trace(
+                go.Scatter(
+                    x=[e["step"] for e in evaluations],
+                    y=[e["eval_loss"] for e in evaluations],
+                    name=f"{label} held-out loss",
+                    mode="lines+markers",
+                    line=dict(color=_colour(label, k), width=2.5, dash="dot"),
+                    marker=dict(size=5),
+                )
+            )
+    fig.add_hline(
+        y=baseline,
+        line=dict(color=colors.LOSS, dash="dash"),
+        annotation_text="memoryless baseline",
+        annotation_position="top right",
+    )
+    fig.update_layout(
+        height=330,
+        margin=dict(l=10, r=10, t=30, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(title="training step", gridcolor=colors.GRID),
+        yaxis=dict(title=metric_name, type="log", dtick=1, gridcolor=colors.GRID),
+        legend=dict(orientation="h", y=-0.25),
+        uirevision="loss",
+    )
     return fig
 
 
 def metric_figure(lanes: dict, chance: float, metric: str, solved_at: float) -> go.Figure:
     fig = go.Figure()
     for k, (label, lane) in enumerate(lanes.items()):
-        fig.add_trace(go.Scatter(x=[e["step"] for e in lane.evaluations], y=[e["metric"] for e in lane.evaluations],
-                                 name=label, mode="lines+markers", line=dict(color=_colour(label, k), width=2.5)))
-    fig.add_hline(y=chance, line=dict(color=colors.LOSS, dash="dash"), annotation_text="memoryless",
-                  annotation_position="top right")
-    fig.add_hline(y=solved_at, line=dict(color=colors.STATE, dash="dot"), annotation_text="solved",
-                  annotation_position="bottom right")
-    fig.update_layout(height=330, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
-                      xaxis=dict(title="training step", gridcolor=colors.GRID),
-                      yaxis=dict(title=f"held-out {metric}", type="log" if metric == "MSE" else "linear", dtick=1 if metric == "MSE" else None,
-                                 gridcolor=colors.GRID),
-                      legend=dict(orientation="h", y=-0.25), uirevision="metric")
+        fig.add_trace(
+            go.Scatter(
+                x=[e["step"] for e in lane.evaluations],
+                y=[e["metric"] for e in lane.evaluations],
+                name=label,
+                mode="lines+markers",
+                line=dict(color=_colour(label, k), width=2.5),
+            )
+        )
+    fig.add_hline(
+        y=chance,
+        line=dict(color=colors.LOSS, dash="dash"),
+        annotation_text="memoryless",
+        annotation_position="top right",
+    )
+    fig.add_hline(
+        y=solved_at,
+        line=dict(color=colors.STATE, dash="dot"),
+        annotation_text="solved",
+        annotation_position="bottom right",
+    )
+    fig.update_layout(
+        height=330,
+        margin=dict(l=10, r=10, t=30, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(title="training step", gridcolor=colors.GRID),
+        yaxis=dict(
+            title=f"held-out {metric}",
+            type="log" if metric == "MSE" else "linear",
+            dtick=1 if metric == "MSE" else None,
+            gridcolor=colors.GRID,
+        ),
+        legend=dict(orientation="h", y=-0.25),
+        uirevision="metric",
+    )
     return fig
 
 
@@ -74,11 +117,21 @@ def grad_by_layer_figure(recording) -> go.Figure:
     for name, norm in recording.param_grad_norms.items():
         totals[layer_of(name)] = totals.get(layer_of(name), 0.0) + norm**2
     names = list(totals)
-    fig = go.Figure(go.Bar(x=names, y=[totals[n] ** 0.5 for n in names], marker_color=colors.HIGHLIGHT,
-                           hovertemplate="%{x}: ‖∇‖ = %{y:.2e}<extra></extra>"))
-    fig.update_layout(height=260, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
-                      title=dict(text=f"‖dL/dθ‖ per layer (probe at step {recording.step})", font=dict(size=13)),
-                      yaxis=dict(type="log", dtick=1, gridcolor=colors.GRID))
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=[totals[n] ** 0.5 for n in names],
+            marker_color=colors.HIGHLIGHT,
+            hovertemplate="%{x}: ‖∇‖ = %{y:.2e}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=260,
+        margin=dict(l=10, r=10, t=30, b=10),
+        plot_bgcolor="white",
+        title=dict(text=f"‖dL/dθ‖ per layer (probe at step {recording.step})", font=dict(size=13)),
+        yaxis=dict(type="log", dtick=1, gridcolor=colors.GRID),
+    )
     return fig
 
 
@@ -87,21 +140,40 @@ def grad_by_step_figure(recording) -> go.Figure:
     grad = np.linalg.norm(recording.hidden_grad, axis=-1).mean(-1)  # (L, D, T)
     fig = go.Figure()
     for layer in range(grad.shape[0]):
-        fig.add_trace(go.Scatter(y=np.maximum(grad[layer, 0], 1e-30), name=f"layer {layer}", mode="lines+markers",
-                                 marker=dict(size=4)))
-    fig.update_layout(height=260, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
-                      title=dict(text="‖dL/dh_t‖ per time step", font=dict(size=13)),
-                      xaxis=dict(title="t", gridcolor=colors.GRID), yaxis=dict(type="log", dtick=2, gridcolor=colors.GRID),
-                      legend=dict(orientation="h", y=-0.3))
+        fig.add_trace(
+            go.Scatter(
+                y=np.maximum(grad[layer, 0], 1e-30), name=f"layer {layer}", mode="lines+markers", marker=dict(size=4)
+            )
+        )
+    fig.update_layout(
+        height=260,
+        margin=dict(l=10, r=10, t=30, b=10),
+        plot_bgcolor="white",
+        title=dict(text="‖dL/dh_t‖ per time step", font=dict(size=13)),
+        xaxis=dict(title="t", gridcolor=colors.GRID),
+        yaxis=dict(type="log", dtick=2, gridcolor=colors.GRID),
+        legend=dict(orientation="h", y=-0.3),
+    )
     return fig
 
 
 def hidden_heatmap(recording, example: int = 0) -> go.Figure:
     """Top layer's h_t for one probe sequence: units down, time across."""
     h = recording.hidden[-1, 0, :, example]  # (T, H)
-    fig = go.Figure(go.Heatmap(z=h.T, colorscale="RdBu", zmid=0, colorbar=dict(title="h", thickness=10),
-                               hovertemplate="t %{x}, unit %{y}: %{z:.3f}<extra></extra>"))
-    fig.update_layout(height=260, margin=dict(l=10, r=10, t=30, b=10),
-                      title=dict(text=f"hidden state h_t, top layer, probe sequence {example}", font=dict(size=13)),
-                      xaxis=dict(title="t"), yaxis=dict(title="unit"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=h.T,
+            colorscale="RdBu",
+            zmid=0,
+            colorbar=dict(title="h", thickness=10),
+            hovertemplate="t %{x}, unit %{y}: %{z:.3f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=260,
+        margin=dict(l=10, r=10, t=30, b=10),
+        title=dict(text=f"hidden state h_t, top layer, probe sequence {example}", font=dict(size=13)),
+        xaxis=dict(title="t"),
+        yaxis=dict(title="unit"),
+    )
     return fig
