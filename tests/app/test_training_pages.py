@@ -1,0 +1,59 @@
+"""AppTest: the Train and Race pages start, show progress on the next rerun, and stop."""
+
+import time
+
+import pytest
+
+
+def wait_for_steps(app, minimum: int, timeout: float = 60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        app.run()
+        steps = [m for m in app.metric if m.label == "Step"]
+        if steps and int(steps[0].value) >= minimum:
+            return int(steps[0].value)
+        time.sleep(0.3)
+    raise AssertionError("the run did not advance")
+
+
+@pytest.mark.parametrize("page", ["app_pages/train.py", "app_pages/race.py"])
+def test_start_progress_stop(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    prefix = "train_" if "train" in page else "race_"
+    app.number_input(key=f"{prefix}seq_len").set_value(10)
+    app.number_input(key=f"{prefix}hidden").set_value(8)
+    app.run()
+    app.button(key="start_run").click().run()
+    assert not app.exception
+    first = wait_for_steps(app, 5)
+    later = wait_for_steps(app, first + 5)
+    assert later > first
+    assert any(c.proto.id for c in app.get("plotly_chart"))
+    app.button(key="stop_run").click().run()
+    assert not app.exception
+    assert any("Stopped" in c.value for c in app.caption)
+    app.button(key="reset_run").click().run()
+    assert any("Press ▶ Start" in i.value for i in app.info)
+
+
+def test_bad_training_text_is_refused_in_the_page(app):
+    app.switch_page("app_pages/train.py").run()
+    app.selectbox(key="train_task").set_value("char").run()
+    app.text_area(key="train_text").set_value("ab\x00\x01").run()
+    assert not app.exception
+    assert any("binary" in e.value for e in app.error)
+    assert app.button(key="start_run").disabled
+
+
+def test_task_change_sets_its_sequence_length(app):
+    app.switch_page("app_pages/train.py").run()
+    app.selectbox(key="train_task").set_value("copy").run()
+    assert app.number_input(key="train_seq_len").value == 30
+
+
+def test_spec_sidebar_values_survive_a_visit_to_the_training_pages(app):
+    app.number_input(key="hidden_size").set_value(40).run()
+    app.switch_page("app_pages/train.py").run()
+    app.switch_page("app_pages/shapes.py").run()
+    assert app.number_input(key="hidden_size").value == 40

@@ -1,0 +1,64 @@
+"""Browser: a run advances on its own and stops; two sessions do not see each other's runs."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import assert_no_exception, open_page
+
+pytestmark = pytest.mark.browser
+
+LOSS_POINTS = "el => (el.data || []).filter(t => (t.name || '').endsWith('training loss')).map(t => t.x.length)[0] || 0"
+
+
+def step_count(page) -> int:
+    metric = page.locator("[data-testid=stMetric]").filter(has_text="Step").first
+    return int(re.sub(r"\D", "", metric.locator("[data-testid=stMetricValue]").inner_text()))
+
+
+def start_small_run(page, url):
+    open_page(page, url)
+    field = page.locator(".st-key-train_seq_len input")
+    field.fill("10")
+    field.press("Enter")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="▶ Start").click()
+    page.locator("[data-testid=stMetric]").filter(has_text="Step").first.wait_for(timeout=30_000)
+
+
+def test_run_advances_without_input_then_stops(server, page):
+    start_small_run(page, f"{server.url}/train")
+    page.wait_for_function(
+        "() => { const el = document.querySelector('.st-key-loss_chart .js-plotly-plot');"
+        " return el && el.data && el.data.length > 0; }",
+        timeout=30_000,
+    )
+    first_steps = step_count(page)
+    chart = page.locator(".st-key-loss_chart .js-plotly-plot").last  # .last: the newest while one is redrawn
+    first_points = chart.evaluate(LOSS_POINTS)
+    page.wait_for_timeout(3500)  # no clicks: the polling fragment redraws on its own
+    assert step_count(page) > first_steps
+    assert page.locator(".st-key-loss_chart .js-plotly-plot").last.evaluate(LOSS_POINTS) > first_points
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("Stopped.").wait_for(timeout=20_000)
+    stopped_at = step_count(page)
+    page.wait_for_timeout(2000)
+    assert step_count(page) == stopped_at
+    assert_no_exception(page)
+
+
+def test_two_sessions_do_not_see_each_others_runs(server, browser):
+    first = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    second = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        start_small_run(first, f"{server.url}/train")
+        open_page(second, f"{server.url}/train")
+        second.wait_for_timeout(2000)
+        assert second.get_by_text("Press ▶ Start: the model trains").is_visible()
+        assert second.locator("[data-testid=stMetric]").filter(has_text="Step").count() == 0
+        assert step_count(first) > 0
+        first.get_by_role("button", name="Stop").click()
+        first.get_by_text("Stopped.").wait_for(timeout=20_000)
+    finally:
+        first.context.close()
+        second.context.close()
