@@ -13,7 +13,7 @@ def page(file: str, title: str, icon: str, **options) -> st.Page:
     return st.Page(f"app_pages/{file}.py", title=title, icon=f":material/{icon}:", **options)
 
 
-pages = st.navigation({
+pages = st.navigation(expanded=True, pages={
     "": [page("home", "Home", "home", default=True)],
     "Learn": [
         page("topologies", "Topologies", "account_tree", url_path="topologies"),
@@ -28,6 +28,12 @@ pages = st.navigation({
     "Training": [
         page("train", "Train", "model_training", url_path="train"),
         page("race", "Race RNN · GRU · LSTM", "sprint", url_path="race"),
+    ],
+    "Inside a trained network": [
+        page("inside", "Inside", "visibility", url_path="inside"),
+        page("trajectory", "Trajectory", "timeline", url_path="trajectory"),
+        page("generate", "Generate", "edit_note", url_path="generate"),
+        page("compare", "Compare", "compare", url_path="compare"),
     ],
 })
 if pages.url_path not in ("train", "race"):  # the training pages have their own settings

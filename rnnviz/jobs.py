@@ -36,6 +36,7 @@ class Lane:
     evaluations: list[dict] = field(default_factory=list)
     recording: Recording | None = None
     solved_at: int | None = None  # first evaluation step that met the task's bar
+    initial_state: dict | None = None  # the weights at step 0, for comparisons
 
 
 class TrainingJob:
@@ -54,6 +55,7 @@ class TrainingJob:
         self._single_steps = 0
         self._thread: threading.Thread | None = None
         self._times: list[float] = []  # wall clock of recent steps, for steps per second
+        self._trainers: dict[str, Trainer] = {}
 
     # -- controls (any thread) -------------------------------------------------------------
 
@@ -120,6 +122,21 @@ class TrainingJob:
                 "max_steps": self.max_steps,
             }
 
+    def model_copy(self, label: str, initial: bool = False):
+        """(trainer's task, a SeqModel with the current weights or those of step 0, step), or None
+        before the run has built its models. The copy is the caller's: training goes on."""
+        from rnnviz.model import build_model
+
+        with self._lock:
+            trainer = self._trainers.get(label)
+            if trainer is None:
+                return None
+            state = self.lanes[label].initial_state if initial else _copy_state(trainer.model)
+            step = 0 if initial else trainer.steps
+        model = build_model(trainer.spec)
+        model.load_state_dict(state)
+        return trainer.task, model.eval(), step
+
     # -- the training thread ---------------------------------------------------------------
 
     def _main(self) -> None:
@@ -131,6 +148,10 @@ class TrainingJob:
         try:
             self.started = time.time()
             trainers = {label: Trainer(lane.config) for label, lane in self.lanes.items()}
+            with self._lock:
+                self._trainers = trainers
+                for label, trainer in trainers.items():
+                    self.lanes[label].initial_state = _copy_state(trainer.model)
             self.state = "running" if self._running.is_set() else "paused"
             for label, trainer in trainers.items():
                 self._record(label, trainer, None)
@@ -151,7 +172,8 @@ class TrainingJob:
                     time.sleep(0.02)
                     continue
             for label, trainer in trainers.items():
-                result = trainer.train_step()
+                with self._lock:  # so model_copy() never sees a half-updated model
+                    result = trainer.train_step()
                 if result["diverged"]:
                     self.state, self.message = "diverged", f"{label}: {result['diverged']}"
                     self._record(label, trainer, None)
@@ -180,3 +202,7 @@ class TrainingJob:
                     lane.solved_at = step
             if recording is not None:
                 lane.recording = recording
+
+
+def _copy_state(model) -> dict:
+    return {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}

@@ -56,7 +56,7 @@ class SeqModel(nn.Module):
             x = self.embedding(x)
         if single:  # one vector per example: add the time axis
             x = x.unsqueeze(self.time_axis)
-        padding = spec.steps - x.shape[self.time_axis]
+        padding = spec.steps - spec.input_steps  # the topology's empty steps, whatever the input length
         if padding:
             shape = list(x.shape)
             shape[self.time_axis] = padding
@@ -66,7 +66,9 @@ class SeqModel(nn.Module):
     def kept(self, every_step: Tensor) -> Tensor:
         """Head output at every step → the kept outputs, shaped as the topology returns them."""
         spec = self.spec
-        y = every_step.narrow(self.time_axis, spec.steps - spec.output_steps, spec.output_steps)
+        steps = every_step.shape[self.time_axis]  # a synced or many-to-one model reads any length
+        kept = steps if spec.topology == "synced" else spec.output_steps
+        y = every_step.narrow(self.time_axis, steps - kept, kept)
         if spec.topology in ("one_to_one", "many_to_one"):
             y = y.squeeze(self.time_axis)
         return y

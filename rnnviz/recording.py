@@ -74,6 +74,8 @@ def record(
     tbptt: int | None = None,
 ) -> Recording:
     spec = model.spec
+    if spec.topology not in ("one_to_one", "one_to_many"):  # the sequence may be longer or shorter
+        spec = spec.replace(seq_len=x.shape[1 if spec.batch_first else 0])
     with torch.enable_grad():
         features = model.core_input(x)
         unrolled = unroll(model.core, features, detach_every=tbptt)

@@ -135,6 +135,12 @@ def _sines(batch_size, steps, g, noise=0.0):
     return clean + noise * torch.randn(clean.shape, generator=g), clean, frequency, phase
 
 
+def sine_series(length: int, seed: int = 0):
+    """One clean sine wave of `length` values (numpy), for free-running forecasts."""
+    _, clean, _, _ = _sines(1, length - 1, torch.Generator().manual_seed(seed))
+    return clean[0].numpy()
+
+
 def sine_forecast(batch_size, seq_len, g) -> Batch:
     noisy, clean, _, _ = _sines(batch_size, seq_len, g, noise=0.1)
     return Batch(noisy[:, :seq_len].unsqueeze(-1), clean[:, seq_len:])  # (B, T, 1) → next clean value (B, 1)
@@ -390,3 +396,24 @@ TASKS: dict[str, Task] = {
         ),
     ]
 }
+
+
+def input_labels(task: Task | None, x: Tensor, steps: int) -> list[str]:
+    """One short label per unrolled step for one example x (no batch axis): characters, words,
+    digits, bits or values; '∅' for the empty steps after the input."""
+    name = task.name if task else ""
+    if name == "char":
+        labels = [task.vocabulary[int(i)] for i in x]
+    elif name == "sentiment":
+        labels = [SENTIMENT_WORDS[int(i)] if int(i) else "·" for i in x]
+    elif name == "copy":
+        labels = [{0: "_", 9: "|"}.get(int(i), str(int(i))) for i in x]
+    elif name == "adding":
+        labels = [f"{float(v):.2f}" + ("●" if float(m) else "") for v, m in x]
+    elif x.dim() == 1 and x.dtype in (torch.int64, torch.int32):
+        labels = [str(int(i)) for i in x]
+    elif x.dim() == 1:  # one vector (one_to_one, one_to_many)
+        labels = ["(" + ", ".join(f"{float(v):.2f}" for v in x) + ")"]
+    else:
+        labels = [f"{float(v[0]):.2f}" if v.numel() == 1 else f"x{t}" for t, v in enumerate(x)]
+    return labels + ["∅"] * (steps - len(labels))

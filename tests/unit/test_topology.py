@@ -90,3 +90,17 @@ def test_token_model_rejects_float_input():
     model = build_model(RNNSpec(vocab_size=5))
     with pytest.raises(ValueError, match="token ids"):
         model(torch.randn(4, 8, 3))
+
+
+@pytest.mark.parametrize("topology", ["synced", "many_to_one"])
+def test_a_model_reads_sequences_of_any_length(topology):
+    spec = RNNSpec(topology=topology, seq_len=5, batch_size=2, input_size=3, output_size=4)
+    model = build_model(spec)
+    x = torch.randn(2, 11, 3)
+    y, _ = model(x)
+    assert tuple(y.shape) == ((2, 11, 4) if topology == "synced" else (2, 4))
+    from rnnviz import record
+
+    rec = record(model, x)
+    assert rec.hidden.shape[2] == 11 and rec.spec.seq_len == 11
+    assert np.abs(rec.outputs - y.detach().numpy()).max() < 1e-5

@@ -1,0 +1,46 @@
+"""Compare: two models side by side on the same input: a run at step 0 and now, or race cells."""
+
+import streamlit as st
+
+from rnnviz.inside import state_maps
+from rnnviz.plots.inside import NO_BAR, state_heatmap
+from rnnviz.recording import record
+from ui.inside import input_ui, source_ui
+
+st.header("Compare two models on the same input")
+st.caption(
+    "Left and right each pick a model: the same run before training (weights at step 0) and now, or the "
+    "RNN, GRU and LSTM of a race. Both read the sequence chosen on the left."
+)
+left, right = st.columns(2)
+with left:
+    first = source_ui("compare_left")
+with right:
+    second = source_ui("compare_right")
+if first is None or second is None:
+    st.stop()
+if (first.task and first.task.name) != (second.task and second.task.name):
+    st.warning(
+        "The two models were trained on different tasks, so they cannot read the same input. Pick two "
+        "runs of one task (a race, or one run at step 0 and now)."
+    )
+    st.stop()
+chosen = input_ui(first, "compare")
+if not chosen:
+    st.stop()
+x, labels = chosen
+for column, source in ((left, first), (right, second)):
+    maps = state_maps(record(source.model, x))
+    column.plotly_chart(
+        state_heatmap(maps["h"], labels, f"{source.label} · step {source.step}: hidden state h"),
+        key=f"compare_h_{source is second}",
+        width="stretch",
+        config=NO_BAR,
+    )
+    if "c" in maps:
+        column.plotly_chart(
+            state_heatmap(maps["c"], labels, "cell state c"),
+            key=f"compare_c_{source is second}",
+            width="stretch",
+            config=NO_BAR,
+        )

@@ -1,0 +1,93 @@
+"""Inside the network: hidden states, cell states and gates over time, one unit at a time."""
+
+import streamlit as st
+
+from rnnviz.inside import memory_units, saturation, state_maps, steps_above
+from rnnviz.plots.inside import NO_BAR, highlighted_text_html, saturation_figure, state_heatmap, state_vector_animation
+from rnnviz.recording import record
+from ui.inside import input_ui, source_ui
+from ui.widgets import index_slider
+
+NAMES = {
+    "h": "hidden state h",
+    "c": "cell state c",
+    "i": "input gate i",
+    "f": "forget gate f",
+    "g": "candidate g",
+    "o": "output gate o",
+    "r": "reset gate r",
+    "z": "update gate z",
+    "n": "candidate n",
+}
+
+
+def _pick_unit(key: str) -> None:
+    points = st.session_state[key].selection.points
+    if points:
+        unit = points[0].get("customdata")
+        st.session_state["inside_unit"] = int(unit[0] if isinstance(unit, list) else unit)
+
+
+st.header("Inside the network")
+st.caption(
+    "Run one sequence through a model and see, for every step, every unit of the hidden state, the LSTM's "
+    "cell state and every gate. Click a row of a heatmap (or use the picker) to follow one unit."
+)
+source = source_ui("inside")
+chosen = source and input_ui(source, "inside")
+if not chosen:
+    st.stop()
+x, labels = chosen
+recording = record(source.model, x)
+spec = source.spec
+a, b = st.columns(2)
+with a:
+    layer = index_slider("Layer", spec.num_layers, "inside_layer")
+with b:
+    direction = index_slider("Direction (0 forward, 1 backward)", spec.num_directions, "inside_direction")
+maps = state_maps(recording, layer, direction)
+unit = index_slider("Unit", spec.hidden_size, "inside_unit")
+tabs = st.tabs([NAMES[name] for name in maps])
+for tab, (name, values) in zip(tabs, maps.items()):
+    tab.plotly_chart(
+        state_heatmap(values, labels, f"{NAMES[name]}: units × time (step {source.step})", unit),
+        key=f"heatmap_{name}",
+        on_select=lambda k=f"heatmap_{name}": _pick_unit(k),
+        selection_mode="points",
+        width="stretch",
+        config=NO_BAR,
+    )
+
+st.subheader(f"Unit {unit} over the input")
+shown = "c" if "c" in maps else "h"
+activation = maps[shown][:, unit]
+limit = float(abs(activation).max()) or 1.0
+threshold = st.slider("Threshold", -limit, limit, limit / 2, key="inside_threshold", format="%.2f")
+st.html(highlighted_text_html(labels, activation, threshold))
+on = steps_above(activation, threshold)
+st.caption(
+    f"Background: unit {unit}'s {NAMES[shown]} at each step (orange positive, blue negative). Outlined: the "
+    f"{len(on)} steps above the threshold: {on[:30]}{' …' if len(on) > 30 else ''}."
+)
+if source.task is not None and source.task.name == "adding":
+    found = memory_units(recording, x[0, :, 1][None].numpy())
+    st.markdown(
+        "**Memory units.** The units whose cell state jumps at a marked step and holds until the end: "
+        + ", ".join(f"unit {u} (score {s:.2f})" for u, s in found)
+        + ". Pick one above to see it."
+    )
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**The state vector, step by step.** ▶ Play or drag the slider.")
+    st.plotly_chart(state_vector_animation(maps["h"], labels), key="state_vector", width="stretch", config=NO_BAR)
+with right:
+    gates = saturation(recording, layer, direction)
+    if gates:
+        st.markdown(
+            "**Gate saturation** (Karpathy et al. 2015): one dot per unit; right-saturated gates are "
+            "always open, left-saturated always closed."
+        )
+        st.plotly_chart(saturation_figure(gates), key="saturation", width="stretch", config=NO_BAR)
+    else:
+        st.caption("A plain RNN has no gates.")

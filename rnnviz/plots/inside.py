@@ -1,0 +1,297 @@
+"""Figures for looking inside: state heatmaps with a click target, the state vector at step t
+animated, gate saturation, highlighted text, the PCA path, next-character distributions and
+free-running forecasts."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import plotly.graph_objects as go
+
+from rnnviz.plots import colors
+
+MAX_CLICK_POINTS = 6000  # click targets over a heatmap; beyond this every k-th step only
+NO_BAR = {"displayModeBar": False}
+
+
+def _tick(token: str) -> str:
+    return {" ": "␣", "\n": "↵"}.get(token, token)
+
+
+def state_heatmap(values: np.ndarray, tokens: list[str], title: str, unit: int | None = None) -> go.Figure:
+    """values (T, H) drawn units × time; a transparent scatter over it carries each cell's unit
+    as customdata, so a click selects that unit (heatmaps themselves send no click events)."""
+    T, H = values.shape
+    diverging = values.min() < 0
+    fig = go.Figure(
+        go.Heatmap(
+            z=values.T,
+            x=list(range(T)),
+            y=list(range(H)),
+            colorscale="RdBu" if diverging else "Viridis",
+            zmid=0 if diverging else None,
+            colorbar=dict(thickness=10, len=0.9),
+            hoverinfo="skip",
+        )
+    )
+    every = max(1, int(np.ceil(T * H / MAX_CLICK_POINTS)))
+    ts, us = np.meshgrid(np.arange(0, T, every), np.arange(H))
+    height = min(520, 160 + 5 * H)
+    cell = min((height - 80) / H, 700 / T * every)  # about one cell in pixels, so the nearest target is right
+    fig.add_trace(
+        go.Scatter(
+            x=ts.ravel(),
+            y=us.ravel(),
+            mode="markers",
+            marker=dict(size=max(3.0, 0.9 * cell), opacity=0),
+            customdata=us.ravel(),
+            showlegend=False,
+            hovertemplate="unit %{y}, step %{x}: click to select<extra></extra>",
+        )
+    )
+    if unit is not None:
+        fig.add_hline(y=unit, line=dict(color=colors.HIGHLIGHT, width=2))
+    ticks = list(range(T)) if T <= 60 else list(range(0, T, max(1, T // 30)))
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=13)),
+        height=min(520, 160 + 5 * H),
+        margin=dict(l=10, r=10, t=35, b=10),
+        xaxis=dict(title="input", tickvals=ticks, ticktext=[_tick(tokens[t]) for t in ticks], fixedrange=True),
+        yaxis=dict(title="unit", fixedrange=True),
+        clickmode="event+select",
+        dragmode=False,
+    )
+    return fig
+
+
+def state_vector_animation(values: np.ndarray, tokens: list[str], name: str = "h") -> go.Figure:
+    """The state vector at step t as bars; one frame per step carries only that step's H values."""
+    T, H = values.shape
+    limit = float(np.abs(values).max()) or 1.0
+    fig = go.Figure(go.Bar(x=list(range(H)), y=values[0], marker_color=colors.STATE))
+    fig.frames = [go.Frame(name=str(t), data=[go.Bar(y=values[t])]) for t in range(T)]
+    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
+    fig.update_layout(
+        height=330,
+        margin=dict(l=10, r=10, t=40, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(title="unit", fixedrange=True),
+        yaxis=dict(title=name, range=[-limit, limit], fixedrange=True),
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0,
+                y=1.12,
+                xanchor="left",
+                showactive=False,
+                buttons=[
+                    dict(
+                        label="▶ Play",
+                        method="animate",
+                        args=[
+                            None,
+                            dict(frame=dict(duration=120, redraw=False), transition=dict(duration=0), fromcurrent=True),
+                        ],
+                    ),
+                    dict(label="❚❚ Pause", method="animate", args=[[None], still]),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=0,
+                y=-0.1,
+                currentvalue=dict(prefix=f"{name}_t at step "),
+                steps=[
+                    dict(method="animate", label=f"{t} {_tick(tokens[t])}", args=[[str(t)], still]) for t in range(T)
+                ],
+            )
+        ],
+    )
+    return fig
+
+
+def saturation_figure(sat: dict) -> go.Figure:
+    fig = go.Figure()
+    for name, (left, right) in sat.items():
+        fig.add_trace(
+            go.Scatter(
+                x=left,
+                y=right,
+                mode="markers",
+                name=f"gate {name}",
+                marker=dict(color=colors.GATES[name], size=7, opacity=0.8),
+                hovertemplate=f"{name}, unit %{{customdata}}: left %{{x:.2f}}, right %{{y:.2f}}<extra></extra>",
+                customdata=np.arange(len(left)),
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[1, 0],
+            mode="lines",
+            line=dict(color=colors.GRID, dash="dot"),
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        height=360,
+        margin=dict(l=10, r=10, t=30, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(title="fraction of steps left-saturated (< 0.1)", range=[-0.02, 1.02]),
+        yaxis=dict(title="fraction right-saturated (> 0.9)", range=[-0.02, 1.02]),
+    )
+    return fig
+
+
+def highlighted_text_html(tokens: list[str], activation: np.ndarray, threshold: float | None = None) -> str:
+    """LSTMVis-style: each token's background is the unit's activation (orange +, blue −)."""
+    scale = float(np.abs(activation).max()) or 1.0
+    spans = []
+    for token, value in zip(tokens, activation):
+        alpha = min(abs(float(value)) / scale, 1.0)
+        rgb = "255,127,14" if value >= 0 else "31,119,180"
+        border = ";outline:2px solid #d62728" if threshold is not None and value > threshold else ""
+        shown = html.escape(token).replace("\n", "↵<br>") if token.strip() else ("&nbsp;" if token == " " else "↵<br>")
+        spans.append(
+            f'<span title="{value:.3f}" style="background:rgba({rgb},{alpha:.2f});padding:2px 1px;'
+            f'font-family:monospace;font-size:1.05rem{border}">{shown}</span>'
+        )
+    return '<div class="highlighted-text" style="line-height:2.1">' + "".join(spans) + "</div>"
+
+
+def pca_figure(coords: np.ndarray, tokens: list[str], explained: np.ndarray) -> go.Figure:
+    """The path of h_t on its first two principal axes; a frame per step moves the marker."""
+    T = len(coords)
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=coords[:, 0],
+                y=coords[:, 1],
+                mode="lines+markers",
+                line=dict(color=colors.GRID, width=2),
+                marker=dict(
+                    size=6,
+                    color=np.arange(T),
+                    colorscale="Viridis",
+                    showscale=True,
+                    colorbar=dict(title="t", thickness=10),
+                ),
+                text=[f"t={t} {_tick(tokens[t])}" for t in range(T)],
+                hoverinfo="text",
+                showlegend=False,
+            ),
+            go.Scatter(
+                x=[coords[0, 0]],
+                y=[coords[0, 1]],
+                mode="markers+text",
+                text=[_tick(tokens[0])],
+                textposition="top center",
+                marker=dict(size=16, color=colors.HIGHLIGHT),
+                showlegend=False,
+            ),
+        ]
+    )
+    fig.frames = [
+        go.Frame(
+            name=str(t), traces=[1], data=[go.Scatter(x=[coords[t, 0]], y=[coords[t, 1]], text=[_tick(tokens[t])])]
+        )
+        for t in range(T)
+    ]
+    pad = 0.1 * (np.ptp(coords, axis=0) + 1e-9)
+    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
+    fig.update_layout(
+        height=420,
+        margin=dict(l=10, r=10, t=40, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(
+            title=f"PC 1 ({explained[0]:.0%} of the variance)",
+            range=[coords[:, 0].min() - pad[0], coords[:, 0].max() + pad[0]],
+        ),
+        yaxis=dict(
+            title=f"PC 2 ({explained[1]:.0%})", range=[coords[:, 1].min() - pad[1], coords[:, 1].max() + pad[1]]
+        ),
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0,
+                y=1.1,
+                xanchor="left",
+                showactive=False,
+                buttons=[
+                    dict(
+                        label="▶ Play",
+                        method="animate",
+                        args=[
+                            None,
+                            dict(frame=dict(duration=150, redraw=False), transition=dict(duration=0), fromcurrent=True),
+                        ],
+                    ),
+                    dict(label="❚❚ Pause", method="animate", args=[[None], still]),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=0,
+                y=-0.12,
+                currentvalue=dict(prefix="step "),
+                steps=[dict(method="animate", label=str(t), args=[[str(t)], still]) for t in range(T)],
+            )
+        ],
+    )
+    return fig
+
+
+def distribution_figure(distribution: np.ndarray, vocabulary: list[str], chosen: str, top: int = 15) -> go.Figure:
+    """The next-character probabilities at one generated step, most likely first."""
+    order = np.argsort(distribution)[::-1][:top]
+    labels = [_tick(vocabulary[k]) for k in order]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=distribution[order],
+            marker_color=[colors.HIGHLIGHT if vocabulary[k] == chosen else colors.OUTPUT for k in order],
+        )
+    )
+    fig.update_layout(
+        height=280,
+        margin=dict(l=10, r=10, t=10, b=10),
+        plot_bgcolor="white",
+        yaxis=dict(title="probability", range=[0, 1]),
+        xaxis=dict(title="next character"),
+    )
+    return fig
+
+
+def rollout_figure(result: dict, window: int) -> go.Figure:
+    steps = np.arange(window, window + len(result["truth"]))
+    fig = go.Figure(
+        [
+            go.Scatter(x=steps, y=result["truth"], name="true wave", line=dict(color=colors.LOSS, width=3)),
+            go.Scatter(
+                x=steps,
+                y=result["teacher"],
+                name="teacher-forced (reads the true history)",
+                line=dict(color=colors.OUTPUT, width=2),
+            ),
+            go.Scatter(
+                x=steps,
+                y=result["free"],
+                name="free-running (reads its own predictions)",
+                line=dict(color=colors.INPUT, width=2, dash="dash"),
+            ),
+        ]
+    )
+    fig.update_layout(
+        height=340,
+        margin=dict(l=10, r=10, t=10, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(title="step"),
+        legend=dict(orientation="h", y=-0.25),
+    )
+    return fig

@@ -1,0 +1,35 @@
+"""Browser: clicking a heatmap cell selects its unit and re-colours the text; the scrubber plays."""
+
+import pytest
+
+from tests.browser.conftest import READY, assert_no_exception, open_page
+
+pytestmark = pytest.mark.browser
+
+BACKGROUNDS = "el => Array.from(el.querySelectorAll('span')).map(s => s.style.background)"
+
+
+def test_click_a_unit_highlights_the_text_and_the_scrubber_plays(server, page):
+    open_page(page, f"{server.url}/inside?seq_len=8&hidden_size=16")
+    assert_no_exception(page)
+    text = page.locator(".highlighted-text").first
+    before = text.evaluate(BACKGROUNDS)
+    assert len(before) == 8
+    heatmap = page.locator(".st-key-heatmap_h .js-plotly-plot")
+    heatmap.locator(".main-svg").first.wait_for()
+    # the page position of the cell (step 2, unit 5), from plotly's own axes
+    x, y = heatmap.evaluate("""el => { const r = el.getBoundingClientRect(), L = el._fullLayout;
+        return [r.left + L.xaxis._offset + L.xaxis.l2p(2), r.top + L.yaxis._offset + L.yaxis.l2p(5)]; }""")
+    page.mouse.click(x, y)
+    page.get_by_text("Unit 5 over the input").wait_for(timeout=20_000)
+    page.wait_for_selector(READY)
+    page.wait_for_timeout(500)
+    after = page.locator(".highlighted-text").first.evaluate(BACKGROUNDS)
+    assert after != before  # unit 5's activations now colour the text
+
+    plot = page.locator(".st-key-state_vector .js-plotly-plot")
+    plot.locator(".updatemenu-button").first.click()  # ▶ Play
+    page.wait_for_function("el => el._fullLayout.sliders[0].active >= 3", arg=plot.element_handle(), timeout=10_000)
+    bars = plot.evaluate("el => Array.from(el._fullData[0].y)")
+    assert len(bars) == 16
+    assert_no_exception(page)

@@ -1,0 +1,99 @@
+"""Which model to look inside, and which sequence to run through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+import torch
+
+from rnnviz.model import SeqModel, build_model, example_input
+from rnnviz.spec import RNNSpec
+from rnnviz.tasks import Task, input_labels
+from ui.spec_sidebar import current_spec
+from ui.training import job_holder
+
+UNTRAINED = "Untrained model of the sidebar configuration"
+
+
+@dataclass
+class Source:
+    label: str
+    task: Task | None
+    model: SeqModel
+    step: int
+
+    @property
+    def spec(self) -> RNNSpec:
+        return self.model.spec
+
+
+def _trained_sources() -> dict[str, tuple]:
+    found = {}
+    for page, title in (("train", "Train page"), ("race", "Race")):
+        job = job_holder(page).job
+        if job is None:
+            continue
+        for label in job.lanes:
+            found[f"{title}: {label}"] = (job, label)
+    return found
+
+
+def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> Source | None:
+    """Pick a model: a run from the Train or Race page (now, or its weights at step 0), or an
+    untrained model of the sidebar's configuration."""
+    trained = _trained_sources()
+    options = list(trained) + ([UNTRAINED] if allow_untrained else [])
+    if not options:
+        st.info("Train a model on the **Train** page first (it can keep training while you look).")
+        return None
+    left, right = st.columns([3, 1])
+    choice = left.selectbox("Model", options, key=f"{key}_source")
+    if choice == UNTRAINED:
+        torch.manual_seed(0)
+        spec = current_spec().replace(batch_size=1, batch_first=True)  # one sequence, read batch first
+        return Source(UNTRAINED, None, build_model(spec).eval(), 0)
+    job, label = trained[choice]
+    initial = compare and right.radio("Weights", ["now", "at step 0"], key=f"{key}_when", horizontal=True) != "now"
+    copied = job.model_copy(label, initial=initial)
+    if copied is None:
+        st.info("That run is still starting; try again in a moment.")
+        return None
+    task, model, step = copied
+    return Source(choice, task, model, step)
+
+
+def input_ui(source: Source, key: str) -> tuple[torch.Tensor, list[str]] | None:
+    """One sequence (batch of 1) for the source's model and a label per unrolled step."""
+    spec, task = source.spec, source.task
+    if task is not None and task.name == "char":
+        text = st.text_input(
+            "Text to run through the model",
+            "hey how are you\ngood i am fine".replace("\n", " "),
+            key=f"{key}_text",
+            max_chars=300,
+        )
+        unknown = sorted({c for c in text if c not in task.vocabulary})
+        if not text or unknown:
+            st.error(
+                f"Use only characters the model was trained on ({''.join(task.vocabulary)!r}); not known: {unknown}."
+                if unknown
+                else "Type at least one character."
+            )
+            return None
+        x = torch.tensor([[task.vocabulary.index(c) for c in text]])
+        return x, list(text)
+    seed = st.number_input(
+        "Example (seed)",
+        0,
+        10_000,
+        0,
+        key=f"{key}_seed",
+        help="A different seed generates a different example sequence.",
+    )
+    generator = torch.Generator().manual_seed(int(seed))
+    if task is not None:
+        x = task.generate(1, spec.seq_len, generator).x
+    else:
+        x = example_input(spec, generator)  # every source's spec is batch first
+    return x, input_labels(task, x[0], spec.steps)
