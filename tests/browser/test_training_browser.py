@@ -8,7 +8,8 @@ from tests.browser.conftest import assert_no_exception, open_page
 
 pytestmark = pytest.mark.browser
 
-LOSS_POINTS = "el => (el.data || []).filter(t => (t.name || '').endsWith('training loss')).map(t => t.x.length)[0] || 0"
+LOSS_POINTS = """() => Math.max(0, ...Array.from(document.querySelectorAll('.st-key-loss_chart .js-plotly-plot'))
+    .map(el => ((el._fullData || []).find(t => (t.name || '').endsWith('training loss')) || {x: []}).x.length))"""
 
 
 def step_count(page) -> int:
@@ -34,11 +35,10 @@ def test_run_advances_without_input_then_stops(server, page):
         timeout=30_000,
     )
     first_steps = step_count(page)
-    chart = page.locator(".st-key-loss_chart .js-plotly-plot").last  # .last: the newest while one is redrawn
-    first_points = chart.evaluate(LOSS_POINTS)
-    page.wait_for_timeout(3500)  # no clicks: the polling fragment redraws on its own
+    first_points = page.evaluate(LOSS_POINTS)
+    # no clicks from here: the polling fragment redraws on its own
+    page.wait_for_function(f"() => ({LOSS_POINTS})() > {first_points}", timeout=20_000)
     assert step_count(page) > first_steps
-    assert page.locator(".st-key-loss_chart .js-plotly-plot").last.evaluate(LOSS_POINTS) > first_points
     page.get_by_role("button", name="Stop").click()
     page.get_by_text("Stopped.").wait_for(timeout=20_000)
     stopped_at = step_count(page)

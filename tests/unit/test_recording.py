@@ -74,4 +74,4 @@ def test_loss_mask_removes_steps_from_the_loss_and_the_gradient():
     assert rec.loss_mask.tolist() == [False] * 4 + [True] * 2
     y_hat, _ = model(x)
     expected = torch.nn.functional.mse_loss(y_hat[:, -2:], y[:, -2:])
-    assert rec.loss == pytest.approx(float(expected), rel=1e-5)
+    assert rec.loss == pytest.approx(expected.item(), rel=1e-5)
