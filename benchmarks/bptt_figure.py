@@ -19,16 +19,8 @@ from rnnviz import RNNSpec, build_model, example_input  # noqa: E402
 from rnnviz.graph import graph_values, unrolled_graph  # noqa: E402
 from rnnviz.plots.bptt import bptt_figure  # noqa: E402
 from rnnviz.probe import demo_recording  # noqa: E402
+from scripts.chromium import launch  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FRAME_MS = 30  # what the page's Play button asks for: 33 fps at most
 
 
@@ -73,7 +65,7 @@ def main():
         html = pathlib.Path(folder) / "bptt.html"
         figure.write_html(str(html), include_plotlyjs=True, div_id="bptt")
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = launch(p)
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(html.as_uri())
             page.wait_for_function("document.getElementById('bptt')._fullLayout !== undefined")

@@ -1,26 +1,20 @@
-"""Screenshot app pages with Debian's Chromium: python scripts/screenshot.py URL OUT.png [URL OUT.png ...].
+"""Screenshot app pages with Debian's Chromium, for the README images. From the repository root:
 
-Waits for the script to finish running, then for charts to settle. Used for the README images.
+    python -m scripts.screenshot URL OUT.png [URL OUT.png ...] [--full]
+
+Waits for the script to finish running, then for charts to settle.
 """
 
 import sys
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from scripts.chromium import launch
 
 
 def main(pairs: list[str]) -> None:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         for url, out in zip(pairs[::2], pairs[1::2]):
             page.goto(url)

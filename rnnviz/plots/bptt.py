@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from rnnviz.graph import Graph, GraphValues
 from rnnviz.plots import colors
+from rnnviz.plots.animation import play_controls
 from rnnviz.plots.diagram import node_positions, shape_labels
 
 CURTAIN = "rgba(255,255,255,0.85)"
@@ -256,7 +257,6 @@ def bptt_figure(
     )
     frames = _frames(graph)
     fig.frames = [_frame(name, bands, shown, highlight, T, top) for name, _, bands, shown, highlight in frames]
-    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
     annotations = shape_labels(graph, positions) if show_shapes else []
     for r in range(L * D):
         layer, d = divmod(r, D)
@@ -283,45 +283,8 @@ def bptt_figure(
         legend=dict(orientation="h", x=0.25, y=1.02, yanchor="bottom"),
         xaxis=dict(range=[-2.2 - T * 0.02, T - 0.4], visible=False, fixedrange=True),
         yaxis=dict(range=[-0.7, top + 0.7], visible=False, fixedrange=True),
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=0,
-                y=1.02,
-                xanchor="left",
-                yanchor="bottom",
-                pad=dict(t=0, r=10),
-                showactive=False,
-                buttons=[
-                    dict(
-                        label="▶ Play",
-                        method="animate",
-                        args=[
-                            None,
-                            dict(
-                                frame=dict(duration=frame_ms, redraw=False),
-                                transition=dict(duration=0),
-                                fromcurrent=False,
-                                mode="immediate",
-                            ),
-                        ],
-                    ),
-                    dict(label="❚❚ Pause", method="animate", args=[[None], still]),
-                ],
-            )
-        ],
-        sliders=[
-            dict(
-                active=len(frames) - 1,
-                x=0,
-                len=1.0,
-                y=-0.02,
-                yanchor="top",
-                pad=dict(t=0),
-                currentvalue=dict(prefix="", font=dict(size=13)),
-                steps=[dict(method="animate", label=label, args=[[name], still]) for name, label, _, _, _ in frames],
-            )
-        ],
+        **play_controls(
+            [f[0] for f in frames], [f[1] for f in frames], frame_ms, active=len(frames) - 1, from_current=False
+        ),
     )
     return fig

@@ -10,6 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnviz.plots import colors
+from rnnviz.plots.animation import play_controls
 
 MAX_CLICK_POINTS = 6000  # click targets over a heatmap; beyond this every k-th step only
 NO_BAR = {"displayModeBar": False}
@@ -71,44 +72,19 @@ def state_vector_animation(values: np.ndarray, tokens: list[str], name: str = "h
     limit = float(np.abs(values).max()) or 1.0
     fig = go.Figure(go.Bar(x=list(range(H)), y=values[0], marker_color=colors.STATE))
     fig.frames = [go.Frame(name=str(t), data=[go.Bar(y=values[t])]) for t in range(T)]
-    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
     fig.update_layout(
         height=330,
         margin=dict(l=10, r=10, t=40, b=10),
         plot_bgcolor="white",
         xaxis=dict(title="unit", fixedrange=True),
         yaxis=dict(title=name, range=[-limit, limit], fixedrange=True),
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=0,
-                y=1.12,
-                xanchor="left",
-                showactive=False,
-                buttons=[
-                    dict(
-                        label="▶ Play",
-                        method="animate",
-                        args=[
-                            None,
-                            dict(frame=dict(duration=120, redraw=False), transition=dict(duration=0), fromcurrent=True),
-                        ],
-                    ),
-                    dict(label="❚❚ Pause", method="animate", args=[[None], still]),
-                ],
-            )
-        ],
-        sliders=[
-            dict(
-                active=0,
-                y=-0.1,
-                currentvalue=dict(prefix=f"{name}_t at step "),
-                steps=[
-                    dict(method="animate", label=f"{t} {_tick(tokens[t])}", args=[[str(t)], still]) for t in range(T)
-                ],
-            )
-        ],
+        **play_controls(
+            [str(t) for t in range(T)],
+            [f"{t} {_tick(tokens[t])}" for t in range(T)],
+            120,
+            prefix=f"{name}_t at step ",
+            slider_y=-0.1,
+        ),
     )
     return fig
 
@@ -202,7 +178,6 @@ def pca_figure(coords: np.ndarray, tokens: list[str], explained: np.ndarray) -> 
         for t in range(T)
     ]
     pad = 0.1 * (np.ptp(coords, axis=0) + 1e-9)
-    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
     fig.update_layout(
         height=420,
         margin=dict(l=10, r=10, t=40, b=10),
@@ -214,35 +189,7 @@ def pca_figure(coords: np.ndarray, tokens: list[str], explained: np.ndarray) -> 
         yaxis=dict(
             title=f"PC 2 ({explained[1]:.0%})", range=[coords[:, 1].min() - pad[1], coords[:, 1].max() + pad[1]]
         ),
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=0,
-                y=1.1,
-                xanchor="left",
-                showactive=False,
-                buttons=[
-                    dict(
-                        label="▶ Play",
-                        method="animate",
-                        args=[
-                            None,
-                            dict(frame=dict(duration=150, redraw=False), transition=dict(duration=0), fromcurrent=True),
-                        ],
-                    ),
-                    dict(label="❚❚ Pause", method="animate", args=[[None], still]),
-                ],
-            )
-        ],
-        sliders=[
-            dict(
-                active=0,
-                y=-0.12,
-                currentvalue=dict(prefix="step "),
-                steps=[dict(method="animate", label=str(t), args=[[str(t)], still]) for t in range(T)],
-            )
-        ],
+        **play_controls([str(t) for t in range(T)], [str(t) for t in range(T)], 150, prefix="step ", slider_y=-0.12),
     )
     return fig
 

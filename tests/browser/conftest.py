@@ -2,7 +2,6 @@
 
 import os
 import pathlib
-import shutil
 import socket
 import subprocess
 import sys
@@ -11,17 +10,9 @@ import urllib.request
 
 import pytest
 
+from scripts.chromium import CHROMIUM, launch
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 READY = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
@@ -82,7 +73,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch(p)
         yield chromium
         chromium.close()
 
