@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from rnnviz.graph import Graph, GraphValues
 from rnnviz.plots import colors
 from rnnviz.plots.animation import play_controls
-from rnnviz.plots.diagram import node_positions, shape_labels
+from rnnviz.plots.diagram import node_positions, row_labels, shape_labels
 
 CURTAIN = "rgba(255,255,255,0.85)"
 GRADIENT_TRACE, CURTAIN_TRACE, BOX_TRACE = 4, 6, 7  # the only traces a frame touches
@@ -258,23 +258,7 @@ def bptt_figure(
     frames = _frames(graph)
     fig.frames = [_frame(name, bands, shown, highlight, T, top) for name, _, bands, shown, highlight in frames]
     annotations = shape_labels(graph, positions) if show_shapes else []
-    for r in range(L * D):
-        layer, d = divmod(r, D)
-        annotations.append(
-            dict(
-                x=-0.7,
-                y=1.0 + r,
-                xref="x",
-                yref="y",
-                showarrow=False,
-                xanchor="right",
-                text=f"layer {layer}" + ((" ←" if d else " →") if D == 2 else ""),
-            )
-        )
-    annotations += [
-        dict(x=-0.7, y=0, xref="x", yref="y", showarrow=False, xanchor="right", text="input"),
-        dict(x=-0.7, y=top, xref="x", yref="y", showarrow=False, xanchor="right", text="output"),
-    ]
+    annotations += row_labels(spec)
     fig.update_layout(
         annotations=annotations,
         plot_bgcolor="white",

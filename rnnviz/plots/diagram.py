@@ -61,6 +61,28 @@ def shape_labels(graph: Graph, positions: dict) -> list[dict]:
     return labels
 
 
+def row_labels(spec: RNNSpec, x: float = -0.7) -> list[dict]:
+    """'input', 'layer 0 →', 'layer 0 ←', …, 'output' at the left of each row of the drawing."""
+    D, rows = spec.num_directions, spec.num_layers * spec.num_directions
+    texts = {0.0: "input", rows + 1.0: "output"}
+    for r in range(rows):
+        layer, direction = divmod(r, D)
+        texts[1.0 + r] = f"layer {layer}" + ((" ←" if direction else " →") if D == 2 else "")
+    return [
+        dict(
+            x=x,
+            y=y,
+            xref="x",
+            yref="y",
+            text=text,
+            showarrow=False,
+            xanchor="right",
+            font=dict(size=11, color=colors.TEXT),
+        )
+        for y, text in texts.items()
+    ]
+
+
 def _style(node: Node) -> tuple[str, str, str]:
     """(legend group, fill colour, text colour) for a node."""
     if node.kind == "input":
@@ -142,23 +164,7 @@ def topology_figure(graph: Graph, limit: int = 14, show_shapes: bool = False, he
         for y in [0.0] + [1.0 + r for r in range(rows)] + [rows + 1.0]:
             annotations.append(dict(x=gap, y=y, xref="x", yref="y", text="…", showarrow=False, font=dict(size=20)))
     n_columns = max(x for x, _ in positions.values()) + 1
-    for r in range(rows):
-        layer, direction = divmod(r, graph.spec.num_directions)
-        label = f"layer {layer}" + (" ←" if direction else (" →" if graph.spec.num_directions == 2 else ""))
-        annotations.append(
-            dict(
-                x=-0.7,
-                y=1.0 + r,
-                xref="x",
-                yref="y",
-                text=label,
-                showarrow=False,
-                xanchor="right",
-                font=dict(size=11, color=colors.TEXT),
-            )
-        )
-    annotations.append(dict(x=-0.7, y=0, xref="x", yref="y", text="input", showarrow=False, xanchor="right"))
-    annotations.append(dict(x=-0.7, y=rows + 1, xref="x", yref="y", text="output", showarrow=False, xanchor="right"))
+    annotations += row_labels(graph.spec)
     fig.update_layout(
         annotations=annotations,
         showlegend=True,
