@@ -4,6 +4,7 @@ widgets, bad links give a message, and clicking the overview picks a topology.""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import READY, assert_no_exception, open_page
 
@@ -18,8 +19,9 @@ def test_cold_server_deep_link_renders_the_page_with_the_frame_and_values(fresh_
     assert page.get_by_role("heading", name=re.compile("Shapes: batch, time, data")).is_visible()
     nav = page.locator("[data-testid=stSidebarNav]")
     assert nav.get_by_text("Topologies").is_visible() and nav.get_by_text("Text into batches").is_visible()
-    assert page.locator(".st-key-hidden_size input").input_value() == "32"
-    assert page.locator(".st-key-num_layers input").input_value() == "2"
+    # expect() retries: under load a widget can be caught mid-render before it shows its value
+    expect(page.locator(".st-key-hidden_size input")).to_have_value("32", timeout=15_000)
+    expect(page.locator(".st-key-num_layers input")).to_have_value("2", timeout=15_000)
     assert page.locator(".st-key-cell input[type=radio]:checked").evaluate("e => e.value") in ("GRU", "2")
     assert page.get_by_text("(96, 3)").first.is_visible()  # weight_ih_l0 of a GRU with 32 units: (3·32, 3)
 
@@ -57,7 +59,7 @@ def test_malformed_url_shows_a_message_not_a_traceback(server, page):
     assert_no_exception(page)
     warning = page.locator("[data-testid=stAlert]").first.inner_text()
     assert "fell back to defaults" in warning and "hidden_size" in warning and "colour" in warning
-    assert page.locator(".st-key-hidden_size input").input_value() == "16"
+    expect(page.locator(".st-key-hidden_size input")).to_have_value("16", timeout=15_000)
 
 
 def test_clicking_the_overview_picks_a_topology(server, page):
