@@ -43,6 +43,19 @@ def check_text(text: str, max_chars: int = MAX_TEXT_CHARS) -> str:
     return text
 
 
+def decode_text(data: bytes, max_chars: int = MAX_TEXT_CHARS) -> str:
+    """The bytes of an uploaded file → checked text. Refuses binary files and non-UTF-8 bytes."""
+    if len(data) > 4 * max_chars:  # UTF-8 takes at most 4 bytes a character
+        raise TextError(f"The file has {len(data):,} bytes; the limit is {max_chars:,} characters. Upload an excerpt.")
+    if b"\x00" in data:
+        raise TextError("This file is binary (it contains NUL bytes), not text: upload a plain .txt file.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TextError("This file is not UTF-8 text: save it as plain UTF-8 text and upload it again.") from None
+    return check_text(text.replace("\r\n", "\n"), max_chars)
+
+
 @dataclass(frozen=True)
 class PaddedBatch:
     sentences: list[str]  # padded to the longest with the pad character

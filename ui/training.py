@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz.batching import TextError, check_text
+from rnnviz.batching import TextError, check_text, decode_text
 from rnnviz.device import DEVICES, available_devices
 from rnnviz.jobs import MAX_RUNNING, TrainingJob
 from rnnviz.plots.training import grad_by_layer_figure, grad_by_step_figure, hidden_heatmap, loss_figure, metric_figure
@@ -86,7 +86,14 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
     optimizer = f.selectbox("Optimiser", list(OPTIMIZERS), key=f"{prefix}optimizer")
     lr = 0.01 if race else g.number_input("Learning rate", 1e-5, 1000.0, 0.01, key=f"{prefix}lr", format="%g")
     steps = h.number_input("Step budget (0 = until stopped)", 0, 1_000_000, 3000, key=f"{prefix}steps")
-    with st.expander("More: layers, clipping, truncated BPTT, seed, device" + (", text" if name == "char" else "")):
+    text = upload = None
+    if name == "char":  # the text is this task's data: in plain sight, not in the expander
+        left, right = st.columns([3, 2])
+        text = left.text_area("Training text", CHAR_RNN_TEXT, key=f"{prefix}text", max_chars=20000, height=120)
+        upload = right.file_uploader(
+            "…or upload a UTF-8 .txt file (at most 20,000 characters)", type=["txt"], key=f"{prefix}upload"
+        )
+    with st.expander("More: layers, clipping, truncated BPTT, seed, device"):
         i, j, k, m, n = st.columns(5)
         layers = i.number_input("Layers", 1, 4, 1, key=f"{prefix}layers")
         clip = j.number_input("Clip gradient norm (0 = off)", 0.0, 1000.0, 1.0, key=f"{prefix}clip")
@@ -99,11 +106,11 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             key=f"{prefix}device",
             help=f"auto picks cuda, then mps, then cpu; this machine has: {', '.join(found)}.",
         )
-        text = None
-        if name == "char":
-            text = st.text_area("Training text", CHAR_RNN_TEXT, key=f"{prefix}text", max_chars=20000)
     try:
-        if text is not None:
+        if upload is not None:
+            text = decode_text(upload.getvalue())
+            st.caption(f"Training on the uploaded file {upload.name!r} ({len(text):,} characters).")
+        elif text is not None:
             text = check_text(text)
         config = TrainConfig(
             task=name,

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import assert_no_exception, open_page
+from tests.browser.conftest import READY, assert_no_exception, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +95,28 @@ def test_closing_a_tab_stops_its_run_and_frees_its_slot(server, browser):
         for tab in tabs:
             if not tab.is_closed():
                 tab.context.close()
+
+
+def test_uploaded_training_text_is_checked(server, page):
+    open_page(page, f"{server.url}/train")
+    page.locator(".st-key-train_task input").click()
+    page.get_by_text("Next character", exact=True).last.click()
+    page.wait_for_selector(READY)
+    upload = page.locator(".st-key-train_upload input[type=file]")
+    upload.set_input_files(
+        files=[{"name": "photo.txt", "mimeType": "text/plain", "buffer": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}]
+    )
+    page.get_by_text("This file is binary").wait_for(timeout=20_000)
+    assert page.get_by_role("button", name="▶ Start").is_disabled()
+    assert_no_exception(page)
+    upload.set_input_files(
+        files=[
+            {
+                "name": "poem.txt",
+                "mimeType": "text/plain",
+                "buffer": b"the cat sat on the mat\nthe dog sat on the log\n",
+            }
+        ]
+    )
+    page.get_by_text("Training on the uploaded file 'poem.txt' (46 characters)").wait_for(timeout=20_000)
+    assert page.get_by_role("button", name="▶ Start").is_enabled()

@@ -58,3 +58,17 @@ def test_check_text_refuses_unusable_text(text, words):
 
 def test_check_text_accepts_unicode_text():
     assert check_text("naïve café — ok\n") == "naïve café — ok\n"
+
+
+def test_decode_text_accepts_utf8_and_refuses_binary_and_other_encodings():
+    from rnnviz.batching import decode_text
+
+    assert decode_text("héllo\r\nwörld\n".encode("utf-8-sig")) == "héllo\nwörld\n"
+    with pytest.raises(TextError, match="binary"):
+        decode_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(TextError, match="not UTF-8"):
+        decode_text("café".encode("latin-1"))
+    with pytest.raises(TextError, match="limit"):
+        decode_text(b"a" * (4 * MAX_TEXT_CHARS + 1))
+    with pytest.raises(TextError, match="empty"):
+        decode_text(b"  \n ")
