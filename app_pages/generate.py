@@ -1,9 +1,8 @@
 """Generate: sample text from a character model, step by step; forecast a wave free-running."""
 
-import numpy as np
 import streamlit as st
 
-from rnnviz.inside import rollout
+from rnnviz.inside import rollout, rollout_errors
 from rnnviz.plots.inside import NO_BAR, distribution_figure, rollout_figure
 from rnnviz.sampling import sample
 from rnnviz.tasks import sine_series
@@ -61,7 +60,7 @@ elif task.name == "sine":
     series = sine_series(window + horizon, seed=7)
     result = rollout(source.model, series, window, horizon)
     st.plotly_chart(rollout_figure(result, window), key="rollout", width="stretch", config=NO_BAR)
-    errors = {k: float(np.abs(result[k] - result["truth"]).mean()) for k in ("teacher", "free")}
+    errors = rollout_errors(result)
     st.markdown(f"Mean absolute error: teacher-forced {errors['teacher']:.3f}, free-running {errors['free']:.3f}.")
 else:
     st.info(

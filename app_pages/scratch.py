@@ -4,10 +4,8 @@ import inspect
 
 import numpy as np
 import streamlit as st
-import torch
 
-from rnnviz.reference import chollet_forward, chollet_step_parts, lstm_step
-from rnnviz.unroll import unroll
+from rnnviz.reference import chollet_forward, chollet_step_parts, chollet_torch_difference, lstm_step_from_torch
 from ui.widgets import index_slider
 
 STEPS, FEATURES, UNITS = 8, 4, 6  # small enough to read every number
@@ -34,12 +32,7 @@ with simple:
         rf"\underbrace{{{parts['U·h_(t-1)'][j]:.3f}}}_{{U h_{{t-1}}}} + \underbrace{{{b[j]:.3f}}}_{{b}}) \\ "
         rf"&= \tanh({parts['sum'][j]:.3f}) = {parts['h_t'][j]:.4f} \end{{aligned}}"
     )
-    rnn = torch.nn.RNN(FEATURES, UNITS).double()
-    with torch.no_grad():
-        for name, value in [("weight_ih_l0", W), ("weight_hh_l0", U), ("bias_ih_l0", b), ("bias_hh_l0", 0 * b)]:
-            getattr(rnn, name).copy_(torch.from_numpy(value))
-        torch_outputs = rnn(torch.from_numpy(inputs))[0].numpy()
-    difference = np.abs(chollet_forward(inputs, W, U, b) - torch_outputs).max()
+    difference = chollet_torch_difference(inputs, W, U, b)
     right.success(
         f"The NumPy loop equals `torch.nn.RNN` with the same weights: largest difference over all "
         f"{STEPS}×{UNITS} outputs = {difference:.1e}."
@@ -50,13 +43,7 @@ with simple:
     )
 
 with gated:
-    torch.manual_seed(0)
-    lstm = torch.nn.LSTM(FEATURES, UNITS).double()
-    recorded = unroll(lstm, torch.from_numpy(inputs))  # unbatched (T, F)
-    h_prev = recorded.hidden[0, 0, t - 1, 0] if t else np.zeros(UNITS)
-    c_prev = recorded.cell[0, 0, t - 1, 0] if t else np.zeros(UNITS)
-    weights = [getattr(lstm, n).detach().numpy() for n in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")]
-    s = lstm_step(inputs[t], h_prev, c_prev, *weights)
+    s, difference = lstm_step_from_torch(inputs, UNITS, t)
     gates = [
         ("i", r"\sigma", "input gate: how much of g to write"),
         ("f", r"\sigma", "forget gate: how much of c to keep"),
@@ -84,8 +71,6 @@ with gated:
             rf"\begin{{aligned}} h_{{{t}}}[{j}] &= o \odot \tanh(c_{{{t}}}) \\ &= {s['o'][j]:.3f} \times "
             rf"\tanh({s['c'][j]:.3f}) = {s['h'][j]:.4f} \end{{aligned}}"
         )
-        difference = max(np.abs(s[k] - recorded.gates[k][0, 0, t, 0]).max() for k in "ifgo")
-        difference = max(difference, np.abs(s["h"] - recorded.hidden[0, 0, t, 0]).max())
         st.success(
             f"These NumPy numbers equal PyTorch's `nn.LSTM` (step {t}, all gates and h_t): largest "
             f"difference {difference:.1e}."

@@ -94,3 +94,8 @@ def rollout(model, series: np.ndarray, window: int, horizon: int) -> dict[str, n
         free.append(predict(np.array(own)))
         own.append(free[-1])
     return {"truth": series[window : window + horizon], "teacher": np.array(teacher), "free": np.array(free)}
+
+
+def rollout_errors(result: dict[str, np.ndarray]) -> dict[str, float]:
+    """Mean absolute error of the teacher-forced and the free-running forecasts."""
+    return {k: float(np.abs(result[k] - result["truth"]).mean()) for k in ("teacher", "free")}

@@ -95,3 +95,33 @@ def lstm_step(x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, W_ih, W_hh,
     c = f * c_prev + i * g
     h = o * np.tanh(c)
     return {"pre": z, "i": i, "f": f, "g": g, "o": o, "c_prev": c_prev, "c": c, "h": h, "h_prev": h_prev}
+
+
+def chollet_torch_difference(inputs: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> float:
+    """Largest |difference| between `chollet_forward` and torch.nn.RNN given the same weights."""
+    import torch
+
+    rnn = torch.nn.RNN(W.shape[1], W.shape[0]).double()
+    with torch.no_grad():
+        for name, value in [("weight_ih_l0", W), ("weight_hh_l0", U), ("bias_ih_l0", b), ("bias_hh_l0", 0 * b)]:
+            getattr(rnn, name).copy_(torch.from_numpy(value))
+        expected = rnn(torch.from_numpy(inputs))[0].numpy()  # unbatched: (T, F) → (T, H)
+    return float(np.abs(chollet_forward(inputs, W, U, b) - expected).max())
+
+
+def lstm_step_from_torch(inputs: np.ndarray, units: int, t: int, seed: int = 0) -> tuple[dict, float]:
+    """Step t of a seeded torch.nn.LSTM redone by `lstm_step` in NumPy, from the states torch
+    computed at t-1. → (the step's pieces, largest |difference| from torch's gates and h_t)."""
+    import torch
+
+    from rnnviz.unroll import unroll
+
+    torch.manual_seed(seed)
+    lstm = torch.nn.LSTM(inputs.shape[1], units).double()
+    recorded = unroll(lstm, torch.from_numpy(inputs))  # unbatched (T, F)
+    h_prev = recorded.hidden[0, 0, t - 1, 0] if t else np.zeros(units)
+    c_prev = recorded.cell[0, 0, t - 1, 0] if t else np.zeros(units)
+    weights = [getattr(lstm, n).detach().numpy() for n in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")]
+    step = lstm_step(inputs[t], h_prev, c_prev, *weights)
+    difference = max(np.abs(step[k] - recorded.gates[k][0, 0, t, 0]).max() for k in "ifgo")
+    return step, float(max(difference, np.abs(step["h"] - recorded.hidden[0, 0, t, 0]).max()))

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from rnnviz import RNNSpec, build_model, example_input, record
-from rnnviz.inside import memory_units, pca_path, rollout, saturation, state_maps, steps_above
+from rnnviz.inside import memory_units, pca_path, rollout, rollout_errors, saturation, state_maps, steps_above
 from rnnviz.plots.inside import highlighted_text_html, state_heatmap, state_vector_animation
 from rnnviz.tasks import TASKS, input_labels, sine_series
 from rnnviz.train import TrainConfig, Trainer
@@ -77,6 +77,7 @@ def test_free_running_forecast_compounds_errors_teacher_forced_does_not():
     result = rollout(trainer.model, series, 30, 80)
     teacher = np.abs(result["teacher"] - result["truth"])
     free = np.abs(result["free"] - result["truth"])
+    assert rollout_errors(result) == pytest.approx({"teacher": teacher.mean(), "free": free.mean()})
     assert teacher.mean() < 0.15  # it learned the wave
     assert free[-20:].mean() > teacher[-20:].mean()  # feeding itself drifts further than reading the truth
     assert result["teacher"][0] == result["free"][0]  # the first prediction reads the same window

@@ -58,3 +58,15 @@ def test_min_char_rnn_bptt_equals_torch_autograd():
         assert np.abs(ours[key] - parameter.grad.numpy()).max() < 1e-10, key
     assert np.abs(ours["h_last"] - unrolled.h_n.detach().numpy()[0]).max() < 1e-12
     assert np.abs(ours["dh_total"] - unrolled.hidden_grad[0, 0, :, 0]).max() < 1e-10
+
+
+def test_page_checks_report_torch_agreement():
+    """The From-scratch page's checks against torch, at a step with a state to carry."""
+    from rnnviz.reference import chollet_torch_difference, lstm_step_from_torch
+
+    rng = np.random.default_rng(2)
+    inputs = rng.normal(size=(8, 4))
+    W, U, b = rng.normal(size=(6, 4)) * 0.5, rng.normal(size=(6, 6)) * 0.5, rng.normal(size=6) * 0.1
+    assert chollet_torch_difference(inputs, W, U, b) < 1e-12
+    step, difference = lstm_step_from_torch(inputs, 6, t=3)
+    assert difference < 1e-12 and step["h"].shape == (6,)

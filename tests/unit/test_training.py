@@ -25,7 +25,11 @@ def test_every_task_and_cell_trains_a_few_steps(task, cell):
         result = trainer.train_step()
         assert result["diverged"] is None and math.isfinite(result["loss"])
     evaluation = trainer.evaluate()
-    assert 0 <= evaluation["metric"] or not TASKS[task].classification
+    if TASKS[task].classification:
+        assert 0.0 <= evaluation["metric"] <= 1.0  # accuracy
+    else:
+        assert math.isfinite(evaluation["metric"]) and evaluation["metric"] >= 0.0  # MSE
+    assert math.isfinite(evaluation["eval_loss"])
     recording = trainer.probe()
     assert recording.hidden_grad is not None and recording.step == 3
 
