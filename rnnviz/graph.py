@@ -46,7 +46,15 @@ class Graph:
         return self.spec.steps
 
     def node(self, node_id: str) -> Node:
-        return next(n for n in self.nodes if n.id == node_id)
+        return self._index[node_id]
+
+    @property
+    def _index(self) -> dict[str, Node]:
+        index = self.__dict__.get("_node_index")
+        if index is None:  # frozen dataclass: cache by hand
+            index = {n.id: n for n in self.nodes}
+            object.__setattr__(self, "_node_index", index)
+        return index
 
 
 def state_id(layer: int, direction: int, step: int) -> str:
@@ -101,7 +109,7 @@ class GraphValues:
     norms: dict[str, float]  # node id → ‖value‖
     grad_norms: dict[str, float]  # node id → ‖dL/d value‖ (inputs: 0, not recorded)
     edge_forward: np.ndarray  # (E,) ‖tensor carried‖ = ‖source value‖
-    edge_backward: np.ndarray  # (E,) ‖gradient flowing back along the edge's target‖
+    edge_backward: np.ndarray  # (E,) ‖gradient flowing back along the edge‖ (0 across a cut)
 
 
 def graph_values(graph: Graph, recording, example: int = 0) -> GraphValues:
@@ -125,5 +133,22 @@ def graph_values(graph: Graph, recording, example: int = 0) -> GraphValues:
     norms = {k: float(np.linalg.norm(v)) for k, v in vectors.items()}
     grad_norms = {k: float(np.linalg.norm(grads[k])) if k in grads else 0.0 for k in vectors}
     edge_forward = np.array([norms[e.source] for e in graph.edges])
-    edge_backward = np.array([grad_norms[e.target] for e in graph.edges])
+    edge_backward = np.array([_edge_flow(graph, e, recording.edge_grads, example) for e in graph.edges])
     return GraphValues(example, vectors, norms, grad_norms, edge_forward, edge_backward)
+
+
+def _edge_flow(graph: Graph, edge: Edge, flows: dict | None, example: int) -> float:
+    """‖the gradient that flows back along this edge‖: the vector-Jacobian product through this
+    one use of the source state, not the total dL/d(target) (DESIGN.md). Input edges: 0."""
+    if flows is None or edge.kind == "input":
+        return 0.0
+    source, target = graph.node(edge.source), graph.node(edge.target)
+    H = graph.spec.hidden_size
+    if edge.kind == "recurrent":  # read by the target's step as its h_{t-1}
+        g = flows["recurrent"][target.layer, target.direction, target.step, example]
+    elif edge.kind == "layer":  # the target's direction reads the source direction's slice
+        g = flows["layer"][target.layer - 1, target.direction, target.step, example]
+        g = g[source.direction * H : (source.direction + 1) * H]
+    else:  # output: the head reads the top layer
+        g = flows["head"][source.step, example][source.direction * H : (source.direction + 1) * H]
+    return float(np.linalg.norm(g))

@@ -83,11 +83,15 @@ def build_model(spec: RNNSpec) -> SeqModel:
     return SeqModel(spec)
 
 
-def example_input(spec: RNNSpec, generator: torch.Generator | None = None) -> Tensor:
-    """A random x of the shape the model reads (token ids when vocab_size > 0)."""
+def example_input(spec: RNNSpec, generator: torch.Generator | None = None, device: str | None = None) -> Tensor:
+    """A random x of the shape the model reads (token ids when vocab_size > 0). device="meta":
+    shape and dtype only, no numbers (for the shape ledger)."""
     B, T, F = spec.batch_size, spec.input_steps, spec.input_size
     single = spec.topology in ("one_to_one", "one_to_many")
     shape = (B,) if single else ((B, T) if spec.batch_first else (T, B))
+    if device == "meta":
+        return torch.empty(shape if spec.vocab_size else shape + (F,), dtype=torch.long if spec.vocab_size else None,
+                           device="meta")
     if spec.vocab_size:
         return torch.randint(spec.vocab_size, shape, generator=generator)
     return torch.randn(shape + (F,), generator=generator)

@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from rnnviz import budget
 from rnnviz.model import SeqModel
 from rnnviz.spec import RNNSpec
 from rnnviz.topology import timeline
@@ -42,6 +43,7 @@ class Recording:
     param_grad_norms: dict[str, float]  # ‖dL/dθ‖ per named parameter
     step: int = 0  # training step at which the probe ran
     tbptt: int | None = None  # truncated BPTT: the state was detached every `tbptt` steps
+    edge_grads: dict[str, np.ndarray] | None = None  # gradient along each edge: see Unrolled.edge_grads
 
     @property
     def steps(self) -> int:
@@ -76,12 +78,14 @@ def record(
     spec = model.spec
     if spec.topology not in ("one_to_one", "one_to_many"):  # the sequence may be longer or shorter
         spec = spec.replace(seq_len=x.shape[1 if spec.batch_first else 0])
+    examples = x.shape[0 if spec.batch_first or x.dim() == 1 else 1]
+    budget.check(spec, batch=examples, backward=y is not None, record=True)  # BudgetError: a ValueError
     with torch.enable_grad():
         features = model.core_input(x)
         unrolled = unroll(model.core, features, detach_every=tbptt)
         every_step = model.head(unrolled.output)  # the head at every step, kept or not
         y_hat = model.kept(every_step)
-        loss = hidden_grad = cell_grad = output_grad = None
+        loss = hidden_grad = cell_grad = output_grad = edge_grads = None
         norms: dict[str, float] = {}
         if y is not None:
             loss_tensor = sequence_loss(y_hat, y, loss_mask)
@@ -89,6 +93,7 @@ def record(
             *grads, output_grad = unrolled.backward(loss_tensor, [p for _, p in named] + [every_step])
             norms = {n: (0.0 if g is None else float(g.norm())) for (n, _), g in zip(named, grads)}
             loss, hidden_grad, cell_grad = loss_tensor.item(), unrolled.hidden_grad, unrolled.cell_grad
+            edge_grads = unrolled.edge_grads
             output_grad = _time_major(output_grad, spec)
         every_step = _time_major(every_step, spec)
     line = timeline(spec)
@@ -116,6 +121,7 @@ def record(
         param_grad_norms=norms,
         step=step,
         tbptt=tbptt,
+        edge_grads=edge_grads,
     )
 
 

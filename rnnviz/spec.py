@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, fields
 
+from rnnviz import budget
+
 CELLS = ("rnn", "lstm", "gru")
 NONLINEARITIES = ("tanh", "relu")
 TOPOLOGIES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "synced")
@@ -27,8 +29,7 @@ INT_BOUNDS = {
     "output_size": (1, 50_000),
     "vocab_size": (0, 50_000),
 }
-MAX_PARAMETERS = 50_000_000  # weights of one model
-MAX_STATE_VALUES = 20_000_000  # batch · steps · layers · directions · hidden (the unrolled states)
+MAX_PARAMETERS = 20_000_000  # weights of one model (80 MB in fp32; the memory budget counts the rest)
 
 
 class SpecError(ValueError):
@@ -120,14 +121,10 @@ class RNNSpec:
                 f"This network would have {self.parameter_count:,} weights; the limit is "
                 f"{MAX_PARAMETERS:,}. Use fewer hidden units, layers or words.",
             )
-        states = self.batch_size * self.steps * self.num_layers * self.num_directions * self.hidden_size
-        if states > MAX_STATE_VALUES:
-            raise SpecError(
-                "batch_size",
-                f"Unrolled, this network keeps {states:,} hidden-state values "
-                f"(batch × steps × layers × directions × hidden); the limit is "
-                f"{MAX_STATE_VALUES:,}. Use a smaller batch, fewer steps or fewer units.",
-            )
+        try:  # every tensor one forward and backward pass of this spec allocates
+            budget.check(self, defaults=RNNSpec())
+        except budget.BudgetError as error:
+            raise SpecError(error.field, error.message) from None
         return self
 
     def replace(self, **changes) -> RNNSpec:

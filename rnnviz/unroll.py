@@ -40,18 +40,62 @@ class Unrolled:
     gates: dict[str, np.ndarray]
     h_tensors: list = field(repr=False, default_factory=list)  # [l][d][t] → (B, H), in graph
     c_tensors: list = field(repr=False, default_factory=list)
+    # One tensor per *use* of a state, so autograd can say how much gradient flows along each
+    # edge of the unrolled graph (DESIGN.md, "What an edge carries backward"):
+    recurrent_uses: list = field(repr=False, default_factory=list)  # [l][d][t]: h_{t-1} as step t read it
+    layer_uses: list = field(repr=False, default_factory=list)  # [l-1][d]: (T, B, D·H) as layer l, dir d read it
+    head_use: Tensor | None = field(repr=False, default=None)  # (T, B, D·H): the top layer as `output`
     _grads: dict = field(repr=False, default_factory=dict)
 
     def backward(self, loss: Tensor, inputs=()) -> tuple:
-        """dL/d(inputs) and dL/dh_t for every state, without touching any .grad."""
-        states = _flat(self.h_tensors) + _flat(self.c_tensors)
+        """dL/d(inputs), dL/dh_t for every state and the gradient along every edge, without
+        touching any .grad."""
         inputs = list(inputs)
-        grads = torch.autograd.grad(loss, inputs + states, allow_unused=True)
-        n_h = len(_flat(self.h_tensors))
-        self._grads["hidden"] = self._to_array(grads[len(inputs) : len(inputs) + n_h], self.h_tensors)
+        groups = {
+            "hidden": _flat(self.h_tensors),
+            "cell": _flat(self.c_tensors),
+            "recurrent": _flat(self.recurrent_uses),
+            "layer": [t for layer in self.layer_uses for t in layer],
+            "head": [self.head_use] if self.head_use is not None else [],
+        }
+        wanted = inputs + [t for group in groups.values() for t in group]
+        # a use of a detached state (a truncated-BPTT cut, a zero h_0) carries no gradient at all
+        live = [k for k, t in enumerate(wanted) if t.requires_grad]
+        found = torch.autograd.grad(loss, [wanted[k] for k in live], allow_unused=True)
+        grads: list = [None] * len(wanted)
+        for k, g in zip(live, found):
+            grads[k] = g
+        given, grads = grads[: len(inputs)], grads[len(inputs) :]
+        for name, group in groups.items():
+            mine, grads = grads[: len(group)], grads[len(group) :]
+            self._grads[name] = mine
+        self._grads["hidden"] = self._to_array(self._grads["hidden"], self.h_tensors)
         if self.c_tensors:
-            self._grads["cell"] = self._to_array(grads[len(inputs) + n_h :], self.c_tensors)
-        return grads[: len(inputs)]
+            self._grads["cell"] = self._to_array(self._grads["cell"], self.c_tensors)
+        return tuple(given)
+
+    @property
+    def edge_grads(self) -> dict[str, np.ndarray]:
+        """After `backward`: the gradient flowing back along each kind of edge, per use.
+
+        recurrent (L, D, T, B, H): along h_{t-1} → h_t, as step t read it (exactly 0 across a
+            truncated-BPTT cut, and at each direction's first step it is dL/dh_0);
+        layer (L-1, D, T, B, D·H): into layer l ≥ 1, direction d, from both directions below;
+        head (T, B, D·H): from the head into the top layer's states.
+        Summed over the uses of h_t they give the total dL/dh_t."""
+        if "recurrent" not in self._grads:
+            raise RuntimeError("No edge gradients yet: call unrolled.backward(loss).")
+        recurrent = self._to_array(self._grads["recurrent"], self.recurrent_uses)
+        layers, directions = len(self.h_tensors), len(self.h_tensors[0])
+        steps, batch, hidden = recurrent.shape[2:]
+        layer = np.zeros((max(layers - 1, 0), directions, steps, batch, directions * hidden))
+        for k, g in enumerate(self._grads["layer"]):
+            if g is not None:
+                layer[k // directions, k % directions] = _numpy(g)
+        head = np.zeros((steps, batch, directions * hidden))
+        if self._grads["head"] and self._grads["head"][0] is not None:
+            head = _numpy(self._grads["head"][0])
+        return {"recurrent": recurrent, "layer": layer, "head": head}
 
     @property
     def hidden_grad(self) -> np.ndarray:
@@ -76,7 +120,7 @@ class Unrolled:
         out = np.zeros((layers * directions * steps,) + tuple(tensors[0][0][0].shape))
         for k, g in enumerate(grads):
             if g is not None:
-                out[k] = g.detach().cpu().double().numpy()
+                out[k] = _numpy(g)
         return out.reshape((layers, directions, steps) + out.shape[1:])
 
 
@@ -84,9 +128,15 @@ def _flat(nested: list) -> list:
     return [t for layer in nested for direction in layer for t in direction]
 
 
+def _numpy(tensor: Tensor) -> np.ndarray:
+    """fp64 stays fp64; everything else (fp16, bf16: NumPy has no bf16) becomes fp32."""
+    tensor = tensor.detach().cpu()
+    return tensor.numpy() if tensor.dtype in (torch.float32, torch.float64) else tensor.float().numpy()
+
+
 def _array(nested: list) -> np.ndarray:
     """[l][d][t] tensors (B, H) → numpy (L, D, T, B, H)."""
-    return torch.stack([torch.stack([torch.stack(d) for d in layer]) for layer in nested]).detach().cpu().numpy()
+    return _numpy(torch.stack([torch.stack([torch.stack(d) for d in layer]) for layer in nested]))
 
 
 def _final_states(nested: list) -> Tensor:
@@ -99,7 +149,11 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
 
     detach_every=k is truncated BPTT: each direction detaches its carried state after every k
     steps it processes (chunks from where it starts), so no gradient crosses a cut in time.
+    Inputs the fused module would refuse are refused here too, with a ValueError that names
+    the shape or type expected.
     """
+    if detach_every is not None and (isinstance(detach_every, bool) or int(detach_every) != detach_every):
+        raise ValueError("detach_every must be a whole number of steps.")
     if detach_every is not None and detach_every < 1:
         raise ValueError("detach_every must be at least 1.")
     mode = getattr(module, "mode", None)
@@ -111,6 +165,7 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
         raise ValueError("unroll cannot reproduce dropout between layers: call module.eval().")
     is_lstm = mode == "LSTM"
     layers, directions, H = module.num_layers, 2 if module.bidirectional else 1, module.hidden_size
+    _check_input(module, x, hx, is_lstm, layers * directions)
 
     batched = x.dim() == 3
     if not batched:  # (T, F) → (T, 1, F)
@@ -125,26 +180,31 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
         hx = (zeros, zeros) if is_lstm else zeros
     h0, c0 = hx if is_lstm else (hx, None)
 
-    h_all, c_all, gate_all = [], [], []  # [l][d][t]
+    h_all, c_all, gate_all, recurrent_uses, layer_uses = [], [], [], [], []  # [l][d][t]
     layer_input = x  # (T, B, F)
     for layer in range(layers):
-        h_layer, c_layer, gate_layer = [], [], []
+        h_layer, c_layer, gate_layer, use_layer = [], [], [], []
         for direction in range(directions):
             suffix = f"_l{layer}" + ("_reverse" if direction else "")
             W_ih, W_hh = getattr(module, "weight_ih" + suffix), getattr(module, "weight_hh" + suffix)
             b_ih = getattr(module, "bias_ih" + suffix) if module.bias else None
             b_hh = getattr(module, "bias_hh" + suffix) if module.bias else None
-            ih = layer_input @ W_ih.T  # (T, B, G·H), all steps at once
+            read = layer_input
+            if layer:  # this direction's own use of the layer below, for its edge gradient
+                read = layer_input.view_as(layer_input)
+                layer_uses[-1].append(read)
+            ih = read @ W_ih.T  # (T, B, G·H), all steps at once
             if b_ih is not None:
                 ih = ih + b_ih
             h = h0[layer * directions + direction]  # (B, H)
             c = c0[layer * directions + direction] if is_lstm else None
-            hs, cs, gs = [None] * steps, [None] * steps, [None] * steps
+            hs, cs, gs, uses = [None] * steps, [None] * steps, [None] * steps, [None] * steps
             order = range(steps - 1, -1, -1) if direction else range(steps)
             for n, t in enumerate(order):
                 if detach_every and n and n % detach_every == 0:  # the truncated-BPTT cut
                     h = h.detach()
                     c = c.detach() if is_lstm else None
+                uses[t] = h = h.view_as(h)  # h_{t-1} as this step reads it: the recurrent edge
                 if is_lstm:
                     h, c, gates = lstm_cell(ih[t], h, c, W_hh, b_hh)
                     cs[t] = c
@@ -159,13 +219,18 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
             h_layer.append(hs)
             c_layer.append(cs)
             gate_layer.append(gs)
+            use_layer.append(uses)
         h_all.append(h_layer)
         c_all.append(c_layer)
         gate_all.append(gate_layer)
+        recurrent_uses.append(use_layer)
         # (T, B, D·H): the next layer reads both directions side by side
         layer_input = torch.stack([torch.cat([d[t] for d in h_layer], dim=-1) for t in range(steps)])
+        if layer < layers - 1:
+            layer_uses.append([])
 
-    output = layer_input  # (T, B, D·H), the top layer
+    head_use = layer_input  # (T, B, D·H), the top layer: what `output` is made of
+    output = head_use.view_as(head_use)
     h_n = _final_states(h_all)
     c_n = _final_states(c_all) if is_lstm else None
     if not batched:
@@ -186,4 +251,40 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
         gates=gate_arrays,
         h_tensors=h_all,
         c_tensors=c_all if is_lstm else [],
+        recurrent_uses=recurrent_uses,
+        layer_uses=layer_uses,
+        head_use=head_use,
     )
+
+
+def _check_input(module: nn.RNNBase, x, hx, is_lstm: bool, states: int) -> None:
+    """The checks torch's fused module makes, as sentences (torch's own errors are cryptic)."""
+    F, H = module.input_size, module.hidden_size
+    layout = "(batch, time, features)" if module.batch_first else "(time, batch, features)"
+    if not isinstance(x, Tensor):
+        raise TypeError(f"x must be a torch.Tensor, not {type(x).__name__}.")
+    if x.dim() not in (2, 3):
+        raise ValueError(f"x must be {layout} or unbatched (time, features); it has {x.dim()} dimensions.")
+    weight = module.weight_ih_l0
+    if not x.is_floating_point():
+        raise ValueError(f"x must hold floating-point numbers (like the weights, {weight.dtype}), not {x.dtype}.")
+    if x.dtype != weight.dtype:
+        raise ValueError(f"x is {x.dtype} but the module's weights are {weight.dtype}: convert one to the other.")
+    if x.shape[-1] != F:
+        raise ValueError(f"x has {x.shape[-1]} features per step; this module reads {F} (x shaped {layout}).")
+    time_axis = 1 if x.dim() == 3 and module.batch_first else 0
+    if x.shape[time_axis] == 0 or x.numel() == 0:
+        raise ValueError(f"x has no time steps (or no examples): its shape is {tuple(x.shape)}.")
+    if hx is None:
+        return
+    batch = (x.shape[0] if module.batch_first else x.shape[1]) if x.dim() == 3 else None
+    expected = (states, batch, H) if batch is not None else (states, H)
+    given = hx if is_lstm else (hx,)
+    if is_lstm and (not isinstance(hx, tuple | list) or len(hx) != 2):
+        raise ValueError("An LSTM's hx must be a pair (h_0, c_0).")
+    for name, state in zip(("h_0", "c_0"), given):
+        if not isinstance(state, Tensor) or tuple(state.shape) != expected:
+            shape = tuple(state.shape) if isinstance(state, Tensor) else type(state).__name__
+            raise ValueError(f"{name} must be shaped {expected} (layers·directions, batch, hidden); it is {shape}.")
+        if state.dtype != x.dtype:
+            raise ValueError(f"{name} is {state.dtype} but x is {x.dtype}.")

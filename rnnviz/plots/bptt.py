@@ -192,8 +192,8 @@ def bptt_figure(
             visible=True,
             showlegend=False,
             hovertext=[
-                f"gradient flowing back into {graph.node(e.target).label}: ‖dL/d·‖ = {n:.2e}"
-                + (" (zero: beyond the truncation cut)" if n == 0 else "")
+                f"gradient flowing back along {graph.node(e.source).label} → {graph.node(e.target).label}: "
+                f"‖·‖ = {n:.2e}" + (" (exactly zero: no gradient crosses a detach() cut)" if n == 0 else "")
                 for (_, e), n in zip(drawn, norms)
             ],
             hoverinfo="text",

@@ -26,9 +26,14 @@ def test_graph_values_equal_the_recording(cell):
                 node = state_id(layer, d, t)
                 assert np.array_equal(values.vectors[node], rec.hidden[layer, d, t, 2])
                 assert values.grad_norms[node] == pytest.approx(np.linalg.norm(rec.hidden_grad[layer, d, t, 2]))
+    torch.manual_seed(0)  # demo_recording's model: its head turns dL/dy_t into the flow along h_t → y_t
+    head = build_model(spec).head.weight.detach().double().numpy()  # (O, D·H)
     for k, edge in enumerate(graph.edges):
         assert values.edge_forward[k] == values.norms[edge.source]
-        assert values.edge_backward[k] == values.grad_norms[edge.target]
+        if edge.kind == "output":
+            d, t = graph.node(edge.source).direction, graph.node(edge.target).step
+            expected = (rec.step_output_grad[t, 2] @ head)[d * spec.hidden_size : (d + 1) * spec.hidden_size]
+            assert values.edge_backward[k] == pytest.approx(np.linalg.norm(expected), rel=1e-5)
     assert values.norms["y3"] == pytest.approx(np.linalg.norm(rec.step_outputs[3, 2]))
 
 

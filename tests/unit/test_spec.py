@@ -46,7 +46,7 @@ def test_only_changed_params_omit_defaults():
         ({"bidirectional": "maybe"}, "bidirectional", "true or false"),
         ({"bidirectional": "true", "topology": "one_to_many"}, "bidirectional", "backward direction"),
         ({"hidden_size": "2048", "num_layers": "4", "bidirectional": "true"}, "hidden_size", "weights"),
-        ({"batch_size": "1024", "seq_len": "1000", "hidden_size": "1024"}, "batch_size", "hidden-state values"),
+        ({"batch_size": "1024", "seq_len": "1000", "hidden_size": "1024"}, "batch_size", "unrolled hidden states"),
     ],
 )
 def test_bad_values_name_the_field_and_say_why(params, field, words):
