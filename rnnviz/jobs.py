@@ -2,10 +2,13 @@
 
 A job trains one model, or several in lockstep (a race: RNN, GRU and LSTM take turns, one step
 each, so they share the CPU fairly). The page polls `snapshot()`; the controls are thread-safe
-calls. At most MAX_RUNNING jobs train at once on the whole server; the others wait, "queued"
-(two cores: a third concurrent run would make every run 2-3× slower).
+calls. At most MAX_RUNNING jobs train at once on the whole server; the others wait, "queued",
+first come first served (two cores: a third concurrent run would make every run 2-3× slower).
 
-    idle → queued → running ⇄ paused → finished | stopped | diverged | failed
+    idle → starting → (queued →) running ⇄ paused → finished | stopped | diverged | failed
+
+"starting" while the thread takes its slot and builds its models; "queued" only when every slot
+is taken, with the number of runs ahead of it.
 """
 
 from __future__ import annotations
@@ -20,8 +23,55 @@ from rnnviz.recording import Recording
 from rnnviz.train import TrainConfig, Trainer
 
 MAX_RUNNING = 2
-_slots = threading.BoundedSemaphore(MAX_RUNNING)
-ACTIVE = ("queued", "running", "paused")
+ACTIVE = ("starting", "queued", "running", "paused")
+WAIT_FOR_THREAD = 10.0  # seconds a control waits for the training thread to act on it
+
+
+class SlotQueue:
+    """At most `slots` holders at once; waiters are served strictly in arrival order."""
+
+    def __init__(self, slots: int):
+        self.slots = slots
+        self._free = slots
+        self._waiting: list[object] = []
+        self._changed = threading.Condition()
+
+    def acquire(self, who: object, stop: threading.Event, on_wait=None) -> bool:
+        """Block until `who` is first in line and a slot is free; False if `stop` is set first.
+        `on_wait()` is called once if it has to wait."""
+        with self._changed:
+            self._waiting.append(who)
+            waited = False
+            while not (self._waiting[0] is who and self._free > 0):
+                if stop.is_set():
+                    self._waiting.remove(who)
+                    self._changed.notify_all()
+                    return False
+                if not waited and on_wait is not None:
+                    on_wait()
+                    waited = True
+                self._changed.wait(0.1)
+            self._waiting.pop(0)
+            self._free -= 1
+            self._changed.notify_all()
+            return True
+
+    def release(self) -> None:
+        with self._changed:
+            self._free += 1
+            self._changed.notify_all()
+
+    def ahead_of(self, who: object) -> int | None:
+        """How many runs wait before `who`; None when it is not waiting."""
+        with self._changed:
+            return self._waiting.index(who) if who in self._waiting else None
+
+    @property
+    def running(self) -> int:
+        return self.slots - self._free
+
+
+SLOTS = SlotQueue(MAX_RUNNING)
 
 
 @dataclass
@@ -53,6 +103,9 @@ class TrainingJob:
         self._running = threading.Event()  # set: train; clear: paused
         self._running.set()
         self._single_steps = 0
+        self._completed = 0  # steps the thread has finished (every lane one step each)
+        self._step_done = threading.Condition()
+        self._idle = threading.Event()  # set while the thread waits, paused, between steps
         self._thread: threading.Thread | None = None
         self._times: list[float] = []  # wall clock of recent steps, for steps per second
         self._trainers: dict[str, Trainer] = {}
@@ -60,15 +113,19 @@ class TrainingJob:
     # -- controls (any thread) -------------------------------------------------------------
 
     def start(self) -> TrainingJob:
-        self.state = "queued"
+        self.state = "starting"
         self._thread = threading.Thread(target=self._main, name="rnnviz-training", daemon=True)
         self._thread.start()
         return self
 
     def pause(self) -> None:
+        """Pause; returns once the thread has finished the step it was in, so the step counter
+        the page shows next is the one it stays at."""
         self._running.clear()
         if self.state == "running":
             self.state = "paused"
+        if self.alive and self.state == "paused":
+            self._idle.wait(WAIT_FOR_THREAD)
 
     def resume(self) -> None:
         self._running.set()
@@ -76,9 +133,12 @@ class TrainingJob:
             self.state = "running"
 
     def step_once(self) -> None:
-        """While paused, train exactly one more step."""
+        """While paused, train exactly one more step; returns once it is done."""
         with self._lock:
+            target = self._completed + 1
             self._single_steps += 1
+        with self._step_done:
+            self._step_done.wait_for(lambda: self._completed >= target or not self.active, WAIT_FOR_THREAD)
 
     def stop(self, wait: float = 5.0) -> None:
         self._stop.set()
@@ -118,8 +178,9 @@ class TrainingJob:
                 "message": self.message,
                 "lanes": lanes,
                 "steps": steps,
-                "steps_per_second": rate,
+                "steps_per_second": rate if self.state == "running" else None,  # None: not training now
                 "max_steps": self.max_steps,
+                "ahead": SLOTS.ahead_of(self) if self.state == "queued" else None,
             }
 
     def model_copy(self, label: str, initial: bool = False):
@@ -141,10 +202,15 @@ class TrainingJob:
 
     def _main(self) -> None:
         torch.set_num_threads(1)  # see DESIGN.md: two threads on a busy 2-core machine crawl
-        while not _slots.acquire(timeout=0.1):
-            if self._stop.is_set():
-                self.state = "stopped"
-                return
+
+        def wait_in_line():
+            self.state = "queued"
+
+        if not SLOTS.acquire(self, self._stop, on_wait=wait_in_line):
+            self.state = "stopped"
+            self._notify()
+            return
+        self.state = "starting"
         try:
             self.started = time.time()
             trainers = {label: Trainer(lane.config) for label, lane in self.lanes.items()}
@@ -160,7 +226,12 @@ class TrainingJob:
             self.state, self.message = "failed", f"Training failed: {error}"
         finally:
             self.ended = time.time()
-            _slots.release()
+            SLOTS.release()
+            self._notify()
+
+    def _notify(self) -> None:
+        with self._step_done:
+            self._step_done.notify_all()
 
     def _loop(self, trainers: dict[str, Trainer]) -> None:
         while not self._stop.is_set():
@@ -169,8 +240,10 @@ class TrainingJob:
                     single = self._single_steps > 0
                     self._single_steps -= single
                 if not single:
-                    time.sleep(0.02)
+                    self._idle.set()
+                    time.sleep(0.01)
                     continue
+            self._idle.clear()
             for label, trainer in trainers.items():
                 with self._lock:  # so model_copy() never sees a half-updated model
                     result = trainer.train_step()
@@ -180,6 +253,9 @@ class TrainingJob:
                     return
                 self._record(label, trainer, result)
             self._times = self._times[-200:] + [time.perf_counter()]
+            with self._step_done:
+                self._completed += 1
+                self._step_done.notify_all()
             if self.max_steps and min(t.steps for t in trainers.values()) >= self.max_steps:
                 self.state, self.message = "finished", f"Finished the budget of {self.max_steps} steps."
                 return

@@ -2,9 +2,12 @@
 
 Training uses the fused torch module (3-15× faster than the explicit loop on CPU); every
 `probe_every` steps the explicit loop runs on a fixed probe batch of four sequences, with the
-same parameters, and its Recording is what the pages draw. A loss that becomes NaN, infinite or
-a thousand times the starting loss stops the run and puts back the weights from before the
-step that broke them.
+same parameters, and its Recording is what the pages draw.
+
+A run that diverges stops by itself and puts back the weights that gave the lowest loss: a loss
+or gradient that is NaN or infinite, a single loss a thousand times the reference, a loss whose
+mean over a window of steps stays far above the reference, or one that grows a hundredfold over
+its best window. The reference is the larger of the memoryless baseline and the first loss.
 """
 
 from __future__ import annotations
@@ -15,13 +18,19 @@ from dataclasses import asdict, dataclass
 
 import torch
 
+from rnnviz import budget
 from rnnviz.device import pick_device
 from rnnviz.model import SeqModel, build_model
 from rnnviz.recording import Recording, record, sequence_loss
 from rnnviz.tasks import TASKS, Batch, Task, char_task
 
 OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop}
+OPTIMIZER_COPIES = {"adam": 2, "sgd": 0, "rmsprop": 1}  # extra copies of the weights each keeps
 PROBE_EXAMPLES = 4
+DIVERGENCE_WINDOW = 50  # steps over which the loss is averaged for the divergence rules
+FAR_ABOVE = 3.0  # the window's mean loss above this × the reference: diverged
+SPIKE = 1000.0  # one loss above this × the reference: diverged at once
+GROWTH = 100.0  # the window's mean above this × the best window's mean: diverged
 
 
 class TrainingError(ValueError):
@@ -72,10 +81,24 @@ class TrainConfig:
                 f"{task.title} needs seq_len between {task.min_seq_len} and 500; it is {steps}.",
             )
         )
+        if self.task == "char" and self.text is not None:
+            checks.append((len(set(self.text)) >= 2, "The training text needs at least two different characters."))
+            checks.append((
+                len(self.text) >= steps + 1,
+                f"The training text has {len(self.text)} characters, but windows of {steps} steps need at "
+                f"least {steps + 1} (each step predicts the next character). Use a longer text or a shorter "
+                "sequence length.",
+            ))
         for ok, message in checks:
             if not ok:
                 raise TrainingError(message)
-        self.spec()  # raises SpecError for a bad cell or size
+        spec = self.spec()  # raises SpecError for a bad cell or size, or a batch over the memory budget
+        try:  # training keeps the optimiser's copies; evaluation reads eval_size sequences at once
+            budget.check(spec, optimizer_copies=OPTIMIZER_COPIES[self.optimizer])
+            budget.check(spec, batch=self.eval_size, backward=False)
+            budget.check(spec, batch=PROBE_EXAMPLES, record=True)
+        except budget.BudgetError as error:
+            raise TrainingError(error.message) from None
         return self
 
     def spec(self):
@@ -105,8 +128,11 @@ class Trainer:
         self.probe_batch = self._batch(PROBE_EXAMPLES, config.seed + 2000)
         self.steps = 0
         self.initial_loss: float | None = None
-        self.last_good = [p.detach().clone() for p in self.parameters]
         self.baseline = self.task.baseline(self.seq_len)
+        self.best_loss, self.best_step = math.inf, 0
+        self.best = [p.detach().clone() for p in self.parameters]  # the weights that gave best_loss
+        self.recent: list[float] = []  # the last DIVERGENCE_WINDOW losses
+        self.best_window = math.inf  # the lowest mean loss over a full window so far
 
     def _batch(self, size: int, seed: int | None = None) -> Batch:
         generator = torch.Generator().manual_seed(seed) if seed is not None else self.data
@@ -136,25 +162,63 @@ class Trainer:
         if self.initial_loss is None:
             self.initial_loss = value
         self.optimizer.zero_grad(set_to_none=True)
-        limit = 1000 * max(self.initial_loss, self.baseline, 1e-3)
-        if not math.isfinite(value) or value > limit:
-            return self._diverged(f"the loss reached {value:.3g}")
+        stop = self._divergence(value)
+        if stop:
+            return self._diverged(stop)
+        if value < self.best_loss:  # these weights (before this step's update) gave this loss
+            self.best_loss, self.best_step = value, self.steps
+            torch._foreach_copy_(self.best, [p.detach() for p in self.parameters])
         loss.backward()
         grad_norm = float(torch.nn.utils.clip_grad_norm_(self.parameters, self.config.clip or float("inf")))
         if not math.isfinite(grad_norm):
             return self._diverged(f"the gradient norm became {grad_norm}")
-        torch._foreach_copy_(self.last_good, [p.detach() for p in self.parameters])
         self.optimizer.step()
         self.steps += 1
         return {"step": self.steps, "loss": value, "grad_norm": grad_norm, "diverged": None}
 
+    @property
+    def reference(self) -> float:
+        """What the divergence rules compare with: the memoryless baseline, or the first loss
+        when that is higher (an untrained model may start above the baseline)."""
+        return max(self.baseline, self.initial_loss or 0.0, 1e-6)
+
+    def _divergence(self, value: float) -> str | None:
+        """Why this loss means the run diverged, or None."""
+        if not math.isfinite(value):
+            return f"the loss became {value}"
+        if value > SPIKE * self.reference:
+            return f"the loss jumped to {value:.3g}, {value / self.baseline:,.0f}× the memoryless baseline"
+        self.recent = self.recent[-(DIVERGENCE_WINDOW - 1) :] + [value]
+        if len(self.recent) < DIVERGENCE_WINDOW:
+            return None
+        mean = sum(self.recent) / DIVERGENCE_WINDOW
+        self.best_window = min(self.best_window, mean)
+        if mean > FAR_ABOVE * self.reference:
+            return (
+                f"over the last {DIVERGENCE_WINDOW} steps the loss averaged {mean:.3g}, "
+                f"{mean / self.baseline:,.1f}× the memoryless baseline {self.baseline:.3g}"
+            )
+        if mean > GROWTH * self.best_window:
+            return (
+                f"the loss grew {mean / self.best_window:,.0f}-fold, from a {DIVERGENCE_WINDOW}-step average of "
+                f"{self.best_window:.3g} to {mean:.3g}"
+            )
+        return None
+
     def _diverged(self, what: str) -> dict:
         with torch.no_grad():
-            torch._foreach_copy_(self.parameters, self.last_good)
+            torch._foreach_copy_(self.parameters, self.best)
+        self.optimizer.state.clear()  # its moments belong to the weights that diverged
+        if math.isfinite(self.best_loss):
+            kept = (
+                f"The weights with the lowest training loss, from step {self.best_step} (loss "
+                f"{self.best_loss:.3g}, {self.best_loss / self.baseline:.2f}× the baseline), were put back."
+            )
+        else:
+            kept = "The initial weights were put back."
         message = (
-            f"Training stopped at step {self.steps}: {what} (learning rate {self.config.lr:g} is probably "
-            f"too large). The weights from step {max(self.steps - 1, 0)}, the last that gave a sensible loss, "
-            "were put back."
+            f"Training stopped at step {self.steps}: {what}. The learning rate {self.config.lr:g} is "
+            f"probably too large. {kept}"
         )
         return {"step": self.steps, "loss": float("nan"), "grad_norm": float("nan"), "diverged": message}
 

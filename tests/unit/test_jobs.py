@@ -1,0 +1,115 @@
+"""Background runs: one Step moves the counter by exactly one, a paused run has no rate, the
+first run on an idle server is "starting" (never "queued"), and the queue is first come, first
+served (issues: correct and clear 6-8, hardened 8)."""
+
+import threading
+import time
+
+import pytest
+
+from rnnviz import jobs
+from rnnviz.jobs import SLOTS, SlotQueue, TrainingJob
+from rnnviz.train import TrainConfig
+
+SMALL = TrainConfig(task="adding", seq_len=10, hidden_size=8, batch_size=8)
+
+
+def _wait(predicate, seconds=20.0):
+    deadline = time.time() + seconds
+    while not predicate() and time.time() < deadline:
+        time.sleep(0.01)
+    return predicate()
+
+
+@pytest.fixture(autouse=True)
+def idle_server():
+    assert _wait(lambda: SLOTS.running == 0, 10), "a run of an earlier test still holds a slot"
+    yield
+
+
+def test_step_moves_the_counter_by_exactly_one_and_pause_holds_it():
+    job = TrainingJob({"RNN": SMALL.replace(cell="rnn"), "GRU": SMALL.replace(cell="gru")}).start()
+    try:
+        assert _wait(lambda: job.snapshot()["steps"] >= 5)
+        job.pause()
+        held = job.snapshot()
+        assert held["state"] == "paused" and held["steps_per_second"] is None
+        time.sleep(0.2)
+        assert job.snapshot()["steps"] == held["steps"]
+        for k in range(1, 6):  # no polling: the counter is right as soon as step_once returns
+            job.step_once()
+            snapshot = job.snapshot()
+            assert snapshot["steps"] == held["steps"] + k
+            assert {lane.steps[-1] for lane in snapshot["lanes"].values()} == {held["steps"] + k}
+        job.resume()
+        assert _wait(lambda: job.snapshot()["steps"] > held["steps"] + 10)
+        assert job.snapshot()["steps_per_second"] > 0
+    finally:
+        job.stop()
+
+
+def test_first_run_on_an_idle_server_is_starting_not_queued():
+    seen = []
+    job = TrainingJob({"A": SMALL})
+    watcher = threading.Thread(target=lambda: [seen.append(job.state) or time.sleep(0.001) for _ in range(3000)])
+    job.start()
+    watcher.start()
+    try:
+        assert _wait(lambda: job.state == "running")
+        watcher.join()
+        assert "queued" not in seen
+        assert job.snapshot()["ahead"] is None
+    finally:
+        job.stop()
+
+
+def test_queue_serves_runs_in_arrival_order_and_says_how_many_are_ahead():
+    holders = [TrainingJob({"A": SMALL}).start() for _ in range(jobs.MAX_RUNNING)]
+    try:
+        assert _wait(lambda: all(h.state == "running" for h in holders))
+        waiting = []
+        for _ in range(3):
+            waiting.append(TrainingJob({"B": SMALL}).start())
+            assert _wait(lambda: waiting[-1].state == "queued")
+        assert [w.snapshot()["ahead"] for w in waiting] == [0, 1, 2]
+        holders[0].stop()  # one slot frees: the first in line gets it, the others move up
+        assert _wait(lambda: waiting[0].state == "running")
+        assert [w.state for w in waiting[1:]] == ["queued", "queued"]
+        assert [w.snapshot()["ahead"] for w in waiting[1:]] == [0, 1]
+        waiting[0].stop()
+        assert _wait(lambda: waiting[1].state == "running")
+        assert waiting[2].state == "queued" and waiting[2].snapshot()["ahead"] == 0
+    finally:
+        for job in holders + waiting:
+            job.stop()
+
+
+def test_slot_queue_is_fifo_under_contention():
+    queue, stop, got = SlotQueue(1), threading.Event(), []
+    first = object()
+    assert queue.acquire(first, stop)
+    names = [f"run {k}" for k in range(6)]
+    threads = []
+    for name in names:  # arrive one after another while the slot is taken
+        t = threading.Thread(target=lambda n=name: queue.acquire(n, stop) and (got.append(n), queue.release()))
+        t.start()
+        threads.append(t)
+        assert _wait(lambda n=name: queue.ahead_of(n) is not None, 5)
+    queue.release()
+    for t in threads:
+        t.join(10)
+    assert got == names
+
+
+def test_a_stopped_waiter_leaves_the_line():
+    queue, stop = SlotQueue(1), threading.Event()
+    assert queue.acquire("holder", stop)
+    leaver_stop = threading.Event()
+    t = threading.Thread(target=lambda: queue.acquire("leaver", leaver_stop))
+    t.start()
+    assert _wait(lambda: queue.ahead_of("leaver") == 0, 5)
+    leaver_stop.set()
+    t.join(5)
+    assert queue.ahead_of("leaver") is None
+    queue.release()
+    assert queue.acquire("next", stop)
