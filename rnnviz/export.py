@@ -29,39 +29,91 @@ def save_checkpoint(path: str | Path, model: SeqModel, **metadata) -> None:
     save_file(state, str(path), metadata={"rnnviz": json.dumps(header)})
 
 
+def _read(source) -> bytes:
+    """The file's bytes, never more than MAX_CHECKPOINT_BYTES + 1 of them (/dev/zero is endless)."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif isinstance(source, str | Path):
+        try:
+            with open(source, "rb") as file:
+                data = file.read(MAX_CHECKPOINT_BYTES + 1)
+        except IsADirectoryError:
+            raise CheckpointError(f"{source} is a folder, not a checkpoint file.") from None
+    else:
+        raise CheckpointError(f"A checkpoint is a path or bytes, not {type(source).__name__}.")
+    if len(data) > MAX_CHECKPOINT_BYTES:
+        raise CheckpointError(f"The file is larger than {MAX_CHECKPOINT_BYTES // 1_000_000} MB.")
+    return data
+
+
 def _header(data: bytes) -> dict:
     if len(data) < 8:
         raise CheckpointError("This file is too short to be a safetensors checkpoint.")
     (size,) = struct.unpack("<Q", data[:8])
     if size > len(data) - 8 or size > 10_000_000:
         raise CheckpointError("This is not a safetensors file (its header length is wrong).")
+    not_ours = "This safetensors file was not written by RNN Explorer (no readable rnnviz metadata)."
     try:
         header = json.loads(data[8 : 8 + size])
-        return json.loads(header["__metadata__"]["rnnviz"])
-    except (ValueError, KeyError, TypeError):
-        raise CheckpointError("This safetensors file was not written by RNN Explorer (no rnnviz metadata).") from None
+        text = header["__metadata__"]["rnnviz"]
+        metadata = json.loads(text)
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested too deeply
+        raise CheckpointError(not_ours) from None
+    if not isinstance(metadata, dict):
+        raise CheckpointError(f"{not_ours[:-1]}: its metadata is a JSON {type(metadata).__name__}, not an object.")
+    return metadata
+
+
+def _spec(metadata: dict) -> RNNSpec:
+    params = metadata.get("spec", {})
+    if not isinstance(params, dict) or not all(isinstance(v, str | int | bool) for v in params.values()):
+        raise CheckpointError("The checkpoint's configuration is not a set of named settings.")
+    try:
+        return RNNSpec.from_params(params)
+    except SpecError as error:
+        raise CheckpointError(f"The checkpoint's configuration is not valid: {error}") from None
+
+
+def _check_vocabulary(metadata: dict, spec: RNNSpec) -> None:
+    vocabulary = metadata.get("vocabulary")
+    if vocabulary in (None, []):
+        return
+    if not isinstance(vocabulary, list) or not all(isinstance(c, str) for c in vocabulary):
+        raise CheckpointError("The checkpoint's vocabulary is not a list of strings.")
+    if len(set(vocabulary)) != len(vocabulary):
+        raise CheckpointError("The checkpoint's vocabulary lists a token twice.")
+    if len(vocabulary) != spec.output_size or (spec.vocab_size and len(vocabulary) != spec.vocab_size):
+        raise CheckpointError(
+            f"The checkpoint's vocabulary has {len(vocabulary)} tokens but its model reads "
+            f"{spec.vocab_size} and writes {spec.output_size}."
+        )
 
 
 def load_checkpoint(source: str | Path | bytes) -> tuple[SeqModel, dict]:
-    """→ (model, metadata). `source` is a path or the bytes of an upload."""
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    if len(data) > MAX_CHECKPOINT_BYTES:
-        raise CheckpointError(f"The file is larger than {MAX_CHECKPOINT_BYTES // 1_000_000} MB.")
+    """→ (model, metadata). `source` is a path or the bytes of an upload. Anything wrong with
+    the file is a CheckpointError with a sentence; nothing is unpickled."""
+    data = _read(source)
     metadata = _header(data)
-    try:
-        spec = RNNSpec.from_params(metadata.get("spec", {}))
-    except SpecError as error:
-        raise CheckpointError(f"The checkpoint's configuration is not valid: {error}") from None
+    spec = _spec(metadata)
+    _check_vocabulary(metadata, spec)
     model = build_model(spec)
     try:
         tensors = load_tensors(data)
-    except Exception as error:
+    except Exception as error:  # safetensors raises its own types for every kind of damage
         raise CheckpointError(f"The weights could not be read: {error}") from None
     expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     found = {k: tuple(v.shape) for k, v in tensors.items()}
     if expected != found:
         missing = sorted(set(expected) - set(found))
+        unexpected = sorted(set(found) - set(expected))
         wrong = sorted(k for k in set(expected) & set(found) if expected[k] != found[k])
-        raise CheckpointError(f"The weights do not fit the configuration (missing: {missing}, wrong shape: {wrong}).")
-    model.load_state_dict(tensors, strict=True)
+        problems = [f"{what}: {names}" for what, names in
+                    (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong)) if names]
+        raise CheckpointError(f"The weights do not fit the configuration ({'; '.join(problems)}).")
+    for name, tensor in tensors.items():
+        if not tensor.is_floating_point():
+            raise CheckpointError(f"The weight {name} holds {tensor.dtype} numbers, not floating-point ones.")
+        if not bool(tensor.isfinite().all()):
+            raise CheckpointError(f"The weight {name} holds NaN or infinite numbers: the model cannot be used.")
+    model.load_state_dict({k: v.float() for k, v in tensors.items()}, strict=True)
     return model, metadata

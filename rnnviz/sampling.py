@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,8 +39,12 @@ def sample(
             if unknown
             else "Give at least one character to start from."
         )
-    if not 1 <= length <= 2000:
-        raise ValueError("length must be between 1 and 2000.")
+    if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= 2000:
+        raise ValueError("length must be a whole number between 1 and 2000.")
+    if not isinstance(temperature, int | float) or not math.isfinite(temperature) or temperature < 0:
+        raise ValueError(f"The temperature must be a number of at least 0 (0 is greedy), not {temperature}.")
+    if not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ValueError("The seed must be a whole number of at least 0.")
     if top_k is not None and not 1 <= top_k <= len(vocabulary):
         raise ValueError(f"top_k must be between 1 and {len(vocabulary)}.")
     generator = torch.Generator().manual_seed(seed)
