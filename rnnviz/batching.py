@@ -44,9 +44,16 @@ def check_text(text: str, max_chars: int = MAX_TEXT_CHARS) -> str:
 
 
 def decode_text(data: bytes, max_chars: int = MAX_TEXT_CHARS) -> str:
-    """The bytes of an uploaded file → checked text. Refuses binary files and non-UTF-8 bytes."""
+    """The bytes of an uploaded file → checked text. UTF-8 (with or without a BOM) and UTF-16
+    with its byte-order mark are read; other binary files and encodings are refused."""
     if len(data) > 4 * max_chars:  # UTF-8 takes at most 4 bytes a character
         raise TextError(f"The file has {len(data):,} bytes; the limit is {max_chars:,} characters. Upload an excerpt.")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and data[:4] != b"\xff\xfe\x00\x00":  # UTF-16 (not UTF-32)
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise TextError("This file starts like UTF-16 text but is damaged: save it again as UTF-8.") from None
+        return check_text(text.replace("\r\n", "\n"), max_chars)
     if b"\x00" in data:
         raise TextError("This file is binary (it contains NUL bytes), not text: upload a plain .txt file.")
     try:

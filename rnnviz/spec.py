@@ -8,6 +8,7 @@ query string) and back, so a configuration is a link.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, fields
 
 from rnnviz import budget
@@ -183,7 +184,8 @@ def _check_choice(name: str, value, allowed: tuple[str, ...]) -> None:
 
 
 def _parse(name: str, type_name: str, text) -> object:
-    text = str(text).strip()
+    """A link's text → a value. Only plain ASCII forms: "7", not " 7 ", "+7", "1_0" or "７"."""
+    text = str(text)
     if type_name == "bool":
         lowered = text.lower()
         if lowered in ("true", "1", "yes", "on"):
@@ -192,8 +194,9 @@ def _parse(name: str, type_name: str, text) -> object:
             return False
         raise SpecError(name, f"{name} must be true or false, not {text!r}.")
     if type_name == "int":
-        try:
-            return int(text)
-        except ValueError:
-            raise SpecError(name, f"{name} must be a whole number, not {text!r}.") from None
+        if not re.fullmatch(r"-?[0-9]+", text):
+            raise SpecError(name, f"{name} must be a whole number written with the digits 0-9, not {text!r}.")
+        if len(text) > 12:  # int() of thousands of digits is slow, and no bound is that large
+            raise SpecError(name, f"{name} is far too large ({len(text)} digits).")
+        return int(text)
     return text

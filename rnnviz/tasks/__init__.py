@@ -203,6 +203,8 @@ def input_labels(task: Task | None, x: Tensor, steps: int) -> list[str]:
     """One short label per unrolled step for one example x (no batch axis): characters, words,
     digits, bits or values; '∅' for the empty steps after the input."""
     name = task.name if task else ""
+    if x.dim() == 0:  # one token id (one_to_one / one_to_many read a single input)
+        x = x.reshape(1)
     if name == "char":
         labels = [task.vocabulary[int(i)] for i in x]
     elif name == "sentiment":
