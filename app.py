@@ -3,40 +3,24 @@
 import streamlit as st
 import torch
 
-from ui.spec_sidebar import show_url_problems, spec_sidebar
+from ui.inside import INSPECTING_PAGES
+from ui.pages import PAGES
+from ui.spec_sidebar import new_run, show_url_problems, spec_sidebar, warn_unused_link_settings
 
 torch.set_num_threads(1)  # two OpenMP threads on a busy 2-core machine are 100× slower (DESIGN.md)
 st.set_page_config(page_title="RNN Explorer", page_icon=":material/autorenew:", layout="wide")
 
 
-def page(file: str, title: str, icon: str, **options) -> st.Page:
-    return st.Page(f"app_pages/{file}.py", title=title, icon=f":material/{icon}:", **options)
-
-
-pages = st.navigation(expanded=True, pages={
-    "": [page("home", "Home", "home", default=True)],
-    "Learn": [
-        page("topologies", "Topologies", "account_tree", url_path="topologies"),
-        page("shapes", "Shapes", "view_in_ar", url_path="shapes"),
-        page("batches", "Text into batches", "text_fields", url_path="batches"),
-    ],
-    "Backpropagation through time": [
-        page("bptt", "Unroll & BPTT", "swap_horiz", url_path="bptt"),
-        page("vanishing", "Vanishing gradients", "trending_down", url_path="vanishing"),
-        page("scratch", "From scratch", "calculate", url_path="scratch"),
-    ],
-    "Training": [
-        page("train", "Train", "model_training", url_path="train"),
-        page("race", "Race RNN · GRU · LSTM", "sprint", url_path="race"),
-    ],
-    "Inside a trained network": [
-        page("inside", "Inside", "visibility", url_path="inside"),
-        page("trajectory", "Trajectory", "timeline", url_path="trajectory"),
-        page("generate", "Generate", "edit_note", url_path="generate"),
-        page("compare", "Compare", "compare", url_path="compare"),
-    ],
-})
-if pages.url_path not in ("train", "race"):  # the training pages have their own settings
+sections: dict[str, list[st.Page]] = {}
+for info in PAGES:
+    options = {"url_path": info.url_path} if info.url_path else {"default": True}
+    page = st.Page(f"app_pages/{info.file}.py", title=info.title, icon=f":material/{info.icon}:", **options)
+    sections.setdefault(info.section, []).append(page)
+pages = st.navigation(sections, expanded=True)
+new_run()
+if pages.url_path in ("train", "race"):  # the training pages have their own settings
+    warn_unused_link_settings(pages.url_path)
+elif pages.url_path not in INSPECTING_PAGES:  # those draw it only for the untrained model
     spec_sidebar()
     show_url_problems()
 pages.run()

@@ -7,7 +7,7 @@ from rnnviz.plots.inside import NO_BAR, distribution_figure, rollout_figure
 from rnnviz.sampling import sample
 from rnnviz.tasks import sine_series
 from ui.inside import source_ui
-from ui.widgets import index_slider
+from ui.widgets import index_slider, number_ui
 
 st.header("Generate")
 source = source_ui("generate", allow_untrained=False, compare=False)
@@ -16,28 +16,53 @@ if source is None:
 task = source.task
 if task.name == "char":
     st.caption("The model reads the prime, then feeds each character it picks back in as the next input.")
-    a, b, c, d = st.columns(4)
+    a, b, c, d, e = st.columns([3, 2, 3, 2, 2])
     prime = a.text_input("Prime", "good", key="generate_prime", max_chars=100)
-    length = b.number_input("Characters to generate", 1, 500, 20, key="generate_length")
+    length = number_ui("Characters to generate", "generate_length", 1, 500, 20, b)
     mode = c.radio("Pick", ["greedy", "temperature", "top-k"], key="generate_mode", horizontal=True)
     temperature = d.slider("Temperature", 0.1, 2.0, 1.0, key="generate_temperature", disabled=mode == "greedy")
-    k = d.number_input(
-        "k", 1, len(task.vocabulary), min(3, len(task.vocabulary)), key="generate_k", disabled=mode != "top-k"
+    k = number_ui(
+        "k (top-k)", "generate_k", 1, len(task.vocabulary), min(3, len(task.vocabulary)), d, disabled=mode != "top-k"
     )
+    seed = number_ui(
+        "Seed",
+        "generate_seed",
+        0,
+        1_000_000,
+        0,
+        e,
+        disabled=mode == "greedy",
+        help="The random draws: the same seed gives the same text, another seed another text.",
+    )
+    if None in (length, k, seed):
+        st.stop()
     try:
         result = sample(
             source.model,
             task.vocabulary,
             prime,
-            int(length),
+            length,
             0.0 if mode == "greedy" else temperature,
-            int(k) if mode == "top-k" else None,
-            seed=0,
+            k if mode == "top-k" else None,
+            seed=seed,
         )
+        greedy = sample(source.model, task.vocabulary, prime, length)
     except ValueError as error:
         st.error(str(error))
         st.stop()
     st.code(result.text, language=None)
+    if mode != "greedy":
+        differ = [t for t, (a_, b_) in enumerate(zip(result.generated, greedy.generated)) if a_ != b_]
+        st.caption(
+            f"Greedy would write `{greedy.text!r}`. "
+            + (
+                f"This draw (seed {seed}) first differs at generated step {differ[0]} and at {len(differ)} of "
+                f"{length} steps in all."
+                if differ
+                else f"This draw (seed {seed}) happens to equal it: the model is confident at every step. Raise the "
+                "temperature or try another seed."
+            )
+        )
     step = index_slider("Generated step", len(result.generated), "generate_step")
     st.markdown(
         f"At step {step} the model had read `{result.text[: len(prime) + step]!r}` and picked "

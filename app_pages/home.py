@@ -4,6 +4,7 @@ import streamlit as st
 
 from rnnviz.graph import unrolled_graph
 from rnnviz.plots import topology_figure
+from ui.pages import PAGES
 from ui.spec_sidebar import current_spec
 
 st.title("RNN Explorer")
@@ -19,17 +20,10 @@ st.plotly_chart(
     width="stretch",
     config={"displayModeBar": False},
 )
-left, middle, right = st.columns(3)
-with left:
-    st.page_link("app_pages/topologies.py", label="**Topologies**", icon=":material/account_tree:")
-    st.caption(
-        "Karpathy's five pictures (one-to-one … synced many-to-many) and the PyTorch and Keras code that builds each."
-    )
-with middle:
-    st.page_link("app_pages/shapes.py", label="**Shapes**", icon=":material/view_in_ar:")
-    st.caption(
-        "Every tensor's real shape: the batch × time × features block, `output` versus `h_n`, the stacked gate weights."
-    )
-with right:
-    st.page_link("app_pages/batches.py", label="**Text into batches**", icon=":material/text_fields:")
-    st.caption("Padding and one-hot encoding sentences; laying a token stream into PTB-style batches.")
+st.subheader("The map: every page, in lesson order")
+for section, column in zip(dict.fromkeys(p.section for p in PAGES[1:]), st.columns(4)):
+    with column:
+        st.markdown(f"**{section}**")
+        for info in (p for p in PAGES if p.section == section):
+            st.page_link(f"app_pages/{info.file}.py", label=info.title, icon=f":material/{info.icon}:")
+            st.caption(info.line)

@@ -2,23 +2,12 @@
 
 import streamlit as st
 
+from rnnviz.inside import STATE_NAMES as NAMES
 from rnnviz.inside import memory_units, saturation, state_maps, steps_above
 from rnnviz.plots.inside import NO_BAR, highlighted_text_html, saturation_figure, state_heatmap, state_vector_animation
 from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
 from ui.widgets import index_slider
-
-NAMES = {
-    "h": "hidden state h",
-    "c": "cell state c",
-    "i": "input gate i",
-    "f": "forget gate f",
-    "g": "candidate g",
-    "o": "output gate o",
-    "r": "reset gate r",
-    "z": "update gate z",
-    "n": "candidate n",
-}
 
 
 def _pick_unit(key: str) -> None:
@@ -31,14 +20,16 @@ def _pick_unit(key: str) -> None:
 st.header("Inside the network")
 st.caption(
     "Run one sequence through a model and see, for every step, every unit of the hidden state, the LSTM's "
-    "cell state and every gate. Click a row of a heatmap (or use the picker) to follow one unit."
+    "cell state and every gate. Click anywhere on a row of the heatmap (or use the Unit slider) to follow "
+    "one unit."
 )
 source = source_ui("inside")
 chosen = source and input_ui(source, "inside")
 if not chosen:
     st.stop()
 x, labels = chosen
-recording = record(source.model, x)
+with st.spinner("Running the sequence through the model, step by step…"):
+    recording = record(source.model, x)
 spec = source.spec
 a, b = st.columns(2)
 with a:
@@ -47,26 +38,36 @@ with b:
     direction = index_slider("Direction (0 forward, 1 backward)", spec.num_directions, "inside_direction")
 maps = state_maps(recording, layer, direction)
 unit = index_slider("Unit", spec.hidden_size, "inside_unit")
-tabs = st.tabs([NAMES[name] for name in maps])
-for tab, (name, values) in zip(tabs, maps.items()):
-    tab.plotly_chart(
-        state_heatmap(values, labels, f"{NAMES[name]}: units × time (step {source.step})", unit),
-        key=f"heatmap_{name}",
-        on_select=lambda k=f"heatmap_{name}": _pick_unit(k),
-        selection_mode="points",
-        width="stretch",
-        config=NO_BAR,
-    )
+if st.session_state.get("inside_map") not in maps:
+    st.session_state["inside_map"] = "h"
+shown = st.segmented_control(
+    "Show",
+    list(maps),
+    key="inside_map",
+    format_func=NAMES.get,
+    required=True,
+    help="The heatmap and the highlighted text below both show this quantity.",
+)
+st.plotly_chart(
+    state_heatmap(maps[shown], labels, f"{NAMES[shown]}: units × time (model at step {source.step})", unit),
+    key="heatmap",
+    on_select=lambda: _pick_unit("heatmap"),
+    selection_mode="points",
+    width="stretch",
+    config=NO_BAR,
+)
 
-st.subheader(f"Unit {unit} over the input")
-shown = "c" if "c" in maps else "h"
+st.subheader(f"Unit {unit}'s {NAMES[shown]} over the input")
 activation = maps[shown][:, unit]
 limit = float(abs(activation).max()) or 1.0
+if not -limit <= st.session_state.get("inside_threshold", 0.0) <= limit:  # another unit or map: rescale
+    st.session_state["inside_threshold"] = limit / 2
 threshold = st.slider("Threshold", -limit, limit, limit / 2, key="inside_threshold", format="%.2f")
 st.html(highlighted_text_html(labels, activation, threshold))
 on = steps_above(activation, threshold)
 st.caption(
-    f"Background: unit {unit}'s {NAMES[shown]} at each step (orange positive, blue negative). Outlined: the "
+    f"Background: unit {unit}'s {NAMES[shown]} at each step, on the heatmap's scale (red positive, blue "
+    f"negative, white zero). Outlined: the "
     f"{len(on)} steps above the threshold: {on[:30]}{' …' if len(on) > 30 else ''}."
 )
 if source.task is not None and source.task.name == "adding":

@@ -5,6 +5,7 @@ import streamlit as st
 from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.training import controls_ui, job_holder, live_ui, settings_ui
+from ui.widgets import keep_across_pages, number_ui, remember
 
 DEFAULT_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2}  # a tanh RNN diverges or stalls at 1e-2 on adding
 
@@ -14,13 +15,15 @@ st.caption(
     "own learning rate, because the plain RNN needs a smaller one to learn at all: a fair race exposes it."
 )
 settings = settings_ui("race_", race=True)
-columns = st.columns(3)
+rate_keys = [f"race_lr_{cell}" for cell in DEFAULT_LR]
+keep_across_pages(rate_keys)
 rates = {
-    cell: column.number_input(
-        f"{cell.upper()} learning rate", 1e-5, 10.0, DEFAULT_LR[cell], format="%g", key=f"race_lr_{cell}"
+    cell: number_ui(
+        f"{cell.upper()} learning rate", f"race_lr_{cell}", 1e-5, 10.0, DEFAULT_LR[cell], column, integer=False
     )
-    for cell, column in zip(DEFAULT_LR, columns)
+    for cell, column in zip(DEFAULT_LR, st.columns(3))
 }
+remember(rate_keys)
 task = TASKS[st.session_state["race_task"]]
 MEASURED = {
     "adding": " Measured on a 2-core machine with plain PyTorch: an LSTM (hidden 64, batch 64, Adam 1e-2, clip "
@@ -37,5 +40,5 @@ def make_job():
     return TrainingJob(lanes, max_steps=steps or None)
 
 
-controls_ui(holder, make_job if settings else None)
+controls_ui(holder, make_job if settings and None not in rates.values() else None)
 live_ui(holder, race=True)

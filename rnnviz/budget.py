@@ -58,8 +58,9 @@ def human(size: float) -> str:
     return f"{size:.0f} bytes"
 
 
-def products(spec, batch: int | None = None, backward: bool = True, record: bool = False,
-             optimizer_copies: int = 0) -> list[Product]:
+def products(
+    spec, batch: int | None = None, backward: bool = True, record: bool = False, optimizer_copies: int = 0
+) -> list[Product]:
     """The tensors one pass of `spec` at `batch` examples allocates. backward: a loss is
     differentiated; record: through the explicit loop (rnnviz.record); optimizer_copies: extra
     copies of the weights an optimiser keeps (Adam: 2)."""
@@ -68,30 +69,42 @@ def products(spec, batch: int | None = None, backward: bool = True, record: bool
     L, D, O, G = spec.num_layers, spec.num_directions, spec.output_size, GATES[spec.cell]
     grad = 2 if backward else 1
     found = [
-        Product("The weights", (("weights", spec.parameter_count),), FLOAT * (grad + optimizer_copies),
-                ("hidden_size", "vocab_size", "output_size", "input_size")),
+        Product(
+            "The weights",
+            (("weights", spec.parameter_count),),
+            FLOAT * (grad + optimizer_copies),
+            ("hidden_size", "vocab_size", "output_size", "input_size"),
+        ),
     ]
     if spec.vocab_size:
         found.append(Product("The token ids", (("batch", B), ("input steps", T_in)), 8, ("batch_size", "seq_len")))
-    found.append(Product(
-        "The input x" if not spec.vocab_size else "The embedded input",
-        (("batch", B), ("steps", steps), ("features", F)),
-        FLOAT * (7 if backward else 4),  # x, the padded core input, contiguous copies, gradients
-        ("batch_size", "seq_len", "input_size"),
-    ))
-    per_state = RECORD_STATE_BYTES[spec.cell] if record else FLOAT * (FUSED_STATE_FLOATS[spec.cell] if backward else G + 2)
-    found.append(Product(
-        "The unrolled hidden states",
-        (("batch", B), ("steps", steps), ("layers", L), ("directions", D), ("hidden", H)),
-        per_state,
-        ("batch_size", "seq_len", "hidden_size", "num_layers"),
-    ))
-    found.append(Product(
-        "The outputs (the head reads every step)",
-        (("batch", B), ("steps", steps), ("outputs", O)),
-        FLOAT * (6 if backward else 3),  # the head's output, softmax or error, and their gradients
-        ("batch_size", "seq_len", "output_size"),
-    ))
+    found.append(
+        Product(
+            "The input x" if not spec.vocab_size else "The embedded input",
+            (("batch", B), ("steps", steps), ("features", F)),
+            FLOAT * (7 if backward else 4),  # x, the padded core input, contiguous copies, gradients
+            ("batch_size", "seq_len", "input_size"),
+        )
+    )
+    per_state = (
+        RECORD_STATE_BYTES[spec.cell] if record else FLOAT * (FUSED_STATE_FLOATS[spec.cell] if backward else G + 2)
+    )
+    found.append(
+        Product(
+            "The unrolled hidden states",
+            (("batch", B), ("steps", steps), ("layers", L), ("directions", D), ("hidden", H)),
+            per_state,
+            ("batch_size", "seq_len", "hidden_size", "num_layers"),
+        )
+    )
+    found.append(
+        Product(
+            "The outputs (the head reads every step)",
+            (("batch", B), ("steps", steps), ("outputs", O)),
+            FLOAT * (6 if backward else 3),  # the head's output, softmax or error, and their gradients
+            ("batch_size", "seq_len", "output_size"),
+        )
+    )
     return found
 
 

@@ -107,8 +107,11 @@ def load_checkpoint(source: str | Path | bytes) -> tuple[SeqModel, dict]:
         missing = sorted(set(expected) - set(found))
         unexpected = sorted(set(found) - set(expected))
         wrong = sorted(k for k in set(expected) & set(found) if expected[k] != found[k])
-        problems = [f"{what}: {names}" for what, names in
-                    (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong)) if names]
+        problems = [
+            f"{what}: {names}"
+            for what, names in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong))
+            if names
+        ]
         raise CheckpointError(f"The weights do not fit the configuration ({'; '.join(problems)}).")
     for name, tensor in tensors.items():
         if not tensor.is_floating_point():

@@ -9,6 +9,18 @@ import torch
 
 from rnnviz.recording import Recording
 
+STATE_NAMES = {  # what each map of state_maps is, in words
+    "h": "hidden state h",
+    "c": "cell state c",
+    "i": "input gate i",
+    "f": "forget gate f",
+    "g": "candidate g",
+    "o": "output gate o",
+    "r": "reset gate r",
+    "z": "update gate z",
+    "n": "candidate n",
+}
+
 
 def state_maps(recording: Recording, layer: int = 0, direction: int = 0, example: int = 0) -> dict[str, np.ndarray]:
     """name → (T, H) for one sequence: 'h', 'c' (LSTM) and every gate (i f g o / r z n)."""

@@ -90,8 +90,9 @@ def example_input(spec: RNNSpec, generator: torch.Generator | None = None, devic
     single = spec.topology in ("one_to_one", "one_to_many")
     shape = (B,) if single else ((B, T) if spec.batch_first else (T, B))
     if device == "meta":
-        return torch.empty(shape if spec.vocab_size else shape + (F,), dtype=torch.long if spec.vocab_size else None,
-                           device="meta")
+        return torch.empty(
+            shape if spec.vocab_size else shape + (F,), dtype=torch.long if spec.vocab_size else None, device="meta"
+        )
     if spec.vocab_size:
         return torch.randint(spec.vocab_size, shape, generator=generator)
     return torch.randn(shape + (F,), generator=generator)

@@ -83,12 +83,15 @@ class TrainConfig:
         )
         if self.task == "char" and self.text is not None:
             checks.insert(0, (len(set(self.text)) >= 2, "The training text needs at least two different characters."))
-            checks.insert(1, (
-                len(self.text) >= steps + 1,
-                f"The training text has {len(self.text)} characters, but windows of {steps} steps need at "
-                f"least {steps + 1} (each step predicts the next character). Use a longer text or a shorter "
-                "sequence length.",
-            ))
+            checks.insert(
+                1,
+                (
+                    len(self.text) >= steps + 1,
+                    f"The training text has {len(self.text)} characters, but windows of {steps} steps need at "
+                    f"least {steps + 1} (each step predicts the next character). Use a longer text or a shorter "
+                    "sequence length.",
+                ),
+            )
         for ok, message in checks:
             if not ok:
                 raise TrainingError(message)

@@ -10,10 +10,12 @@ import torch
 from rnnviz.model import SeqModel, build_model, example_input
 from rnnviz.spec import RNNSpec
 from rnnviz.tasks import Task, input_labels
-from ui.spec_sidebar import current_spec
+from ui.spec_sidebar import current_spec, show_url_problems, spec_sidebar
 from ui.training import job_holder
 
 UNTRAINED = "Untrained model of the sidebar configuration"
+INSPECTING_PAGES = ("inside", "trajectory", "generate", "compare")  # they show a chosen model's configuration
+CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 @dataclass
@@ -26,6 +28,21 @@ class Source:
     @property
     def spec(self) -> RNNSpec:
         return self.model.spec
+
+    def describe(self) -> str:
+        """One line: what this model is, from its own spec (not the sidebar's)."""
+        spec = self.spec
+        parts = [
+            CELL_NAMES[spec.cell],
+            f"hidden {spec.hidden_size}",
+            f"{spec.num_layers} layer{'s' if spec.num_layers > 1 else ''}",
+            "bidirectional" if spec.bidirectional else "",
+            spec.topology.replace("_", " "),
+            f"{spec.vocab_size} tokens" if spec.vocab_size else f"{spec.input_size} input features",
+            f"{spec.output_size} outputs",
+        ]
+        task = f"task {self.task.title!r}, trained {self.step:,} steps" if self.task is not None else "untrained"
+        return " · ".join(p for p in parts if p) + f" — {task}"
 
 
 def _trained_sources() -> dict[str, tuple]:
@@ -50,17 +67,26 @@ def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> S
     left, right = st.columns([3, 1])
     choice = left.selectbox("Model", options, key=f"{key}_source")
     if choice == UNTRAINED:
+        spec_sidebar()  # its configuration is the sidebar's: draw it (once per run)
+        show_url_problems()
         torch.manual_seed(0)
         spec = current_spec().replace(batch_size=1, batch_first=True)  # one sequence, read batch first
-        return Source(UNTRAINED, None, build_model(spec).eval(), 0)
-    job, label = trained[choice]
-    initial = compare and right.radio("Weights", ["now", "at step 0"], key=f"{key}_when", horizontal=True) != "now"
-    copied = job.model_copy(label, initial=initial)
-    if copied is None:
-        st.info("That run is still starting; try again in a moment.")
-        return None
-    task, model, step = copied
-    return Source(choice, task, model, step)
+        source = Source(UNTRAINED, None, build_model(spec).eval(), 0)
+    else:
+        job, label = trained[choice]
+        initial = compare and right.radio("Weights", ["now", "at step 0"], key=f"{key}_when", horizontal=True) != "now"
+        copied = job.model_copy(label, initial=initial)
+        if copied is None:
+            st.info("That run is still starting; try again in a moment.")
+            return None
+        task, model, step = copied
+        source = Source(choice, task, model, step)
+        with st.sidebar:  # the sidebar must not contradict the model on screen
+            st.markdown(f"**Looking inside: {choice}**")
+            st.caption(source.describe())
+            st.caption("The configuration controls apply to the untrained model; pick it in the Model box to use them.")
+    st.caption(f"**Model:** {source.describe()}")
+    return source
 
 
 def input_ui(source: Source, key: str) -> tuple[torch.Tensor, list[str]] | None:

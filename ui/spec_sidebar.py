@@ -14,6 +14,7 @@ import streamlit as st
 from rnnviz.device import pick_device
 from rnnviz.presets import PRESETS
 from rnnviz.spec import CELLS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec, SpecError
+from ui.widgets import number_ui
 
 FIELDS = [f.name for f in fields(RNNSpec)]
 SPEC_KEY = "spec"  # the last valid RNNSpec
@@ -69,13 +70,44 @@ def pick_topology(topology: str) -> None:
         st.session_state["bidirectional"] = False
 
 
-def _number(label: str, name: str, help: str, disabled: bool = False) -> None:
+def _number(label: str, name: str, help: str, disabled: bool = False, problem: SpecError | None = None) -> bool:
+    """A spec field's box; False (with the reason under the box) when its value is out of range
+    or is the one the spec's check blames (too much memory, too many weights)."""
     low, high = INT_BOUNDS[name]
-    st.number_input(label, min_value=low, max_value=high, step=1, key=name, help=help, disabled=disabled)
+    if number_ui(label, name, low, high, getattr(RNNSpec(), name), help=help, disabled=disabled) is None:
+        return False
+    if problem is not None and problem.field == name:
+        st.error(problem.message, icon=":material/error:")
+        return False
+    return True
+
+
+def _problem() -> SpecError | None:
+    """What is wrong with the values in the widgets (all in range), before they are drawn."""
+    values = {name: st.session_state.get(name) for name in FIELDS}
+    for name, (low, high) in INT_BOUNDS.items():
+        if not isinstance(values[name], int) or not low <= values[name] <= high:
+            return None  # its box says so
+    try:
+        RNNSpec(**values).validate()
+    except SpecError as error:
+        return error
+    return None
+
+
+RUN_KEY, DRAWN_KEY = "_run", "_sidebar_drawn_in"
+
+
+def new_run() -> None:
+    """Mark the start of a script run (app.py), so the sidebar is drawn at most once per run."""
+    st.session_state[RUN_KEY] = object()
 
 
 def spec_sidebar() -> RNNSpec:
-    """Draw the spec widgets in the sidebar; return the current valid spec."""
+    """Draw the spec widgets in the sidebar (once per run); return the current valid spec."""
+    if st.session_state.get(DRAWN_KEY) is st.session_state.get(RUN_KEY, False):
+        return current_spec()
+    st.session_state[DRAWN_KEY] = st.session_state.get(RUN_KEY)
     _load_url_once()
     with st.sidebar:
         st.selectbox(
@@ -88,6 +120,12 @@ def spec_sidebar() -> RNNSpec:
         if st.session_state["preset"] in PRESETS:
             st.caption(PRESETS[st.session_state["preset"]][1])
         st.button("Reset to defaults", on_click=_reset, width="stretch")
+        ok = True  # every number in range
+        problem = _problem()
+
+        def number(*args, **kwargs) -> bool:
+            return _number(*args, problem=problem, **kwargs)
+
         st.subheader("Network")
         st.radio(
             "Cell",
@@ -112,8 +150,8 @@ def spec_sidebar() -> RNNSpec:
             format_func=TOPOLOGY_LABELS.get,
             help="Which steps read an input and which produce an output (Karpathy's five pictures).",
         )
-        _number("Hidden size", "hidden_size", "Units in each hidden state h_t.")
-        _number("Layers", "num_layers", "Recurrent layers stacked on top of each other.")
+        ok &= number("Hidden size", "hidden_size", "Units in each hidden state h_t.")
+        ok &= number("Layers", "num_layers", "Recurrent layers stacked on top of each other.")
         st.toggle(
             "Bidirectional",
             key="bidirectional",
@@ -121,32 +159,35 @@ def spec_sidebar() -> RNNSpec:
             help="A second direction reads the sequence from the end. Not for topologies that read a single input.",
         )
         st.subheader("Data")
-        _number("Batch size", "batch_size", "Sequences processed side by side.")
-        _number(
+        ok &= number("Batch size", "batch_size", "Sequences processed side by side.")
+        ok &= number(
             "Input steps (seq_len)",
             "seq_len",
             "Time steps of the input sequence.",
             disabled=st.session_state["topology"] in SINGLE_INPUT,
         )
-        _number(
+        ok &= number(
             "Output steps (out_len)",
             "out_len",
             "Time steps the network writes after reading.",
             disabled=st.session_state["topology"] not in ("one_to_many", "many_to_many"),
         )
-        _number("Input features", "input_size", "Numbers per input step (the embedding size for tokens).")
-        _number(
+        ok &= number("Input features", "input_size", "Numbers per input step (the embedding size for tokens).")
+        ok &= number(
             "Vocabulary (0 = real numbers)",
             "vocab_size",
             "Above 0, inputs are token ids looked up in an embedding table, as in the Keras IMDB example.",
         )
-        _number("Output features", "output_size", "Numbers (or classes) the head writes per output step.")
+        ok &= number("Output features", "output_size", "Numbers (or classes) the head writes per output step.")
         st.toggle(
             "Batch first",
             key="batch_first",
             help="(batch, time, features) instead of (time, batch, features), PyTorch's default.",
         )
-        spec = _current_spec()
+        if ok:
+            spec = _current_spec()
+        else:
+            spec = _last_good("Fix the value marked above.")
         st.caption(f"Device: **{pick_device().type}** · {spec.parameter_count:,} weights")
     st.query_params.from_dict(spec.to_params(only_changed=True))
     return spec
@@ -156,15 +197,19 @@ def _current_spec() -> RNNSpec:
     try:
         spec = RNNSpec(**{name: st.session_state[name] for name in FIELDS}).validate()
     except SpecError as error:
-        st.error(f"{error} The pages still show the last configuration that worked.")
-        return st.session_state[SPEC_KEY]
+        return _last_good(str(error))
     st.session_state[SPEC_KEY] = spec
     return spec
 
 
+def _last_good(why: str) -> RNNSpec:
+    st.error(f"{why} The pages still show the last configuration that worked.", icon=":material/error:")
+    return st.session_state[SPEC_KEY]
+
+
 def show_url_problems() -> None:
     """Say once, at the top of the page, which values of the opened link were not used."""
-    problems = st.session_state.pop(PROBLEMS_KEY, [])
+    problems = st.session_state.pop(PROBLEMS_KEY, []) + _repeated_keys()
     if problems:
         st.warning(
             "Some settings in the link were not used and fell back to defaults:\n\n"
@@ -174,3 +219,27 @@ def show_url_problems() -> None:
 
 def current_spec() -> RNNSpec:
     return st.session_state.get(SPEC_KEY, RNNSpec())
+
+
+def _repeated_keys() -> list[str]:
+    """A key given twice in a link (`?hidden_size=8&hidden_size=9`): the last one counts; say so."""
+    said = []
+    for key in st.query_params:
+        values = st.query_params.get_all(key)
+        if len(values) > 1:
+            said.append(f"{key} appears {len(values)} times in the link; the last value, {values[-1]!r}, was used.")
+    return said
+
+
+def warn_unused_link_settings(page: str) -> None:
+    """The training pages read no settings from the link (yet): say which were ignored, once."""
+    if st.session_state.get(f"_link_checked_{page}"):
+        return
+    st.session_state[f"_link_checked_{page}"] = True
+    ignored = sorted(st.query_params)
+    if ignored:
+        st.warning(
+            "This page does not read settings from the link, so these were ignored: "
+            + ", ".join(f"`{key}`" for key in ignored)
+            + ". Set them with the controls below."
+        )

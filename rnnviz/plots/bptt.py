@@ -32,6 +32,24 @@ def _sizes(norms: np.ndarray, log_scale: bool) -> np.ndarray:
     return np.where(norms > 0, 5 + 15 * scaled, 5)
 
 
+def _crosses_cut(graph: Graph, edge, tbptt: int | None) -> bool:
+    """A recurrent edge into a step that each direction reaches after a multiple of k steps."""
+    if not tbptt or edge.kind != "recurrent":
+        return False
+    target = graph.node(edge.target)
+    processed = target.step if target.direction == 0 else graph.steps - 1 - target.step
+    return processed > 0 and processed % tbptt == 0
+
+
+def _edge_hover(graph: Graph, edge, norm: float, tbptt: int | None) -> str:
+    text = f"gradient flowing back along {graph.node(edge.source).label} → {graph.node(edge.target).label}: "
+    if _crosses_cut(graph, edge, tbptt):
+        return text + "exactly 0 (this edge crosses a detach() cut: no gradient crosses it)"
+    if norm == 0:
+        return text + "exactly 0 (no loss term's gradient reaches this edge)"
+    return text + f"‖·‖ = {norm:.2e}"
+
+
 def _row(spec, layer: int, direction: int) -> float:
     return 1.0 + layer * spec.num_directions + direction
 
@@ -191,11 +209,7 @@ def bptt_figure(
             mode="markers",
             visible=True,
             showlegend=False,
-            hovertext=[
-                f"gradient flowing back along {graph.node(e.source).label} → {graph.node(e.target).label}: "
-                f"‖·‖ = {n:.2e}" + (" (exactly zero: no gradient crosses a detach() cut)" if n == 0 else "")
-                for (_, e), n in zip(drawn, norms)
-            ],
+            hovertext=[_edge_hover(graph, e, n, tbptt) for (_, e), n in zip(drawn, norms)],
             hoverinfo="text",
             marker=dict(
                 symbol=symbols,

@@ -24,3 +24,12 @@ GATES = {
 }
 SEQUENTIAL = "Blues"
 CELLS = {"rnn": "#d62728", "gru": "#9467bd", "lstm": "#1f77b4"}
+
+# One diverging scale for every signed value (heatmaps, highlighted text): negative blue, zero
+# white, positive red, as Plotly's "RdBu" reversed; the text highlight uses its two ends.
+DIVERGING = "RdBu_r"
+NEGATIVE_RGB = "33,102,172"  # RdBu's blue end
+POSITIVE_RGB = "178,24,43"  # RdBu's red end
+CELL_DASHES = {"rnn": "dash", "gru": "dot", "lstm": "solid"}  # so no race line hides another
+CELL_SYMBOLS = {"rnn": "circle", "gru": "diamond", "lstm": "square"}
+EXPONENT_FORMAT = "e"  # tick labels 1e-4, not SI prefixes (100µ) that read as units

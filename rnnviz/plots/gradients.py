@@ -20,41 +20,47 @@ def gradient_flow_figure(flows: list[GradientFlow]) -> go.Figure:
             "‖∂h_T / ∂h_(T−k)‖₂, product of k step Jacobians",
         ),
     )
-    floor = 1e-30  # log axes cannot show zero
     for flow in flows:
         distance = np.arange(len(flow.grad_norm))
         colour = colors.CELLS[flow.cell]
         name = flow.cell.upper()
-        fig.add_trace(
-            go.Scatter(
-                x=distance,
-                y=np.maximum(flow.relative, floor),
-                name=name,
-                mode="lines",
-                line=dict(color=colour, width=2.5),
-                legendgroup=name,
-                hovertemplate=name + " · distance %{x}: %{y:.2e}<extra></extra>",
-            ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=distance,
-                y=np.maximum(flow.jacobian_norm, floor),
-                name=name,
-                mode="lines",
-                line=dict(color=colour, width=2.5, dash="dot"),
-                legendgroup=name,
-                showlegend=False,
-                hovertemplate=name + " · k = %{x}: %{y:.2e}<extra></extra>",
-            ),
-            row=1,
-            col=2,
-        )
+        for col, values, dash, what in ((1, flow.relative, "solid", "distance"), (2, flow.jacobian_norm, "dot", "k")):
+            zero = values <= 0  # underflow to exactly 0 in float64: a log axis cannot draw it, so a gap
+            fig.add_trace(
+                go.Scatter(
+                    x=distance,
+                    y=np.where(zero, np.nan, values),
+                    name=name,
+                    mode="lines",
+                    line=dict(color=colour, width=2.5, dash=dash),
+                    legendgroup=name,
+                    showlegend=col == 1,
+                    hovertemplate=f"{name} · {what} %{{x}}: %{{y:.2e}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+            if zero.any():  # where it first hits zero, say so rather than draw a fake floor
+                first = int(np.argmax(zero))
+                fig.add_trace(
+                    go.Scatter(
+                        x=[first],
+                        y=[float(np.nanmin(np.where(zero | (values <= 0), np.nan, values)))],
+                        mode="markers+text",
+                        marker=dict(symbol="x", size=10, color=colour),
+                        text=[f"{name}: exactly 0 from here"],
+                        textposition="top right",
+                        textfont=dict(color=colour, size=12),
+                        legendgroup=name,
+                        showlegend=False,
+                        hovertemplate=f"{name}: below 1e-308, exactly 0 in float64 from {what} {first}<extra></extra>",
+                    ),
+                    row=1,
+                    col=col,
+                )
     for col in (1, 2):
         fig.add_hline(y=1, line=dict(color=colors.EDGE, width=1, dash="dash"), row=1, col=col)
-        fig.update_yaxes(type="log", exponentformat="power", row=1, col=col)
+        fig.update_yaxes(type="log", exponentformat=colors.EXPONENT_FORMAT, row=1, col=col)
     fig.update_xaxes(title_text="distance from the loss (steps back)", row=1, col=1)
     fig.update_xaxes(title_text="k", row=1, col=2)
     fig.update_layout(

@@ -12,7 +12,6 @@ import plotly.graph_objects as go
 from rnnviz.plots import colors
 from rnnviz.plots.animation import play_controls
 
-MAX_CLICK_POINTS = 6000  # click targets over a heatmap; beyond this every k-th step only
 NO_BAR = {"displayModeBar": False}
 
 
@@ -21,45 +20,45 @@ def _tick(token: str) -> str:
 
 
 def state_heatmap(values: np.ndarray, tokens: list[str], title: str, unit: int | None = None) -> go.Figure:
-    """values (T, H) drawn units × time; a transparent scatter over it carries each cell's unit
-    as customdata, so a click selects that unit (heatmaps themselves send no click events)."""
+    """values (T, H) drawn units × time on the one diverging scale (0 is white). A transparent
+    scatter, one point per unit, carries the unit as customdata; with hovermode "y" a click
+    anywhere on a row selects that row's unit (heatmaps themselves send no click events)."""
     T, H = values.shape
-    diverging = values.min() < 0
+    limit = float(np.abs(values).max()) or 1.0
     fig = go.Figure(
         go.Heatmap(
             z=values.T,
             x=list(range(T)),
             y=list(range(H)),
-            colorscale="RdBu" if diverging else "Viridis",
-            zmid=0 if diverging else None,
+            colorscale=colors.DIVERGING,
+            zmin=-limit,
+            zmax=limit,
             colorbar=dict(thickness=10, len=0.9),
             hoverinfo="skip",
         )
     )
-    every = max(1, int(np.ceil(T * H / MAX_CLICK_POINTS)))
-    ts, us = np.meshgrid(np.arange(0, T, every), np.arange(H))
-    height = min(520, 160 + 5 * H)
-    cell = min((height - 80) / H, 700 / T * every)  # about one cell in pixels, so the nearest target is right
     fig.add_trace(
         go.Scatter(
-            x=ts.ravel(),
-            y=us.ravel(),
+            x=np.full(H, (T - 1) / 2),
+            y=np.arange(H),
             mode="markers",
-            marker=dict(size=max(3.0, 0.9 * cell), opacity=0),
-            customdata=us.ravel(),
+            marker=dict(size=8, opacity=0),
+            customdata=np.arange(H),
             showlegend=False,
-            hovertemplate="unit %{y}, step %{x}: click to select<extra></extra>",
+            hovertemplate="unit %{y}: click to follow it<extra></extra>",
         )
     )
     if unit is not None:
         fig.add_hline(y=unit, line=dict(color=colors.HIGHLIGHT, width=2))
     ticks = list(range(T)) if T <= 60 else list(range(0, T, max(1, T // 30)))
     fig.update_layout(
-        title=dict(text=title, font=dict(size=13)),
-        height=min(520, 160 + 5 * H),
-        margin=dict(l=10, r=10, t=35, b=10),
+        title=dict(text=title, font=dict(size=14)),
+        height=min(520, 170 + 5 * H),
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(title="input", tickvals=ticks, ticktext=[_tick(tokens[t]) for t in ticks], fixedrange=True),
         yaxis=dict(title="unit", fixedrange=True),
+        hovermode="y",
+        hoverdistance=-1,
         clickmode="event+select",
         dragmode=False,
     )
@@ -124,13 +123,14 @@ def saturation_figure(sat: dict) -> go.Figure:
 
 
 def highlighted_text_html(tokens: list[str], activation: np.ndarray, threshold: float | None = None) -> str:
-    """LSTMVis-style: each token's background is the unit's activation (orange +, blue −)."""
+    """LSTMVis-style: each token's background is the unit's activation on the heatmaps' scale
+    (red +, blue −, stronger = larger); tokens above the threshold are outlined."""
     scale = float(np.abs(activation).max()) or 1.0
     spans = []
     for token, value in zip(tokens, activation):
         alpha = min(abs(float(value)) / scale, 1.0)
-        rgb = "255,127,14" if value >= 0 else "31,119,180"
-        border = ";outline:2px solid #d62728" if threshold is not None and value > threshold else ""
+        rgb = colors.POSITIVE_RGB if value >= 0 else colors.NEGATIVE_RGB
+        border = f";outline:2px solid {colors.LOSS}" if threshold is not None and value > threshold else ""
         shown = html.escape(token).replace("\n", "↵<br>") if token.strip() else ("&nbsp;" if token == " " else "↵<br>")
         spans.append(
             f'<span title="{value:.3f}" style="background:rgba({rgb},{alpha:.2f});padding:2px 1px;'

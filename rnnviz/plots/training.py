@@ -17,6 +17,14 @@ def _colour(label: str, k: int) -> str:
     return LANE_COLOURS.get(label.lower(), ["#1f77b4", "#ff7f0e", "#2ca02c"][k % 3])
 
 
+def _dash(label: str) -> str:
+    return colors.CELL_DASHES.get(label.lower(), "solid")
+
+
+def _symbol(label: str) -> str:
+    return colors.CELL_SYMBOLS.get(label.lower(), "circle")
+
+
 def _thin(xs: list, ys: list, limit: int = 1500) -> tuple[list, list]:
     """At most `limit` points on screen, averaged in windows so the curve keeps its shape."""
     if len(xs) <= limit:
@@ -26,13 +34,37 @@ def _thin(xs: list, ys: list, limit: int = 1500) -> tuple[list, list]:
     return list(np.asarray(xs[:n]).reshape(-1, window)[:, -1]), list(np.asarray(ys[:n]).reshape(-1, window).mean(1))
 
 
+def _level(fig: go.Figure, lanes: dict, y: float, text: str, colour: str, dash: str, below: bool = False) -> None:
+    """A horizontal reference line across the run, its label written on the line at the left
+    (a trace, not add_hline: hline annotations land in the wrong place on log axes)."""
+    last = max((lane.steps[-1] for lane in lanes.values() if lane.steps), default=1)
+    fig.add_trace(
+        go.Scatter(
+            x=[0, last],
+            y=[y, y],
+            mode="lines+text",
+            text=[text, ""],
+            textposition="bottom right" if below else "top right",
+            textfont=dict(color=colour, size=13),
+            line=dict(color=colour, dash=dash, width=1.5),
+            hovertemplate=f"{text}: %{{y:.4g}}<extra></extra>",
+            showlegend=False,
+        )
+    )
+
+
 def loss_figure(lanes: dict, baseline: float, metric_name: str = "loss") -> go.Figure:
     fig = go.Figure()
     for k, (label, lane) in enumerate(lanes.items()):
         xs, ys = _thin(lane.steps, lane.loss)
         fig.add_trace(
             go.Scatter(
-                x=xs, y=ys, name=f"{label} training loss", mode="lines", line=dict(color=_colour(label, k), width=1.5)
+                x=xs,
+                y=ys,
+                name=f"{label} training loss",
+                mode="lines",
+                line=dict(color=_colour(label, k), width=1.5, dash=_dash(label)),
+                opacity=0.8,
             )
         )
         evaluations = lane.evaluations
@@ -43,22 +75,19 @@ def loss_figure(lanes: dict, baseline: float, metric_name: str = "loss") -> go.F
                     y=[e["eval_loss"] for e in evaluations],
                     name=f"{label} held-out loss",
                     mode="lines+markers",
-                    line=dict(color=_colour(label, k), width=2.5, dash="dot"),
-                    marker=dict(size=5),
+                    line=dict(color=_colour(label, k), width=2.5, dash=_dash(label)),
+                    marker=dict(size=6, symbol=_symbol(label)),
                 )
             )
-    fig.add_hline(
-        y=baseline,
-        line=dict(color=colors.LOSS, dash="dash"),
-        annotation_text="memoryless baseline",
-        annotation_position="top right",
-    )
+    _level(fig, lanes, baseline, f"memoryless baseline {baseline:.3g}", colors.LOSS, "dash")
     fig.update_layout(
-        height=330,
+        height=340,
         margin=dict(l=10, r=10, t=30, b=10),
         plot_bgcolor="white",
         xaxis=dict(title="training step", gridcolor=colors.GRID),
-        yaxis=dict(title=metric_name, type="log", dtick=1, gridcolor=colors.GRID),
+        yaxis=dict(
+            title=metric_name, type="log", dtick=1, gridcolor=colors.GRID, exponentformat=colors.EXPONENT_FORMAT
+        ),
         legend=dict(orientation="h", y=-0.25),
         uirevision="loss",
     )
@@ -74,31 +103,32 @@ def metric_figure(lanes: dict, chance: float, metric: str, solved_at: float) -> 
                 y=[e["metric"] for e in lane.evaluations],
                 name=label,
                 mode="lines+markers",
-                line=dict(color=_colour(label, k), width=2.5),
+                line=dict(color=_colour(label, k), width=2.5, dash=_dash(label)),
+                marker=dict(size=7, symbol=_symbol(label)),
             )
         )
-    fig.add_hline(
-        y=chance,
-        line=dict(color=colors.LOSS, dash="dash"),
-        annotation_text="memoryless",
-        annotation_position="top right",
-    )
-    fig.add_hline(
-        y=solved_at,
-        line=dict(color=colors.STATE, dash="dot"),
-        annotation_text="solved",
-        annotation_position="bottom right",
+    lower_is_better = metric == "MSE"
+    _level(fig, lanes, chance, f"memoryless {chance:.3g}", colors.LOSS, "dash", below=not lower_is_better)
+    _level(
+        fig,
+        lanes,
+        solved_at,
+        f"solved ({'≤' if lower_is_better else '≥'} {solved_at:g})",
+        colors.STATE,
+        "dot",
+        below=lower_is_better,
     )
     fig.update_layout(
-        height=330,
+        height=340,
         margin=dict(l=10, r=10, t=30, b=10),
         plot_bgcolor="white",
         xaxis=dict(title="training step", gridcolor=colors.GRID),
         yaxis=dict(
             title=f"held-out {metric}",
-            type="log" if metric == "MSE" else "linear",
-            dtick=1 if metric == "MSE" else None,
+            type="log" if lower_is_better else "linear",
+            dtick=1 if lower_is_better else None,
             gridcolor=colors.GRID,
+            exponentformat=colors.EXPONENT_FORMAT,
         ),
         legend=dict(orientation="h", y=-0.25),
         uirevision="metric",
@@ -129,8 +159,8 @@ def grad_by_layer_figure(recording) -> go.Figure:
         height=260,
         margin=dict(l=10, r=10, t=30, b=10),
         plot_bgcolor="white",
-        title=dict(text=f"‖dL/dθ‖ per layer (probe at step {recording.step})", font=dict(size=13)),
-        yaxis=dict(type="log", dtick=1, gridcolor=colors.GRID),
+        title=dict(text=f"‖dL/dθ‖ per layer (probe at step {recording.step})", font=dict(size=14)),
+        yaxis=dict(title="‖dL/dθ‖", type="log", dtick=1, gridcolor=colors.GRID, exponentformat=colors.EXPONENT_FORMAT),
     )
     return fig
 
@@ -140,18 +170,21 @@ def grad_by_step_figure(recording) -> go.Figure:
     grad = np.linalg.norm(recording.hidden_grad, axis=-1).mean(-1)  # (L, D, T)
     fig = go.Figure()
     for layer in range(grad.shape[0]):
-        fig.add_trace(
+        norms = grad[layer, 0]
+        fig.add_trace(  # exact zeros (before a truncation cut, say) are gaps: a log axis has no 0
             go.Scatter(
-                y=np.maximum(grad[layer, 0], 1e-30), name=f"layer {layer}", mode="lines+markers", marker=dict(size=4)
+                y=np.where(norms > 0, norms, np.nan), name=f"layer {layer}", mode="lines+markers", marker=dict(size=5)
             )
         )
     fig.update_layout(
         height=260,
         margin=dict(l=10, r=10, t=30, b=10),
         plot_bgcolor="white",
-        title=dict(text="‖dL/dh_t‖ per time step", font=dict(size=13)),
-        xaxis=dict(title="t", gridcolor=colors.GRID),
-        yaxis=dict(type="log", dtick=2, gridcolor=colors.GRID),
+        title=dict(text="‖dL/dh_t‖ per time step", font=dict(size=14)),
+        xaxis=dict(title="time step t", gridcolor=colors.GRID),
+        yaxis=dict(
+            title="‖dL/dh_t‖", type="log", dtick=2, gridcolor=colors.GRID, exponentformat=colors.EXPONENT_FORMAT
+        ),
         legend=dict(orientation="h", y=-0.3),
     )
     return fig
@@ -163,7 +196,7 @@ def hidden_heatmap(recording, example: int = 0) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=h.T,
-            colorscale="RdBu",
+            colorscale=colors.DIVERGING,
             zmid=0,
             colorbar=dict(title="h", thickness=10),
             hovertemplate="t %{x}, unit %{y}: %{z:.3f}<extra></extra>",
@@ -172,8 +205,8 @@ def hidden_heatmap(recording, example: int = 0) -> go.Figure:
     fig.update_layout(
         height=260,
         margin=dict(l=10, r=10, t=30, b=10),
-        title=dict(text=f"hidden state h_t, top layer, probe sequence {example}", font=dict(size=13)),
-        xaxis=dict(title="t"),
+        title=dict(text=f"hidden state h_t, top layer, probe sequence {example}", font=dict(size=14)),
+        xaxis=dict(title="time step t"),
         yaxis=dict(title="unit"),
     )
     return fig

@@ -1,10 +1,15 @@
 """AppTest: Inside, Trajectory and Generate, untrained and after training the char-RNN example."""
 
+import base64
 import json
+import re
 import time
 
+import numpy as np
 import pytest
 
+from rnnviz.inside import STATE_NAMES
+from rnnviz.plots import colors
 from rnnviz.spec import CELLS
 
 
@@ -22,16 +27,49 @@ def finish_training(app, task: str, steps: int):
     raise AssertionError("training did not finish")
 
 
+def heatmap(app) -> dict:
+    return next(json.loads(c.proto.spec) for c in app.get("plotly_chart") if c.proto.id.endswith("heatmap"))
+
+
+def array(value) -> np.ndarray:
+    """A Plotly JSON array: a list, or a typed array {"dtype", "bdata" (base64), "shape"}."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = [int(n) for n in str(value.get("shape", len(data))).split(",")]
+        return data.reshape(shape)
+    return np.asarray(value)
+
+
+def highlighted_values(app) -> list[float]:
+    body = next(h.proto.body for h in app.get("html") if "highlighted-text" in h.proto.body)
+    return [float(v) for v in re.findall(r'title="(-?[0-9.]+)"', body)]
+
+
 @pytest.mark.parametrize("cell", CELLS)
-def test_inside_and_trajectory_run_for_every_cell_on_an_untrained_model(app, cell):
+def test_the_highlighted_text_follows_the_chosen_map_on_the_heatmaps_scale(app, cell):
     app.radio(key="cell").set_value(cell).run()
     for page in ("app_pages/inside.py", "app_pages/trajectory.py"):
         app.switch_page(page).run()
         assert not app.exception, app.exception
     app.switch_page("app_pages/inside.py").run()
-    heatmaps = [c for c in app.get("plotly_chart") if "heatmap_" in c.proto.id]
-    assert len(heatmaps) == {"rnn": 1, "lstm": 6, "gru": 4}[cell]
-    assert any("highlighted-text" in h.proto.body for h in app.get("html"))
+    unit = 3
+    app.slider(key="inside_unit").set_value(unit).run()
+    for name in {"rnn": "h", "lstm": "hcifgo", "gru": "hrzn"}[cell]:
+        app.session_state["inside_map"] = name  # what a click on that segment does
+        app.run()
+        assert not app.exception, app.exception
+        figure = heatmap(app)
+        assert figure["layout"]["title"]["text"].startswith(STATE_NAMES[name])
+        row = array(figure["data"][0]["z"])[unit]  # the heatmap's row of this unit
+        np.testing.assert_allclose(highlighted_values(app), row, atol=1.5e-3)  # the text shows the same numbers
+        scale = dict((round(p, 1), c) for p, c in figure["data"][0]["colorscale"])
+        assert scale[0.9] == f"rgb({colors.POSITIVE_RGB})" and scale[0.1] == f"rgb({colors.NEGATIVE_RGB})"
+    body = next(h.proto.body for h in app.get("html") if "highlighted-text" in h.proto.body)
+    values = highlighted_values(app)
+    if max(values) > 0:
+        assert f"rgba({colors.POSITIVE_RGB}," in body  # positive is red in the text as on the heatmap
+    if min(values) < 0:
+        assert f"rgba({colors.NEGATIVE_RGB}," in body
 
 
 def test_generate_needs_a_trained_model(app):
@@ -51,11 +89,7 @@ def test_after_training_the_char_rnn_example_good_completes_to_good_i_am_fine(ap
     app.switch_page("app_pages/inside.py").run()
     assert not app.exception
     app.radio(key="inside_when").set_value("at step 0").run()
-    assert any(
-        "(step 0)" in json.loads(c.proto.spec)["layout"]["title"]["text"]
-        for c in app.get("plotly_chart")
-        if "heatmap_" in c.proto.id
-    )
+    assert "(model at step 0)" in heatmap(app)["layout"]["title"]["text"]
 
 
 def test_inside_refuses_characters_the_model_never_saw(app):
@@ -74,4 +108,4 @@ def test_compare_step_zero_with_now_after_training(app):
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
     assert any("step 0:" in t for t in titles) and any("step 60:" in t for t in titles)
     left, right = [json.loads(c.proto.spec) for c in app.get("plotly_chart") if "compare_h" in c.proto.id]
-    assert left["data"][0]["z"] != right["data"][0]["z"]  # training changed what the network computes
+    assert not np.array_equal(array(left["data"][0]["z"]), array(right["data"][0]["z"]))  # training changed what the network computes

@@ -201,8 +201,9 @@ def test_truncated_bptt_control_draws_the_cut_and_zeroes_gradients(app):
     cut = next(t for t in figure["data"] if t.get("name", "").startswith("detach()"))
     assert [x for x in cut["x"] if x is not None][:2] == [2.5, 2.5]
     gradients = figure["data"][4]
-    zero = [text for text in gradients["hovertext"] if "beyond the truncation cut" in text]
-    assert zero  # gradients before the last chunk are drawn as zero
+    crossing = [text for text in gradients["hovertext"] if "crosses a detach() cut" in text]
+    assert [text.split(": ")[0].split("along ")[1] for text in crossing] == ["h_2 → h_3", "h_5 → h_6"]
+    assert all("exactly 0" in text for text in crossing)
 
 
 def test_clipping_says_by_how_much(app):

@@ -42,15 +42,23 @@ CRAFTED = {
     "spec is a list": (dict(metadata={"spec": ["cell", "gru"]}), "not a set of named settings"),
     "deeply nested JSON": (dict(raw_metadata="[" * 100_000 + "]" * 100_000), "no readable rnnviz metadata"),
     "vocabulary shorter than the output": (
-        dict(metadata={"spec": SPEC.to_params(), "vocabulary": ["a", "b"]}), "vocabulary has 2 tokens"),
-    "vocabulary not strings": (dict(metadata={"spec": SPEC.to_params(), "vocabulary": [1, 2, 3, 4, 5]}),
-                               "not a list of strings"),
+        dict(metadata={"spec": SPEC.to_params(), "vocabulary": ["a", "b"]}),
+        "vocabulary has 2 tokens",
+    ),
+    "vocabulary not strings": (
+        dict(metadata={"spec": SPEC.to_params(), "vocabulary": [1, 2, 3, 4, 5]}),
+        "not a list of strings",
+    ),
     "NaN weights": (dict(tensors=_weights(**{"head.bias": torch.full((5,), math.nan)})), "NaN or infinite"),
-    "infinite weights": (dict(tensors=_weights(**{"core.weight_hh_l0": torch.full((18, 6), math.inf)})),
-                         "NaN or infinite"),
+    "infinite weights": (
+        dict(tensors=_weights(**{"core.weight_hh_l0": torch.full((18, 6), math.inf)})),
+        "NaN or infinite",
+    ),
     "an extra tensor": (dict(tensors=_weights(extra=torch.zeros(2))), "unexpected: ['extra']"),
-    "a missing tensor": (dict(tensors={k: v for k, v in _weights().items() if k != "head.bias"}),
-                         "missing: ['head.bias']"),
+    "a missing tensor": (
+        dict(tensors={k: v for k, v in _weights().items() if k != "head.bias"}),
+        "missing: ['head.bias']",
+    ),
     "a wrong shape": (dict(tensors=_weights(**{"head.bias": torch.zeros(7)})), "wrong shape: ['head.bias']"),
     "integer weights": (dict(tensors=_weights(**{"head.bias": torch.zeros(5, dtype=torch.long)})), "floating-point"),
 }
@@ -113,7 +121,8 @@ def test_load_checkpoint_of_the_wrong_type_raises_checkpoint_error():
 
 def test_the_real_command_on_dev_zero_and_a_folder(tmp_path):
     for target in ("/dev/zero", str(tmp_path)):
-        done = subprocess.run([sys.executable, "-m", "rnnviz", "sample", target], capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "rnnviz", "sample", target], capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 2, done.stderr
         assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr

@@ -34,8 +34,9 @@ def test_every_cell_and_optimiser_stops_at_huge_learning_rates(task):
 
 
 def test_the_restored_weights_give_the_best_loss_they_are_credited_with():
-    trainer = Trainer(TrainConfig(task="sentiment", cell="gru", optimizer="sgd", lr=100.0, hidden_size=16,
-                                  batch_size=16, seed=3))
+    trainer = Trainer(
+        TrainConfig(task="sentiment", cell="gru", optimizer="sgd", lr=100.0, hidden_size=16, batch_size=16, seed=3)
+    )
     batches = []
     original = trainer._batch
 
@@ -60,7 +61,7 @@ def test_the_restored_weights_give_the_best_loss_they_are_credited_with():
 def test_a_loss_stuck_far_above_the_baseline_stops_after_one_window():
     trainer = Trainer(TrainConfig(task="adding", hidden_size=8, batch_size=8))
     trainer.initial_loss = trainer.baseline  # reference = baseline
-    for k in range(DIVERGENCE_WINDOW - 1):
+    for _ in range(DIVERGENCE_WINDOW - 1):
         assert trainer._divergence(10 * trainer.baseline) is None
     assert "averaged" in trainer._divergence(10 * trainer.baseline)
 

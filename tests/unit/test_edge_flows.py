@@ -16,8 +16,15 @@ K = 3  # detach every 3 steps
 
 
 def _recording(cell: str, layers: int, bidirectional: bool = False, tbptt: int | None = K):
-    spec = RNNSpec(cell=cell, topology="synced", num_layers=layers, seq_len=8, hidden_size=6, batch_size=2,
-                   bidirectional=bidirectional)
+    spec = RNNSpec(
+        cell=cell,
+        topology="synced",
+        num_layers=layers,
+        seq_len=8,
+        hidden_size=6,
+        batch_size=2,
+        bidirectional=bidirectional,
+    )
     torch.manual_seed(0)
     model = build_model(spec).double()
     x = example_input(spec, torch.Generator().manual_seed(1)).double()

@@ -42,8 +42,12 @@ BAD = {
     "hx batch": lambda: (nn.GRU(3, 4), torch.randn(5, 2, 3), torch.randn(1, 3, 4), "(1, 2, 4)"),
     "hx layers": lambda: (nn.RNN(3, 4, num_layers=2), torch.randn(5, 2, 3), torch.randn(1, 2, 4), "(2, 2, 4)"),
     "lstm hx not a pair": lambda: (nn.LSTM(3, 4), torch.randn(5, 2, 3), torch.randn(1, 2, 4), "pair"),
-    "lstm c_0 shape": lambda: (nn.LSTM(3, 4), torch.randn(5, 2, 3), (torch.zeros(1, 2, 4), torch.zeros(1, 2, 5)),
-                               "c_0 must be shaped (1, 2, 4)"),
+    "lstm c_0 shape": lambda: (
+        nn.LSTM(3, 4),
+        torch.randn(5, 2, 3),
+        (torch.zeros(1, 2, 4), torch.zeros(1, 2, 5)),
+        "c_0 must be shaped (1, 2, 4)",
+    ),
 }
 
 
