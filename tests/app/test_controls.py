@@ -47,8 +47,11 @@ def test_training_settings_survive_visits_to_two_other_pages(app, page, values):
         assert not app.exception
     app.switch_page(f"app_pages/{page}.py").run()
     for key, (kind, value) in values.items():
-        assert _widget(app, kind, key).value == pytest.approx(value) if isinstance(value, float) else (
-            _widget(app, kind, key).value == value), key
+        assert (
+            _widget(app, kind, key).value == pytest.approx(value)
+            if isinstance(value, float)
+            else (_widget(app, kind, key).value == value)
+        ), key
 
 
 def test_typed_training_text_survives_navigation(app):
@@ -123,8 +126,9 @@ def test_an_out_of_range_box_says_why_next_to_it_and_keeps_the_last_good_spec(ap
     assert not app.exception
     assert any(words in e.value and "Hidden size" in e.value for e in app.sidebar.error)
     assert app.number_input(key="hidden_size").value == value  # the typed value stays in the box
-    assert "(1, 4, 16)" in " ".join(str(s) for s in next(df.value for df in app.dataframe
-                                                          if "axes" in df.value.columns)["shape"])
+    assert "(1, 4, 16)" in " ".join(
+        str(s) for s in next(df.value for df in app.dataframe if "axes" in df.value.columns)["shape"]
+    )
 
 
 def test_a_spec_over_the_memory_budget_is_refused_under_the_box_at_fault(app):

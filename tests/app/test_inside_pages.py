@@ -108,4 +108,5 @@ def test_compare_step_zero_with_now_after_training(app):
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
     assert any("step 0:" in t for t in titles) and any("step 60:" in t for t in titles)
     left, right = [json.loads(c.proto.spec) for c in app.get("plotly_chart") if "compare_h" in c.proto.id]
-    assert not np.array_equal(array(left["data"][0]["z"]), array(right["data"][0]["z"]))  # training changed what the network computes
+    # training changed what the network computes
+    assert not np.array_equal(array(left["data"][0]["z"]), array(right["data"][0]["z"]))

@@ -14,12 +14,42 @@ from ui.pages import PAGES
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LINKS = 400
 FIELDS = list(RNNSpec().to_params())
-ODD = ["", " ", "+5", " 7 ", "1_0", "١٢", "１２", "-1", "0", "1e9", "nan", "true", "maybe", "../../etc", "%00",
-       "9" * 40, "<script>", "lstm", "gru", "rnn", "relu", "synced", "one_to_one", "one_to_many", "many_to_many"]
+ODD = [
+    "",
+    " ",
+    "+5",
+    " 7 ",
+    "1_0",
+    "١٢",
+    "１２",
+    "-1",
+    "0",
+    "1e9",
+    "nan",
+    "true",
+    "maybe",
+    "../../etc",
+    "%00",
+    "9" * 40,
+    "<script>",
+    "lstm",
+    "gru",
+    "rnn",
+    "relu",
+    "synced",
+    "one_to_one",
+    "one_to_many",
+    "many_to_many",
+]
 
 
-CHOICES = {"cell": CELLS, "nonlinearity": NONLINEARITIES, "topology": TOPOLOGIES,
-           "bidirectional": ("true", "false"), "batch_first": ("true", "false")}
+CHOICES = {
+    "cell": CELLS,
+    "nonlinearity": NONLINEARITIES,
+    "topology": TOPOLOGIES,
+    "bidirectional": ("true", "false"),
+    "batch_first": ("true", "false"),
+}
 
 
 def _value(rng: random.Random, field: str) -> str:
