@@ -10,7 +10,7 @@ import streamlit as st
 
 from rnnviz.batching import MAX_TEXT_CHARS, TextError, check_text, decode_text
 from rnnviz.device import DEVICES, available_devices
-from rnnviz.jobs import MAX_RUNNING, TrainingJob
+from rnnviz.jobs import ACTIVE, MAX_RUNNING, TrainingJob
 from rnnviz.plots.training import grad_by_layer_figure, grad_by_step_figure, hidden_heatmap, loss_figure, metric_figure
 from rnnviz.race import race_summary
 from rnnviz.spec import SpecError
@@ -235,7 +235,7 @@ def live_ui(holder: JobHolder, race: bool = False) -> None:
     @st.fragment(run_every=1.0 if job.active else None)
     def panel():
         snapshot = job.snapshot()
-        if holder.polling and snapshot["state"] not in ("queued", "running", "paused"):
+        if holder.polling and snapshot["state"] not in ACTIVE:
             holder.polling = False
             st.rerun(scope="app")  # the run ended: redraw the buttons and stop polling
         _panel(snapshot, race)

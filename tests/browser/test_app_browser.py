@@ -10,7 +10,16 @@ from tests.browser.conftest import READY, assert_no_exception, open_page
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"": "Home", "topologies": "Topologies", "shapes": "Shapes", "batches": "Text into batches"}
+PAGES = {  # every page that draws a figure before anything is trained
+    "": "Home",
+    "topologies": "Topologies",
+    "shapes": "Shapes",
+    "batches": "Text into batches",
+    "bptt": "Unroll & BPTT",
+    "vanishing": "Vanishing gradients",
+    "inside": "Inside",
+    "compare": "Compare",
+}
 
 
 def test_cold_server_deep_link_renders_the_page_with_the_frame_and_values(fresh_server, page):
@@ -72,3 +81,30 @@ def test_clicking_the_overview_picks_a_topology(server, page):
     page.wait_for_url(re.compile(r"topology=many_to_one"), timeout=20_000)
     page.wait_for_selector(READY)
     assert page.get_by_role("heading", name="Many to one").is_visible()
+
+
+@pytest.mark.parametrize("typed", ["0", "100000"])
+def test_an_out_of_range_number_says_why_next_to_its_box(server, page, typed):
+    open_page(page, f"{server.url}/shapes")
+    field = page.locator(".st-key-hidden_size input")
+    field.fill(typed)
+    field.press("Enter")
+    page.wait_for_selector(READY)
+    message = page.locator("[data-testid=stSidebar] [data-testid=stAlert]").filter(has_text="Hidden size")
+    expect(message).to_contain_text("between 1 and 2048", timeout=15_000)
+    # the reason sits right under its box, in plain sight, not in a tooltip
+    box = page.locator(".st-key-hidden_size").bounding_box()
+    alert = message.first.bounding_box()
+    assert 0 <= alert["y"] - (box["y"] + box["height"]) < 40
+    assert page.get_by_text("(1, 4, 16)").first.is_visible()  # the figures keep the last good spec
+    assert_no_exception(page)
+
+
+def test_home_links_to_every_page(server, page):
+    from ui.pages import PAGES as ALL
+
+    open_page(page, server.url)
+    links = page.locator("[data-testid=stMain] [data-testid=stPageLink] a")
+    assert links.count() == len(ALL) - 1  # every page but Home itself
+    for info in ALL[1:]:
+        assert page.locator("[data-testid=stMain]").get_by_text(info.line).is_visible()

@@ -15,17 +15,26 @@ def test_click_a_unit_highlights_the_text_and_the_scrubber_plays(server, page):
     text = page.locator(".highlighted-text").first
     before = text.evaluate(BACKGROUNDS)
     assert len(before) == 8
-    heatmap = page.locator(".st-key-heatmap_h .js-plotly-plot")
+    heatmap = page.locator(".st-key-heatmap .js-plotly-plot")
     heatmap.locator(".main-svg").first.wait_for()
-    # the page position of the cell (step 2, unit 5), from plotly's own axes
+    # the page position of the cell (step 0, unit 5), from plotly's own axes: the far left end of
+    # the row, away from any marker, and a third of a row off its centre
     x, y = heatmap.evaluate("""el => { const r = el.getBoundingClientRect(), L = el._fullLayout;
-        return [r.left + L.xaxis._offset + L.xaxis.l2p(2), r.top + L.yaxis._offset + L.yaxis.l2p(5)]; }""")
+        return [r.left + L.xaxis._offset + L.xaxis.l2p(-0.3), r.top + L.yaxis._offset + L.yaxis.l2p(5.3)]; }""")
     page.mouse.click(x, y)
-    page.get_by_text("Unit 5 over the input").wait_for(timeout=20_000)
+    page.get_by_text("Unit 5's hidden state h over the input").wait_for(timeout=20_000)
     page.wait_for_selector(READY)
     page.wait_for_timeout(500)
     after = page.locator(".highlighted-text").first.evaluate(BACKGROUNDS)
     assert after != before  # unit 5's activations now colour the text
+
+    page.locator(".st-key-inside_map button").filter(has_text="cell state c").click()  # the text follows the map
+    page.get_by_text("Unit 5's cell state c over the input").wait_for(timeout=20_000)
+    page.wait_for_selector(READY)
+    page.wait_for_timeout(500)
+    assert page.locator(".highlighted-text").first.evaluate(BACKGROUNDS) != after
+    title = heatmap.evaluate("el => el._fullLayout.title.text")
+    assert "cell state c: units × time" in title
 
     plot = page.locator(".st-key-state_vector .js-plotly-plot")
     plot.locator(".updatemenu-button").first.click()  # ▶ Play

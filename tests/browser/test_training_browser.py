@@ -52,7 +52,7 @@ def test_run_advances_without_input_then_stops(server, page):
     # no clicks from here: the polling fragment redraws on its own
     page.wait_for_function(f"() => ({LOSS_POINTS})() > {first_points}", timeout=20_000)
     wait_for_more_steps(page, first_steps)
-    page.get_by_role("button", name="Stop").click()
+    page.get_by_role("button", name="Stop", exact=True).click()
     page.get_by_text("Stopped.").wait_for(timeout=20_000)
     page.wait_for_timeout(1500)  # let the last redraw land
     stopped_at = step_count(page)
@@ -71,7 +71,7 @@ def test_two_sessions_do_not_see_each_others_runs(server, browser):
         assert second.get_by_text("Press ▶ Start: the model trains").is_visible()
         assert second.locator("[data-testid=stMetric]").filter(has_text="Step").count() == 0
         assert step_count(first) > 0
-        first.get_by_role("button", name="Stop").click()
+        first.get_by_role("button", name="Stop", exact=True).click()
         first.get_by_text("Stopped.").wait_for(timeout=20_000)
     finally:
         first.context.close()
@@ -89,7 +89,7 @@ def test_closing_a_tab_stops_its_run_and_frees_its_slot(server, browser):
         for tab in tabs[:2]:
             tab.context.close()
         tabs[2].get_by_text("Training.").wait_for(timeout=30_000)
-        tabs[2].get_by_role("button", name="Stop").click()
+        tabs[2].get_by_role("button", name="Stop", exact=True).click()
         tabs[2].get_by_text("Stopped.").wait_for(timeout=20_000)
     finally:
         for tab in tabs:
@@ -102,21 +102,54 @@ def test_uploaded_training_text_is_checked(server, page):
     page.locator(".st-key-train_task input").click()
     page.get_by_text("Next character", exact=True).last.click()
     page.wait_for_selector(READY)
+    box = page.locator(".st-key-train_text textarea")
+    before = box.input_value()
     upload = page.locator(".st-key-train_upload input[type=file]")
     upload.set_input_files(
         files=[{"name": "photo.txt", "mimeType": "text/plain", "buffer": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}]
     )
     page.get_by_text("This file is binary").wait_for(timeout=20_000)
+    assert box.input_value() == before  # a refused file loses nothing already there
+    assert_no_exception(page)
+    poem = "the cat sat on the mat\nthe dog sat on the log\n"
+    upload.set_input_files(files=[{"name": "poem.txt", "mimeType": "text/plain", "buffer": poem.encode("utf-16")}])
+    page.get_by_text("The box now holds the uploaded file 'poem.txt'").wait_for(timeout=20_000)
+    page.wait_for_selector(READY)
+    assert box.input_value() == poem  # UTF-16 with its byte-order mark is read
+    assert page.get_by_role("button", name="▶ Start").is_enabled()
+    short = page.locator(".st-key-train_text textarea")
+    short.fill("ab")
+    short.press("Control+Enter")
+    page.get_by_text("need at least 15").wait_for(timeout=20_000)
     assert page.get_by_role("button", name="▶ Start").is_disabled()
     assert_no_exception(page)
-    upload.set_input_files(
-        files=[
-            {
-                "name": "poem.txt",
-                "mimeType": "text/plain",
-                "buffer": b"the cat sat on the mat\nthe dog sat on the log\n",
-            }
-        ]
-    )
-    page.get_by_text("Training on the uploaded file 'poem.txt' (46 characters)").wait_for(timeout=20_000)
+
+
+def test_pause_and_step_move_the_counter_by_exactly_one_and_start_waits_for_stop(server, page):
+    start_small_run(page, f"{server.url}/train")
+    assert page.get_by_text("Queued").count() == 0  # an idle server: "Starting…", never "queued"
+    assert page.get_by_role("button", name="▶ Start").is_disabled()  # a second Start cannot restart it
+    wait_for_more_steps(page, 5)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_text("Paused.").wait_for(timeout=20_000)
+    page.wait_for_selector(READY)
+    page.wait_for_timeout(1500)
+    held = step_count(page)
+    rate = page.locator("[data-testid=stMetric]").filter(has_text="Steps per second")
+    assert rate.locator("[data-testid=stMetricValue]").first.inner_text() == "—"
+    for k in range(1, 4):
+        page.get_by_role("button", name="Step", exact=True).click()
+        page.wait_for_selector(READY)
+        page.wait_for_function(
+            f"""() => Array.from(document.querySelectorAll('[data-testid=stMetric]'))
+                .filter(m => m.innerText.startsWith('Step\\n') || m.innerText.startsWith('Step'))
+                .some(m => m.querySelector('[data-testid=stMetricValue]').innerText.trim() === '{held + k}')""",
+            timeout=20_000,
+        )
+        page.wait_for_timeout(1200)  # a lagging counter would move again here
+        assert step_count(page) == held + k
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.get_by_text("Stopped.").wait_for(timeout=20_000)
+    page.wait_for_selector(READY)
     assert page.get_by_role("button", name="▶ Start").is_enabled()
+    assert_no_exception(page)
