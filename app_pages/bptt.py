@@ -13,9 +13,10 @@ st.header("Unroll & backpropagation through time")
 st.caption(
     "The same cell applied at every step. **▶ Play** runs the forward pass left to right (each state "
     "lights up as it is computed), then the backward pass right to left and layer down: each triangle is "
-    "the gradient ‖dL/dh_t‖ arriving along an edge, sized and coloured by its norm, from PyTorch's autograd "
-    "through the explicit loop. The slider scrubs both passes. Untrained model, random batch, MSE against "
-    "random targets; only the outputs that count in the loss (outlined) send gradients back."
+    "the gradient flowing back along its edge (what that one use of the state passes back), sized and "
+    "coloured by its norm, from PyTorch's autograd through the explicit loop; hover a state for its total "
+    "‖dL/dh_t‖, the sum of what flows out of it. The slider scrubs both passes. Untrained model, random "
+    "batch, MSE against random targets; only the outputs that count in the loss (outlined) send gradients back."
 )
 if spec.steps > MAX_ANIMATED_STEPS:
     st.info(

@@ -12,6 +12,7 @@ st.caption(
     "Left and right each pick a model: the same run before training (weights at step 0) and now, or the "
     "RNN, GRU and LSTM of a race. Both read the sequence chosen on the left."
 )
+st.session_state.setdefault("compare_left_when", "at step 0")  # by default: before training and now
 left, right = st.columns(2)
 with left:
     first = source_ui("compare_left")
@@ -25,6 +26,11 @@ if (first.task and first.task.name) != (second.task and second.task.name):
         "runs of one task (a race, or one run at step 0 and now)."
     )
     st.stop()
+if first.label == second.label and first.step == second.step:
+    st.info(
+        "Both sides show the same model with the same weights. Pick the weights at step 0 on one side, or "
+        "another run (a race gives three), to see what differs."
+    )
 chosen = input_ui(first, "compare")
 if not chosen:
     st.stop()

@@ -67,9 +67,6 @@ st.markdown(
 st.plotly_chart(gate_stack_figure(spec), key="gate_stack", width="stretch", config={"displayModeBar": False})
 
 st.subheader("The whole ledger")
-st.dataframe(
-    ledger.astype({"shape": str}),
-    hide_index=True,
-    width="stretch",
-    column_config={"elements": st.column_config.NumberColumn(format="localized")},
+st.table(  # a static table wraps long cells, so every column fits on a laptop or a projector
+    ledger.astype({"shape": str}).assign(elements=ledger["elements"].map("{:,}".format)).set_index("group"),
 )

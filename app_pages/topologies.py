@@ -45,7 +45,7 @@ with left:
     )
     a, b, c = st.columns(3)
     a.metric("Steps unrolled", line.steps)
-    b.metric("Steps with a real input", line.input_steps)
+    b.metric("Real inputs", line.input_steps, help="Steps that read a real input; the others read zeros.")
     c.metric("Outputs in the loss", int(line.in_loss.sum()))
     st.caption(
         "Pale red squares are empty inputs (all zeros); pale blue ones are outputs the network computes "
@@ -56,8 +56,8 @@ with right:
     st.markdown(f"**Used for.** {USES[spec.topology]}")
     st.markdown(f"**From the synced form.** {DERIVATION[spec.topology]}")
     torch_tab, keras_tab = st.tabs(["PyTorch: exactly this model", "Keras: the closest equivalent"])
-    torch_tab.code(pytorch_code(spec), language="python")
-    keras_tab.code(keras_code(spec), language="python")
+    torch_tab.code(pytorch_code(spec), language="python", wrap_lines=True)
+    keras_tab.code(keras_code(spec), language="python", wrap_lines=True)
     keras_tab.caption(
         "Keras' `return_sequences=True` returns every step (like PyTorch's `output`); `False` "
         "returns only the last step (like `output[:, -1]`)."

@@ -10,7 +10,7 @@ import torch
 from rnnviz.model import SeqModel, build_model, example_input
 from rnnviz.spec import RNNSpec
 from rnnviz.tasks import Task, input_labels
-from ui.spec_sidebar import current_spec, show_url_problems, spec_sidebar
+from ui.spec_sidebar import current_spec, first_time_this_run, spec_sidebar
 from ui.training import job_holder
 
 UNTRAINED = "Untrained model of the sidebar configuration"
@@ -68,7 +68,6 @@ def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> S
     choice = left.selectbox("Model", options, key=f"{key}_source")
     if choice == UNTRAINED:
         spec_sidebar()  # its configuration is the sidebar's: draw it (once per run)
-        show_url_problems()
         torch.manual_seed(0)
         spec = current_spec().replace(batch_size=1, batch_first=True)  # one sequence, read batch first
         source = Source(UNTRAINED, None, build_model(spec).eval(), 0)
@@ -81,10 +80,13 @@ def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> S
             return None
         task, model, step = copied
         source = Source(choice, task, model, step)
-        with st.sidebar:  # the sidebar must not contradict the model on screen
-            st.markdown(f"**Looking inside: {choice}**")
-            st.caption(source.describe())
-            st.caption("The configuration controls apply to the untrained model; pick it in the Model box to use them.")
+        if first_time_this_run(f"described:{choice}"):
+            with st.sidebar:  # the sidebar must not contradict the model on screen
+                st.markdown(f"**Looking inside: {choice}**")
+                st.caption(source.describe())
+                st.caption(
+                    "The configuration controls apply to the untrained model; pick it in the Model box to use them."
+                )
     st.caption(f"**Model:** {source.describe()}")
     return source
 

@@ -38,7 +38,7 @@ def set_spec_widgets(spec: RNNSpec) -> None:
         st.session_state[name] = getattr(spec, name)
 
 
-def _load_url_once() -> None:
+def load_link_once() -> None:
     if SPEC_KEY in st.session_state:
         # Streamlit forgets a widget's value on a page that does not draw it: put it back
         for name in FIELDS:
@@ -95,7 +95,7 @@ def _problem() -> SpecError | None:
     return None
 
 
-RUN_KEY, DRAWN_KEY = "_run", "_sidebar_drawn_in"
+RUN_KEY, DRAWN_KEY = "_run", "_drawn_in_run"
 
 
 def new_run() -> None:
@@ -103,12 +103,29 @@ def new_run() -> None:
     st.session_state[RUN_KEY] = object()
 
 
+def first_time_this_run(what: str) -> bool:
+    """True the first time `what` is asked about in this script run, False after."""
+    run = st.session_state.get(RUN_KEY)
+    seen = st.session_state.get(DRAWN_KEY)
+    if not isinstance(seen, tuple) or seen[0] is not run:
+        seen = (run, set())
+        st.session_state[DRAWN_KEY] = seen
+    if what in seen[1]:
+        return False
+    seen[1].add(what)
+    return True
+
+
 def spec_sidebar() -> RNNSpec:
     """Draw the spec widgets in the sidebar (once per run); return the current valid spec."""
-    if st.session_state.get(DRAWN_KEY) is st.session_state.get(RUN_KEY, False):
+    if not first_time_this_run("spec sidebar"):
         return current_spec()
-    st.session_state[DRAWN_KEY] = st.session_state.get(RUN_KEY)
-    _load_url_once()
+    load_link_once()
+    # Streamlit gives a widget a new identity on each page that draws it; a value written through
+    # session state is the one a new identity takes, so write each value back before drawing.
+    for name in [*FIELDS, "preset"]:
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
     with st.sidebar:
         st.selectbox(
             "Preset",

@@ -218,7 +218,13 @@ def bptt_figure(
                 colorscale="YlOrRd",
                 showscale=True,
                 line=dict(width=0.5, color=colors.EDGE),
-                colorbar=dict(title="log₁₀‖dL/dh‖" if log_scale else "‖dL/dh‖", x=1.0, len=0.45, y=0.25, thickness=12),
+                colorbar=dict(
+                    title="log₁₀‖grad‖<br>on edge" if log_scale else "‖grad‖<br>on edge",
+                    x=1.0,
+                    len=0.45,
+                    y=0.25,
+                    thickness=12,
+                ),
             ),
         )
     )

@@ -249,10 +249,13 @@ def overview_figure(spec: RNNSpec, selected: str) -> go.Figure:
                 yref=f"y{suffix} domain",
                 x0=-0.02,
                 x1=1.02,
-                y0=-0.05,
-                y1=1.05,
+                y0=-0.04,
+                y1=1.0,  # below the subplot title, which sits just above the domain
                 line=dict(color=colors.HIGHLIGHT, width=3),
             )
+            title = fig.layout.annotations[k]
+            title.text = f"<b>{title.text}</b>"
+            title.font = dict(color=colors.HIGHLIGHT)
     fig.update_layout(
         height=190, margin=dict(l=5, r=5, t=30, b=5), plot_bgcolor="white", clickmode="event+select", dragmode=False
     )

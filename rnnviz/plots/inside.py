@@ -71,9 +71,9 @@ def state_vector_animation(values: np.ndarray, tokens: list[str], name: str = "h
     limit = float(np.abs(values).max()) or 1.0
     fig = go.Figure(go.Bar(x=list(range(H)), y=values[0], marker_color=colors.STATE))
     fig.frames = [go.Frame(name=str(t), data=[go.Bar(y=values[t])]) for t in range(T)]
-    fig.update_layout(
-        height=330,
-        margin=dict(l=10, r=10, t=40, b=10),
+    fig.update_layout(  # the slider sits below the axis title, with room for its label
+        height=400,
+        margin=dict(l=10, r=10, t=40, b=130),
         plot_bgcolor="white",
         xaxis=dict(title="unit", fixedrange=True),
         yaxis=dict(title=name, range=[-limit, limit], fixedrange=True),
@@ -82,7 +82,7 @@ def state_vector_animation(values: np.ndarray, tokens: list[str], name: str = "h
             [f"{t} {_tick(tokens[t])}" for t in range(T)],
             120,
             prefix=f"{name}_t at step ",
-            slider_y=-0.1,
+            slider_y=-0.38,
         ),
     )
     return fig
@@ -179,8 +179,8 @@ def pca_figure(coords: np.ndarray, tokens: list[str], explained: np.ndarray) -> 
     ]
     pad = 0.1 * (np.ptp(coords, axis=0) + 1e-9)
     fig.update_layout(
-        height=420,
-        margin=dict(l=10, r=10, t=40, b=10),
+        height=480,
+        margin=dict(l=10, r=10, t=40, b=130),
         plot_bgcolor="white",
         xaxis=dict(
             title=f"PC 1 ({explained[0]:.0%} of the variance)",
@@ -189,7 +189,7 @@ def pca_figure(coords: np.ndarray, tokens: list[str], explained: np.ndarray) -> 
         yaxis=dict(
             title=f"PC 2 ({explained[1]:.0%})", range=[coords[:, 1].min() - pad[1], coords[:, 1].max() + pad[1]]
         ),
-        **play_controls([str(t) for t in range(T)], [str(t) for t in range(T)], 150, prefix="step ", slider_y=-0.12),
+        **play_controls([str(t) for t in range(T)], [str(t) for t in range(T)], 150, prefix="step ", slider_y=-0.3),
     )
     return fig
 

@@ -126,14 +126,17 @@ def output_vs_h_n_figure(spec: RNNSpec) -> go.Figure:
         line=dict(color=colors.HIGHLIGHT, width=3),
         fillcolor="rgba(255,127,14,0.08)",
     )
+    # labels to the right of the last step, clear of every arrow: output above, h_n below
+    right, middle = xs[-1] + 0.6, (max(top) + 1.0) / 2
     fig.add_annotation(
-        x=xs[-1] + 0.5,
-        y=max(top) + 0.42,
-        text="<b>output</b>: top layer, every step",
+        x=right,
+        y=middle,
+        text="<b>output</b>: top layer,<br>every step",
         showarrow=False,
-        xanchor="right",
+        xanchor="left",
         yanchor="bottom",
-        font=dict(color=colors.HIGHLIGHT),
+        align="left",
+        font=dict(color=colors.HIGHLIGHT, size=13),
     )
     for d in range(D):
         x = xs[-1] if d == 0 else xs[0]
@@ -147,14 +150,17 @@ def output_vs_h_n_figure(spec: RNNSpec) -> go.Figure:
             line=dict(color=colors.SECOND_HIGHLIGHT, width=3, dash="dot"),
         )
     fig.add_annotation(
-        x=xs[-1] + 0.45,
-        y=0.55,
-        text="<b>h_n</b>: every layer, last step",
+        x=right,
+        y=middle,
+        text="<b>h_n</b>: every layer,<br>last step",
         showarrow=False,
-        xanchor="right",
-        font=dict(color=colors.SECOND_HIGHLIGHT),
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        font=dict(color=colors.SECOND_HIGHLIGHT, size=13),
     )
-    fig.update_layout(showlegend=False)
+    low, high = fig.layout.xaxis.range
+    fig.update_layout(showlegend=False, xaxis_range=[low, high + 2.2])
     return fig
 
 

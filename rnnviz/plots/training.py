@@ -3,6 +3,7 @@ gradient norms per layer and per time step from the latest probe, and its hidden
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -34,23 +35,38 @@ def _thin(xs: list, ys: list, limit: int = 1500) -> tuple[list, list]:
     return list(np.asarray(xs[:n]).reshape(-1, window)[:, -1]), list(np.asarray(ys[:n]).reshape(-1, window).mean(1))
 
 
-def _level(fig: go.Figure, lanes: dict, y: float, text: str, colour: str, dash: str, below: bool = False) -> None:
-    """A horizontal reference line across the run, its label written on the line at the left
-    (a trace, not add_hline: hline annotations land in the wrong place on log axes)."""
+def _level(
+    fig: go.Figure, lanes: dict, y: float, text: str, colour: str, dash: str, log: bool, below: bool = False
+) -> None:
+    """A horizontal reference line across the run with its label on the line at the right end,
+    on a white backing so crossing curves cannot hide it. (add_hline's annotation lands in the
+    wrong place on a log axis: annotations there take log10 of the value.)"""
     last = max((lane.steps[-1] for lane in lanes.values() if lane.steps), default=1)
     fig.add_trace(
         go.Scatter(
             x=[0, last],
             y=[y, y],
-            mode="lines+text",
-            text=[text, ""],
-            textposition="bottom right" if below else "top right",
-            textfont=dict(color=colour, size=13),
+            mode="lines",
             line=dict(color=colour, dash=dash, width=1.5),
             hovertemplate=f"{text}: %{{y:.4g}}<extra></extra>",
             showlegend=False,
         )
     )
+    fig.add_annotation(
+        x=last,
+        y=math.log10(y) if log and y > 0 else y,
+        text=text,
+        showarrow=False,
+        xanchor="right",
+        yanchor="top" if below else "bottom",
+        font=dict(color=colour, size=13),
+        bgcolor="rgba(255,255,255,0.85)",
+    )
+
+
+def _width(k: int, lanes: dict) -> float:
+    """Earlier lanes are drawn wider, so a later line on the same values leaves a visible edge."""
+    return 2.0 + 2.0 * (len(lanes) - 1 - k)
 
 
 def loss_figure(lanes: dict, baseline: float, metric_name: str = "loss") -> go.Figure:
@@ -75,11 +91,11 @@ def loss_figure(lanes: dict, baseline: float, metric_name: str = "loss") -> go.F
                     y=[e["eval_loss"] for e in evaluations],
                     name=f"{label} held-out loss",
                     mode="lines+markers",
-                    line=dict(color=_colour(label, k), width=2.5, dash=_dash(label)),
+                    line=dict(color=_colour(label, k), width=_width(k, lanes), dash=_dash(label)),
                     marker=dict(size=6, symbol=_symbol(label)),
                 )
             )
-    _level(fig, lanes, baseline, f"memoryless baseline {baseline:.3g}", colors.LOSS, "dash")
+    _level(fig, lanes, baseline, f"memoryless baseline {baseline:.3g}", colors.LOSS, "dash", log=True)
     fig.update_layout(
         height=340,
         margin=dict(l=10, r=10, t=30, b=10),
@@ -103,12 +119,13 @@ def metric_figure(lanes: dict, chance: float, metric: str, solved_at: float) -> 
                 y=[e["metric"] for e in lane.evaluations],
                 name=label,
                 mode="lines+markers",
-                line=dict(color=_colour(label, k), width=2.5, dash=_dash(label)),
-                marker=dict(size=7, symbol=_symbol(label)),
+                line=dict(color=_colour(label, k), width=_width(k, lanes), dash=_dash(label)),
+                marker=dict(size=5 + 2 * _width(k, lanes), symbol=_symbol(label)),
             )
         )
     lower_is_better = metric == "MSE"
-    _level(fig, lanes, chance, f"memoryless {chance:.3g}", colors.LOSS, "dash", below=not lower_is_better)
+    log = lower_is_better  # MSE is drawn on a log axis
+    _level(fig, lanes, chance, f"memoryless {chance:.3g}", colors.LOSS, "dash", log, below=not lower_is_better)
     _level(
         fig,
         lanes,
@@ -116,6 +133,7 @@ def metric_figure(lanes: dict, chance: float, metric: str, solved_at: float) -> 
         f"solved ({'≤' if lower_is_better else '≥'} {solved_at:g})",
         colors.STATE,
         "dot",
+        log,
         below=lower_is_better,
     )
     fig.update_layout(
@@ -205,7 +223,7 @@ def hidden_heatmap(recording, example: int = 0) -> go.Figure:
     fig.update_layout(
         height=260,
         margin=dict(l=10, r=10, t=30, b=10),
-        title=dict(text=f"hidden state h_t, top layer, probe sequence {example}", font=dict(size=14)),
+        title=dict(text=f"h_t, top layer, probe sequence {example}", font=dict(size=14)),
         xaxis=dict(title="time step t"),
         yaxis=dict(title="unit"),
     )

@@ -127,7 +127,7 @@ def test_an_out_of_range_box_says_why_next_to_it_and_keeps_the_last_good_spec(ap
     assert any(words in e.value and "Hidden size" in e.value for e in app.sidebar.error)
     assert app.number_input(key="hidden_size").value == value  # the typed value stays in the box
     assert "(1, 4, 16)" in " ".join(
-        str(s) for s in next(df.value for df in app.dataframe if "axes" in df.value.columns)["shape"]
+        str(s) for s in next(t.value for t in app.table if "axes" in t.value.columns)["shape"]
     )
 
 

@@ -31,7 +31,7 @@ def chart(at, key):
 
 
 def ledger_table(at):
-    return next(df.value for df in at.dataframe if "axes" in df.value.columns)
+    return next(t.value for t in at.table if "axes" in t.value.columns)
 
 
 def text_of(at):
