@@ -89,3 +89,24 @@ def test_input_labels_cover_every_unrolled_step():
         spec = task.spec(seq_len=task.default_seq_len)
         labels = input_labels(task, batch.x[0], spec.steps)
         assert len(labels) == spec.steps and all(isinstance(label, str) for label in labels), name
+
+
+def test_vanishing_figure_draws_underflow_as_a_gap_with_a_marker_not_a_floor():
+    """At length 300 a GRU's gradient can underflow to exactly 0 in float64: the old figure drew a
+    flat line at 1e-30. Now zeros are gaps, and a marker says where the exact zeros start."""
+    from rnnviz.gradients import GradientFlow, gradient_flow
+    from rnnviz.plots.gradients import gradient_flow_figure
+
+    real = gradient_flow("gru", 300, 16)
+    assert real.relative[-1] < 1e-30  # far below the old floor, and drawn as it is
+    relative = np.array([1.0, 1e-5, 1e-200, 0.0, 0.0])
+    flow = GradientFlow("gru", relative, relative.copy(), 0.5)
+    fig = gradient_flow_figure([real, flow])
+    for trace in fig.data:
+        ys = np.asarray(trace.y, dtype=float)
+        assert not np.any(np.isclose(ys[np.isfinite(ys)], 1e-30, rtol=0, atol=0))  # no fake floor anywhere
+    lines = [t for t in fig.data if t.mode == "lines" and len(t.y) == 5]
+    assert all(np.isnan(t.y[3]) and np.isnan(t.y[4]) and t.y[2] == 1e-200 for t in lines)
+    markers = [t for t in fig.data if t.mode == "markers+text"]
+    assert len(markers) == 2 and all(t.x[0] == 3 and "exactly 0" in t.text[0] for t in markers)
+    np.testing.assert_allclose(real.relative[-1], fig.data[0].y[-1])
