@@ -4,7 +4,8 @@ import streamlit as st
 
 from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
-from ui.training import controls_ui, job_holder, live_ui, settings_ui
+from ui.training import controls_ui, job_holder, live_ui
+from ui.training_settings import settings_ui
 from ui.widgets import keep_across_pages, number_ui, remember
 
 DEFAULT_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2}  # a tanh RNN diverges or stalls at 1e-2 on adding

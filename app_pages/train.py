@@ -3,7 +3,8 @@
 import streamlit as st
 
 from rnnviz.jobs import TrainingJob
-from ui.training import controls_ui, job_holder, live_ui, settings_ui
+from ui.training import controls_ui, job_holder, live_ui
+from ui.training_settings import settings_ui
 
 st.header("Train a model live")
 st.caption(

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz.batching import MAX_TEXT_CHARS, TextError, check_text, decode_text
-from rnnviz.device import DEVICES, available_devices
 from rnnviz.jobs import ACTIVE, MAX_RUNNING, TrainingJob
 from rnnviz.plots.training import grad_by_layer_figure, grad_by_step_figure, hidden_heatmap, loss_figure, metric_figure
 from rnnviz.race import race_summary
 from rnnviz.spec import SpecError
-from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
-from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
-from ui.widgets import keep_across_pages, number_ui, remember
+from rnnviz.train import TrainingError
 
 STATE_WORDS = {
     "idle": "Not started",
@@ -50,138 +46,6 @@ class JobHolder:
 @st.cache_resource(scope="session", on_release=lambda holder: holder.stop(), show_spinner=False)
 def job_holder(page: str) -> JobHolder:
     return JobHolder()
-
-
-def _task_defaults(prefix: str) -> None:
-    task = TASKS[st.session_state[f"{prefix}task"]]
-    st.session_state[f"{prefix}seq_len"] = task.default_seq_len
-
-
-def _take_upload(prefix: str) -> None:
-    """An uploaded file becomes the text in the box (so it survives page changes and can be
-    edited); a file that cannot be used is refused with a sentence and the box keeps its text."""
-    upload = st.session_state.get(f"{prefix}upload")
-    if upload is None:
-        return
-    try:
-        st.session_state[f"{prefix}text"] = decode_text(upload.getvalue())
-        st.session_state[f"{prefix}upload_note"] = f"The box now holds the uploaded file {upload.name!r}."
-    except TextError as error:
-        st.session_state[f"{prefix}upload_note"] = f"error:{upload.name!r} was not used: {error}"
-
-
-SETTINGS = [
-    "task",
-    "cell",
-    "hidden",
-    "seq_len",
-    "batch",
-    "optimizer",
-    "lr",
-    "steps",
-    "text",
-    "layers",
-    "clip",
-    "tbptt",
-    "seed",
-    "device",
-]
-
-
-def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | None:
-    """The task and training settings; returns (config, step budget), or None after saying why not.
-    Every value is this session's and survives a visit to another page."""
-    keys = [prefix + name for name in SETTINGS]
-    keep_across_pages(keys)
-    names = list(TASKS)
-    st.session_state.setdefault(f"{prefix}task", "adding")
-    st.session_state.setdefault(f"{prefix}seq_len", TASKS[st.session_state[f"{prefix}task"]].default_seq_len)
-    a, b, c, d = st.columns(4)
-    name = a.selectbox(
-        "Task",
-        names,
-        key=f"{prefix}task",
-        format_func=lambda n: TASKS[n].title,
-        on_change=_task_defaults,
-        args=(prefix,),
-    )
-    task = TASKS[name]
-    if race:
-        cell = "lstm"
-    else:
-        st.session_state.setdefault(f"{prefix}cell", "lstm")
-        cell = b.radio("Cell", ["rnn", "gru", "lstm"], key=f"{prefix}cell", horizontal=True, format_func=str.upper)
-    hidden = number_ui("Hidden size", f"{prefix}hidden", 1, 1024, 64, c)
-    seq_len = number_ui(
-        "Sequence length",
-        f"{prefix}seq_len",
-        task.min_seq_len,
-        500,
-        task.default_seq_len,
-        d,
-        disabled=task.topology == "one_to_one",
-    )
-    st.caption(task.description)
-    e, f, g, h = st.columns(4)
-    batch = number_ui("Batch size", f"{prefix}batch", 1, 1024, 64, e)
-    optimizer = f.selectbox("Optimiser", list(OPTIMIZERS), key=f"{prefix}optimizer")
-    lr = 0.01 if race else number_ui("Learning rate", f"{prefix}lr", 1e-5, 1000.0, 0.01, g, integer=False)
-    steps = number_ui("Step budget (0 = until stopped)", f"{prefix}steps", 0, 1_000_000, 3000, h)
-    text = None
-    if name == "char":  # the text is this task's data: in plain sight, not in the expander
-        left, right = st.columns([3, 2])
-        st.session_state.setdefault(f"{prefix}text", CHAR_RNN_TEXT)
-        text = left.text_area("Training text", key=f"{prefix}text", max_chars=MAX_TEXT_CHARS, height=120)
-        right.file_uploader(
-            "…or upload a .txt file (UTF-8 or UTF-16, at most 20,000 characters): it fills the box",
-            type=["txt"],
-            key=f"{prefix}upload",
-            on_change=_take_upload,
-            args=(prefix,),
-        )
-        note = st.session_state.get(f"{prefix}upload_note")
-        if note:
-            (right.error if note.startswith("error:") else right.caption)(note.removeprefix("error:"))
-    with st.expander("More: layers, clipping, truncated BPTT, seed, device"):
-        i, j, k, m, n = st.columns(5)
-        layers = number_ui("Layers", f"{prefix}layers", 1, 4, 1, i)
-        clip = number_ui("Clip gradient norm (0 = off)", f"{prefix}clip", 0.0, 1000.0, 1.0, j, integer=False)
-        tbptt = number_ui("Truncated BPTT k (0 = off)", f"{prefix}tbptt", 0, 500, 0, k)
-        seed = number_ui("Seed", f"{prefix}seed", 0, 2**31 - 1, 0, m)
-        found = available_devices()
-        device = n.selectbox(
-            "Device",
-            [d for d in DEVICES if d == "auto" or d in found],
-            key=f"{prefix}device",
-            help=f"auto picks cuda, then mps, then cpu; this machine has: {', '.join(found)}.",
-        )
-    remember(keys)
-    numbers = (hidden, seq_len, batch, lr, steps, layers, clip, tbptt, seed)
-    if any(value is None for value in numbers):
-        st.error("Fix the value marked above to start a run.")
-        return None
-    try:
-        if text is not None:
-            text = check_text(text)
-        config = TrainConfig(
-            task=name,
-            cell=cell,
-            hidden_size=hidden,
-            num_layers=layers,
-            seq_len=seq_len,
-            batch_size=batch,
-            optimizer=optimizer,
-            lr=lr,
-            clip=clip or None,
-            tbptt=tbptt or None,
-            seed=seed,
-            device=device,
-            text=text,
-        ).validate()
-    except (TrainingError, SpecError, TextError, ValueError) as error:
-        st.error(str(error))
-        return None
-    return config, steps
 
 
 def controls_ui(holder: JobHolder, make_job) -> None:

@@ -172,3 +172,19 @@ def test_untrained_token_models_with_a_single_input_open_on_every_inspecting_pag
     for page in ("inside", "trajectory", "compare"):
         app.switch_page(f"app_pages/{page}.py").run()
         assert not app.exception, (page, app.exception)
+
+
+@pytest.mark.parametrize("page", ["train", "race"])
+def test_a_link_to_a_training_page_says_which_settings_it_ignored(page):
+    import pathlib
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(pathlib.Path(__file__).resolve().parents[2] / "app.py"), default_timeout=120)
+    at.query_params.update({"lr": "100", "hidden": "abc"})
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "ignored" in warning and "`lr`" in warning and "`hidden`" in warning

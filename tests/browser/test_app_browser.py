@@ -108,3 +108,11 @@ def test_home_links_to_every_page(server, page):
     assert links.count() == len(ALL) - 1  # every page but Home itself
     for info in ALL[1:]:
         assert page.locator("[data-testid=stMain]").get_by_text(info.line).is_visible()
+
+
+def test_a_key_given_twice_in_a_link_is_reported(server, page):
+    open_page(page, f"{server.url}/shapes?hidden_size=8&hidden_size=9")
+    warning = page.locator("[data-testid=stAlert]").filter(has_text="appears 2 times")
+    expect(warning).to_contain_text("hidden_size appears 2 times in the link; the last value, '9', was used")
+    expect(page.locator(".st-key-hidden_size input")).to_have_value("9", timeout=15_000)
+    assert_no_exception(page)

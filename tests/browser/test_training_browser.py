@@ -14,9 +14,14 @@ LOSS_POINTS = """() => Math.max(0, ...Array.from(document.querySelectorAll('.st-
 
 
 def step_count(page) -> int:
-    """The step shown; while the fragment redraws, an old and a new metric can both be on screen."""
-    values = page.locator("[data-testid=stMetric]").filter(has_text="Step").locator("[data-testid=stMetricValue]")
-    return max(int(re.sub(r"\D", "", text) or 0) for text in values.all_inner_texts())
+    """The step shown; while the fragment redraws, an old and a new metric can both be on screen.
+    Only the metric labelled exactly "Step" (a "solved at step 500" delta must not count)."""
+    values = page.evaluate(
+        """() => Array.from(document.querySelectorAll('[data-testid=stMetric]'))
+            .filter(m => m.querySelector('[data-testid=stMetricLabel]').innerText.trim() === 'Step')
+            .map(m => m.querySelector('[data-testid=stMetricValue]').innerText)"""
+    )
+    return max((int(re.sub(r"\D", "", text) or 0) for text in values), default=0)
 
 
 def wait_for_more_steps(page, than: int, timeout: float = 20.0) -> int:
@@ -140,12 +145,9 @@ def test_pause_and_step_move_the_counter_by_exactly_one_and_start_waits_for_stop
     for k in range(1, 4):
         page.get_by_role("button", name="Step", exact=True).click()
         page.wait_for_selector(READY)
-        page.wait_for_function(
-            f"""() => Array.from(document.querySelectorAll('[data-testid=stMetric]'))
-                .filter(m => m.innerText.startsWith('Step\\n') || m.innerText.startsWith('Step'))
-                .some(m => m.querySelector('[data-testid=stMetricValue]').innerText.trim() === '{held + k}')""",
-            timeout=20_000,
-        )
+        deadline = time.time() + 20
+        while step_count(page) != held + k and time.time() < deadline:
+            page.wait_for_timeout(100)
         page.wait_for_timeout(1200)  # a lagging counter would move again here
         assert step_count(page) == held + k
     page.get_by_role("button", name="Stop", exact=True).click()
