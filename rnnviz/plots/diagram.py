@@ -255,7 +255,7 @@ def overview_figure(spec: RNNSpec, selected: str) -> go.Figure:
             )
             title = fig.layout.annotations[k]
             title.text = f"<b>{title.text}</b>"
-            title.font = dict(color=colors.HIGHLIGHT)
+            title.font = dict(color=colors.HIGHLIGHT, size=(title.font.size if title.font else None) or 16)
     fig.update_layout(
         height=190, margin=dict(l=5, r=5, t=30, b=5), plot_bgcolor="white", clickmode="event+select", dragmode=False
     )
