@@ -2,7 +2,7 @@
 
 One request (a page, a link, a CLI call) may use at most BUDGET_BYTES. Every tensor a spec or a
 training run implies is a product of sizes (batch × steps × features, ...); `check` adds them
-up and, when the total is over the budget, refuses with a sentence naming the largest product,
+up and, when the total is over the budget, `problem` gives a sentence naming the largest product,
 its factors and the limit. The estimates are upper bounds, calibrated against the peak resident
 memory of a real forward and backward pass (tests/unit/test_budget.py measures them).
 """
@@ -21,15 +21,6 @@ GATES = {"rnn": 1, "lstm": 4, "gru": 3}  # blocks stacked in each step's pre-act
 # keeps on top (every op's saved tensors, NumPy copies of h/c/gates, fp64 gradients per use).
 FUSED_STATE_FLOATS = {"rnn": 6, "lstm": 20, "gru": 14}
 RECORD_STATE_BYTES = {"rnn": 140, "lstm": 260, "gru": 230}
-
-
-class BudgetError(ValueError):
-    """A configuration whose tensors would not fit in one request's memory."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -112,18 +103,19 @@ def total_bytes(found: list[Product]) -> float:
     return sum(p.bytes for p in found)
 
 
-def check(spec, defaults=None, **options) -> None:
-    """Raise BudgetError when the tensors of `products(spec, **options)` exceed the budget.
-    `defaults` (a spec) picks, among the settings that make the largest product big, the one
-    furthest above its default, so a link can fall back on exactly that one."""
+def problem(spec, defaults=None, **options) -> tuple[str, str] | None:
+    """(the setting to blame, a sentence) when the tensors of `products(spec, **options)` exceed
+    the budget, else None; callers raise their own error type. `defaults` (a spec) picks, among
+    the settings that make the largest product big, the one furthest above its default, so a
+    link can fall back on exactly that one."""
     found = products(spec, **options)
     total = total_bytes(found)
     if total <= BUDGET_BYTES:
-        return
+        return None
     worst = max(found, key=lambda p: p.bytes)
     factors = " × ".join(name for name, _ in worst.factors)
     sizes = " × ".join(f"{size:,}" for _, size in worst.factors)
-    raise BudgetError(
+    return (
         _blame(worst, spec, defaults),
         f"{worst.name} would hold {factors} = {sizes} = {worst.numbers:,} numbers "
         f"({human(worst.bytes)} of the {human(total)} this needs); one request may use at most "

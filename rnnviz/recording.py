@@ -79,7 +79,9 @@ def record(
     if spec.topology not in ("one_to_one", "one_to_many"):  # the sequence may be longer or shorter
         spec = spec.replace(seq_len=x.shape[1 if spec.batch_first else 0])
     examples = x.shape[0 if spec.batch_first or x.dim() == 1 else 1]
-    budget.check(spec, batch=examples, backward=y is not None, record=True)  # BudgetError: a ValueError
+    too_big = budget.problem(spec, batch=examples, backward=y is not None, record=True)
+    if too_big:
+        raise ValueError(too_big[1])
     with torch.enable_grad():
         features = model.core_input(x)
         unrolled = unroll(model.core, features, detach_every=tbptt)

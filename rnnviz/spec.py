@@ -122,10 +122,9 @@ class RNNSpec:
                 f"This network would have {self.parameter_count:,} weights; the limit is "
                 f"{MAX_PARAMETERS:,}. Use fewer hidden units, layers or words.",
             )
-        try:  # every tensor one forward and backward pass of this spec allocates
-            budget.check(self, defaults=RNNSpec())
-        except budget.BudgetError as error:
-            raise SpecError(error.field, error.message) from None
+        too_big = budget.problem(self, defaults=RNNSpec())  # one forward and backward pass of this spec
+        if too_big:
+            raise SpecError(*too_big)
         return self
 
     def replace(self, **changes) -> RNNSpec:

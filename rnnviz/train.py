@@ -96,12 +96,14 @@ class TrainConfig:
             if not ok:
                 raise TrainingError(message)
         spec = self.spec()  # raises SpecError for a bad cell or size, or a batch over the memory budget
-        try:  # training keeps the optimiser's copies; evaluation reads eval_size sequences at once
-            budget.check(spec, optimizer_copies=OPTIMIZER_COPIES[self.optimizer])
-            budget.check(spec, batch=self.eval_size, backward=False)
-            budget.check(spec, batch=PROBE_EXAMPLES, record=True)
-        except budget.BudgetError as error:
-            raise TrainingError(error.message) from None
+        for options in (  # training keeps the optimiser's copies; evaluation reads eval_size sequences at once
+            dict(optimizer_copies=OPTIMIZER_COPIES[self.optimizer]),
+            dict(batch=self.eval_size, backward=False),
+            dict(batch=PROBE_EXAMPLES, record=True),
+        ):
+            too_big = budget.problem(spec, **options)
+            if too_big:
+                raise TrainingError(too_big[1])
         return self
 
     def spec(self):

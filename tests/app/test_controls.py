@@ -110,15 +110,6 @@ def test_one_step_moves_the_counter_by_exactly_one_and_paused_has_no_rate(app):
     app.button(key="stop_run").click().run()
 
 
-def test_a_text_shorter_than_the_window_is_refused_before_start(app):
-    app.switch_page("app_pages/train.py").run()
-    app.selectbox(key="train_task").set_value("char").run()
-    app.text_area(key="train_text").set_value("ab").run()
-    assert not app.exception
-    assert any("need at least" in e.value for e in app.error)
-    assert app.button(key="start_run").disabled
-
-
 @pytest.mark.parametrize("value,words", [(0, "between 1 and 2048"), (100000, "between 1 and 2048")])
 def test_an_out_of_range_box_says_why_next_to_it_and_keeps_the_last_good_spec(app, value, words):
     app.switch_page("app_pages/shapes.py").run()

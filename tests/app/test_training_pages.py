@@ -37,12 +37,13 @@ def test_start_progress_stop(app, page):
     assert any("Press ▶ Start" in i.value for i in app.info)
 
 
-def test_bad_training_text_is_refused_in_the_page(app):
+@pytest.mark.parametrize("text,words", [("ab\x00\x01", "binary"), ("ab", "need at least 15")])
+def test_bad_training_text_is_refused_in_the_page_before_start(app, text, words):
     app.switch_page("app_pages/train.py").run()
     app.selectbox(key="train_task").set_value("char").run()
-    app.text_area(key="train_text").set_value("ab\x00\x01").run()
+    app.text_area(key="train_text").set_value(text).run()
     assert not app.exception
-    assert any("binary" in e.value for e in app.error)
+    assert any(words in e.value for e in app.error)
     assert app.button(key="start_run").disabled
 
 
