@@ -5,7 +5,7 @@ import torch
 
 from ui.inside import INSPECTING_PAGES
 from ui.pages import PAGES
-from ui.spec_sidebar import load_link_once, new_run, show_url_problems, spec_sidebar, warn_unused_link_settings
+from ui.spec_sidebar import load_link_once, new_run, show_url_problems, spec_sidebar
 
 torch.set_num_threads(1)  # two OpenMP threads on a busy 2-core machine are 100× slower (DESIGN.md)
 st.set_page_config(page_title="RNN Explorer", page_icon=":material/autorenew:", layout="wide")
@@ -18,9 +18,7 @@ for info in PAGES:
     sections.setdefault(info.section, []).append(page)
 pages = st.navigation(sections, expanded=True)
 new_run()
-if pages.url_path in ("train", "race"):  # the training pages have their own settings
-    warn_unused_link_settings(pages.url_path)
-else:
+if pages.url_path not in ("train", "race"):  # the training pages read their own settings from the link
     load_link_once()  # the spec in the link, and what in it could not be used, on every other page
     show_url_problems()
     if pages.url_path not in INSPECTING_PAGES:  # those draw the sidebar only for the untrained model

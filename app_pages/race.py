@@ -4,11 +4,10 @@ import streamlit as st
 
 from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
+from ui.link import write_link
 from ui.training import controls_ui, job_holder, live_ui
-from ui.training_settings import settings_ui
+from ui.training_settings import RACE_LR, settings_ui, training_fields
 from ui.widgets import keep_across_pages, number_ui, remember
-
-DEFAULT_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2}  # a tanh RNN diverges or stalls at 1e-2 on adding
 
 st.header("Race: RNN against GRU against LSTM")
 st.caption(
@@ -16,15 +15,15 @@ st.caption(
     "own learning rate, because the plain RNN needs a smaller one to learn at all: a fair race exposes it."
 )
 settings = settings_ui("race_", race=True)
-rate_keys = [f"race_lr_{cell}" for cell in DEFAULT_LR]
-keep_across_pages(rate_keys)
+fields = training_fields("race_", race=True)
+rate_fields = [f for f in fields if f.name.startswith("lr_")]
+keep_across_pages([f.key for f in rate_fields])
 rates = {
-    cell: number_ui(
-        f"{cell.upper()} learning rate", f"race_lr_{cell}", 1e-5, 10.0, DEFAULT_LR[cell], column, integer=False
-    )
-    for cell, column in zip(DEFAULT_LR, st.columns(3))
+    f.name[3:]: number_ui(f"{f.name[3:].upper()} learning rate", f.key, f.low, f.high, f.default, column, integer=False)
+    for f, column in zip(rate_fields, st.columns(3))
 }
-remember(rate_keys)
+remember([f.key for f in rate_fields])
+write_link(fields, defaults={"seq_len": TASKS[st.session_state["race_task"]].default_seq_len})
 task = TASKS[st.session_state["race_task"]]
 MEASURED = {
     "adding": " Measured on a 2-core machine with plain PyTorch: an LSTM (hidden 64, batch 64, Adam 1e-2, clip "
@@ -37,7 +36,7 @@ holder = job_holder("race")
 
 def make_job():
     config, steps = settings
-    lanes = {cell.upper(): config.replace(cell=cell, lr=float(rates[cell])) for cell in DEFAULT_LR}
+    lanes = {cell.upper(): config.replace(cell=cell, lr=float(rates[cell])) for cell in RACE_LR}
     return TrainingJob(lanes, max_steps=steps or None)
 
 

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from rnnviz.jobs import TrainingJob
+from rnnviz.tasks import TASKS
+from ui.link import write_link
 from ui.training import controls_ui, job_holder, live_ui
-from ui.training_settings import settings_ui
+from ui.training_settings import settings_ui, training_fields
 
 st.header("Train a model live")
 st.caption(
@@ -13,6 +15,7 @@ st.caption(
     "dashed line is the memoryless baseline: the best a model can do without remembering anything."
 )
 settings = settings_ui("train_")
+write_link(training_fields("train_"), defaults={"seq_len": TASKS[st.session_state["train_task"]].default_seq_len})
 holder = job_holder("train")
 
 

@@ -246,17 +246,3 @@ def _repeated_keys() -> list[str]:
         if len(values) > 1:
             said.append(f"{key} appears {len(values)} times in the link; the last value, {values[-1]!r}, was used.")
     return said
-
-
-def warn_unused_link_settings(page: str) -> None:
-    """The training pages read no settings from the link (yet): say which were ignored, once."""
-    if st.session_state.get(f"_link_checked_{page}"):
-        return
-    st.session_state[f"_link_checked_{page}"] = True
-    ignored = sorted(st.query_params)
-    if ignored:
-        st.warning(
-            "This page does not read settings from the link, so these were ignored: "
-            + ", ".join(f"`{key}`" for key in ignored)
-            + ". Set them with the controls below."
-        )

@@ -10,6 +10,7 @@ from rnnviz.device import DEVICES, available_devices
 from rnnviz.spec import SpecError
 from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
 from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
+from ui.link import LinkField, read_link_once
 from ui.widgets import keep_across_pages, number_ui, remember
 
 
@@ -49,9 +50,43 @@ SETTINGS = [
 ]
 
 
+RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2}  # a tanh RNN diverges or stalls at 1e-2 on adding
+
+
+def training_fields(prefix: str, race: bool = False) -> list[LinkField]:
+    """Every training setting a link carries, with its bounds and default (the widgets use these)."""
+    fields = [
+        LinkField("task", f"{prefix}task", "choice", "adding", choices=tuple(TASKS)),
+        LinkField("hidden", f"{prefix}hidden", "int", 64, 1, 1024),
+        LinkField("seq_len", f"{prefix}seq_len", "int", TASKS["adding"].default_seq_len, 1, 500),
+        LinkField("batch", f"{prefix}batch", "int", 64, 1, 1024),
+        LinkField("optimizer", f"{prefix}optimizer", "choice", "adam", choices=tuple(OPTIMIZERS)),
+        LinkField("steps", f"{prefix}steps", "int", 3000, 0, 1_000_000),
+        LinkField("layers", f"{prefix}layers", "int", 1, 1, 4),
+        LinkField("clip", f"{prefix}clip", "float", 1.0, 0.0, 1000.0),
+        LinkField("tbptt", f"{prefix}tbptt", "int", 0, 0, 500),
+        LinkField("seed", f"{prefix}seed", "int", 0, 0, 2**31 - 1),
+    ]
+    if race:
+        return fields + [LinkField(f"lr_{c}", f"{prefix}lr_{c}", "float", lr, 1e-5, 10.0) for c, lr in RACE_LR.items()]
+    return fields + [
+        LinkField("cell", f"{prefix}cell", "choice", "lstm", choices=("rnn", "gru", "lstm")),
+        LinkField("lr", f"{prefix}lr", "float", 0.01, 1e-5, 1000.0),
+    ]
+
+
+def _number(label: str, field: LinkField, container, **options):
+    return number_ui(
+        label, field.key, field.low, field.high, field.default, container, integer=field.kind == "int", **options
+    )
+
+
 def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | None:
     """The task and training settings; returns (config, step budget), or None after saying why not.
-    Every value is this session's and survives a visit to another page."""
+    Every value is this session's, survives a visit to another page, and is read from the link
+    on the first visit (the page writes the link back with write_link after its last widget)."""
+    fields = {f.name: f for f in training_fields(prefix, race)}
+    read_link_once(prefix, list(fields.values()))
     keys = [prefix + name for name in SETTINGS]
     keep_across_pages(keys)
     names = list(TASKS)
@@ -72,7 +107,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
     else:
         st.session_state.setdefault(f"{prefix}cell", "lstm")
         cell = b.radio("Cell", ["rnn", "gru", "lstm"], key=f"{prefix}cell", horizontal=True, format_func=str.upper)
-    hidden = number_ui("Hidden size", f"{prefix}hidden", 1, 1024, 64, c)
+    hidden = _number("Hidden size", fields["hidden"], c)
     seq_len = number_ui(
         "Sequence length",
         f"{prefix}seq_len",
@@ -84,10 +119,10 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
     )
     st.caption(task.description)
     e, f, g, h = st.columns(4)
-    batch = number_ui("Batch size", f"{prefix}batch", 1, 1024, 64, e)
+    batch = _number("Batch size", fields["batch"], e)
     optimizer = f.selectbox("Optimiser", list(OPTIMIZERS), key=f"{prefix}optimizer")
-    lr = 0.01 if race else number_ui("Learning rate", f"{prefix}lr", 1e-5, 1000.0, 0.01, g, integer=False)
-    steps = number_ui("Step budget (0 = until stopped)", f"{prefix}steps", 0, 1_000_000, 3000, h)
+    lr = 0.01 if race else _number("Learning rate", fields["lr"], g)
+    steps = _number("Step budget (0 = until stopped)", fields["steps"], h)
     text = None
     if name == "char":  # the text is this task's data: in plain sight, not in the expander
         left, right = st.columns([3, 2])
@@ -105,10 +140,10 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             (right.error if note.startswith("error:") else right.caption)(note.removeprefix("error:"))
     with st.expander("More: layers, clipping, truncated BPTT, seed, device"):
         i, j, k, m, n = st.columns(5)
-        layers = number_ui("Layers", f"{prefix}layers", 1, 4, 1, i)
-        clip = number_ui("Clip gradient norm (0 = off)", f"{prefix}clip", 0.0, 1000.0, 1.0, j, integer=False)
-        tbptt = number_ui("Truncated BPTT k (0 = off)", f"{prefix}tbptt", 0, 500, 0, k)
-        seed = number_ui("Seed", f"{prefix}seed", 0, 2**31 - 1, 0, m)
+        layers = _number("Layers", fields["layers"], i)
+        clip = _number("Clip gradient norm (0 = off)", fields["clip"], j)
+        tbptt = _number("Truncated BPTT k (0 = off)", fields["tbptt"], k)
+        seed = _number("Seed", fields["seed"], m)
         found = available_devices()
         device = n.selectbox(
             "Device",

@@ -5,6 +5,7 @@ import time
 import pytest
 
 from tests.app.test_training_pages import wait_for_steps
+from ui.training_settings import training_fields
 
 TRAIN_VALUES = {  # key → a non-default value (widget kind)
     "train_task": ("selectbox", "sine"),
@@ -165,8 +166,7 @@ def test_untrained_token_models_with_a_single_input_open_on_every_inspecting_pag
         assert not app.exception, (page, app.exception)
 
 
-@pytest.mark.parametrize("page", ["train", "race"])
-def test_a_link_to_a_training_page_says_which_settings_it_ignored(page):
+def _open(page: str, params: dict):
     import pathlib
 
     import streamlit as st
@@ -174,8 +174,50 @@ def test_a_link_to_a_training_page_says_which_settings_it_ignored(page):
 
     st.cache_resource.clear()
     at = AppTest.from_file(str(pathlib.Path(__file__).resolve().parents[2] / "app.py"), default_timeout=120)
-    at.query_params.update({"lr": "100", "hidden": "abc"})
+    at.query_params.update(params)
     at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception
+    return at
+
+
+LINKS = {
+    "train": {
+        "task": "sine",
+        "cell": "gru",
+        "hidden": "24",
+        "lr": "0.003",
+        "seed": "7",
+        "batch": "16",
+        "optimizer": "rmsprop",
+        "clip": "0.5",
+        "tbptt": "5",
+        "steps": "1234",
+        "layers": "2",
+        "seq_len": "17",
+    },
+    "race": {"task": "parity", "hidden": "20", "lr_rnn": "0.002", "lr_gru": "0.02", "steps": "777"},
+}
+
+
+@pytest.mark.parametrize("page", ["train", "race"])
+def test_a_training_link_sets_every_widget_and_the_url_follows_them(page):
+    at = _open(page, LINKS[page])
+    fields = {f.name: f for f in training_fields(f"{page}_", race=page == "race")}
+    for name, text in LINKS[page].items():
+        assert at.session_state[fields[name].key] == fields[name].parse(text), name
+    assert not at.warning
+    assert {
+        k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k]
+        for k in at.query_params
+    } == LINKS[page]  # the URL is a link to what is on screen
+    at.number_input(key=f"{page}_hidden").set_value(33).run()
+    assert at.query_params["hidden"] in ("33", ["33"])
+
+
+@pytest.mark.parametrize("page", ["train", "race"])
+def test_a_bad_training_link_says_what_it_did_not_use(page):
+    at = _open(page, {"hidden": "abc", "colour": "red", "seed": "+5", "task": "sine"})
     warning = " ".join(w.value for w in at.warning)
-    assert "ignored" in warning and "`lr`" in warning and "`hidden`" in warning
+    assert "hidden must be a whole number" in warning and "'colour'" in warning and "seed" in warning
+    assert at.session_state[f"{page}_task"] == "sine"  # the good values are kept
+    assert at.number_input(key=f"{page}_hidden").value == 64

@@ -155,3 +155,18 @@ def test_pause_and_step_move_the_counter_by_exactly_one_and_start_waits_for_stop
     page.wait_for_selector(READY)
     assert page.get_by_role("button", name="▶ Start").is_enabled()
     assert_no_exception(page)
+
+
+def test_a_training_link_on_a_cold_server_shows_its_values(fresh_server, page):
+    from playwright.sync_api import expect
+
+    open_page(page, f"{fresh_server.url}/train?task=sine&cell=gru&hidden=24&lr=0.003&seed=7")
+    assert_no_exception(page)
+    expect(page.locator(".st-key-train_hidden input")).to_have_value("24", timeout=15_000)
+    expect(page.locator(".st-key-train_lr input")).to_have_value("0.003", timeout=15_000)
+    expect(page.locator(".st-key-train_task input")).to_have_value("Noisy sine forecast", timeout=15_000)
+    assert page.locator(".st-key-train_cell input[type=radio]:checked").evaluate("e => e.value") in ("GRU", "1")
+    page.locator(".st-key-train_hidden input").fill("40")
+    page.locator(".st-key-train_hidden input").press("Enter")
+    page.wait_for_url(re.compile(r"hidden=40"), timeout=20_000)  # and the address bar follows the widgets
+    assert "seed=7" in page.url and "cell=gru" in page.url

@@ -1,0 +1,94 @@
+"""Page settings in the link: one codec for every page that is not the sidebar's spec (which has
+its own, RNNSpec.to_params / from_params).
+
+A page declares its settings as LinkFields (name in the URL, widget key, bounds, default). On a
+session's first visit the link's values go into the widgets, and the ones that cannot be used
+are named in a message; after the widgets are drawn the URL is rewritten from them, leaving out
+defaults, so the address bar is always a link to what is on screen:
+
+    /train?task=sine&cell=gru&hidden=24&lr=0.003&seed=7
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import streamlit as st
+
+INTEGER = re.compile(r"-?[0-9]{1,12}")
+DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?")
+
+
+@dataclass(frozen=True)
+class LinkField:
+    name: str  # in the URL
+    key: str  # the widget's session-state key
+    kind: str  # "int", "float" or "choice"
+    default: object
+    low: float = 0
+    high: float = 0
+    choices: tuple = ()
+
+    def parse(self, text: str):
+        """The link's text → a value, or ValueError with a sentence. Plain ASCII forms only."""
+        if self.kind == "choice":
+            if text not in self.choices:
+                raise ValueError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {text!r}.")
+            return text
+        pattern = INTEGER if self.kind == "int" else DECIMAL
+        if not pattern.fullmatch(text):
+            raise ValueError(f"{self.name} must be a {'whole ' if self.kind == 'int' else ''}number, not {text!r}.")
+        value = int(text) if self.kind == "int" else float(text)
+        if not (math.isfinite(value) and self.low <= value <= self.high):
+            raise ValueError(f"{self.name} must be between {self.low:g} and {self.high:g}; it is {text}.")
+        return value
+
+    def format(self, value) -> str:
+        return f"{value:g}" if self.kind == "float" else str(value)
+
+
+def read_link_once(page: str, fields: list[LinkField]) -> None:
+    """On this session's first visit to `page`, put the link's values into the widgets (call
+    before drawing them) and say which could not be used."""
+    marker = f"_link_read_{page}"
+    if st.session_state.get(marker):
+        return
+    st.session_state[marker] = True
+    by_name = {f.name: f for f in fields}
+    problems = []
+    for name in st.query_params:
+        values = st.query_params.get_all(name)
+        field = by_name.get(name)
+        if field is None:
+            problems.append(f"Unknown setting {name!r} was ignored; this page reads {', '.join(by_name)}.")
+            continue
+        if len(values) > 1:
+            problems.append(
+                f"{name} appears {len(values)} times in the link; the last value, {values[-1]!r}, was used."
+            )
+        try:
+            st.session_state[field.key] = field.parse(values[-1])
+        except ValueError as error:
+            problems.append(f"{error} It fell back to {field.format(field.default)}.")
+    if problems:
+        st.warning("Some settings in the link were not used:\n\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def write_link(fields: list[LinkField], defaults: dict[str, object] | None = None) -> None:
+    """Rewrite the URL from the widgets (after drawing them), leaving out default values.
+    `defaults` overrides a field's default where it depends on another setting."""
+    params = {}
+    for field in fields:
+        value = st.session_state.get(field.key)
+        default = (defaults or {}).get(field.name, field.default)
+        if value is None or value == default:
+            continue
+        try:
+            field.parse(field.format(value))  # only values a link can carry back
+        except ValueError:
+            continue
+        params[field.name] = field.format(value)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
