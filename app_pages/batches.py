@@ -5,7 +5,7 @@ import streamlit as st
 
 from rnnviz.batching import TextError, batch_producer, check_text, pad_and_encode, tokenize
 from rnnviz.plots import batch_grid_figure, one_hot_figure
-from ui.widgets import index_slider
+from ui.widgets import index_slider, number_ui
 
 SENTENCES = "hey how are you\ngood i am fine\nhave a nice day"
 STREAM = (
@@ -59,8 +59,10 @@ with stream:
         format_func={"word": "words (+ <eos> at line ends)", "char": "characters"}.get,
     )
     a, b = st.columns(2)
-    batch_size = a.number_input("batch_size (rows)", 1, 64, 3, key="stream_batch_size")
-    num_steps = b.number_input("num_steps (window width)", 1, 100, 4, key="stream_num_steps")
+    batch_size = number_ui("batch_size (rows)", "stream_batch_size", 1, 64, 3, a)
+    num_steps = number_ui("num_steps (window width)", "stream_num_steps", 1, 100, 4, b)
+    if batch_size is None or num_steps is None:
+        st.stop()
     try:
         batches = batch_producer(tokenize(check_text(text), unit), int(batch_size), int(num_steps))
     except TextError as error:

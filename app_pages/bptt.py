@@ -6,7 +6,7 @@ from rnnviz.graph import graph_values, unrolled_graph
 from rnnviz.plots.bptt import bptt_figure
 from rnnviz.probe import MAX_ANIMATED_STEPS, clip_scale, demo_recording, total_grad_norm
 from ui.spec_sidebar import current_spec
-from ui.widgets import index_slider
+from ui.widgets import index_slider, number_ui
 
 spec = current_spec()
 st.header("Unroll & backpropagation through time")
@@ -26,17 +26,20 @@ if spec.steps > MAX_ANIMATED_STEPS:
     st.stop()
 
 a, b, c, d = st.columns(4)
-truncate = a.number_input(
+truncate = number_ui(
     "Truncated BPTT: detach every k steps (0 = off)",
+    "tbptt_k",
     0,
     MAX_ANIMATED_STEPS,
     0,
-    key="tbptt_k",
+    a,
     help="The state is detach()ed every k steps, so no gradient crosses a cut.",
 )
-max_norm = b.number_input("clip_grad_norm_ max_norm", 0.01, 1000.0, 1.0, key="clip_max_norm", format="%.2f")
+max_norm = number_ui("clip_grad_norm_ max_norm", "clip_max_norm", 0.01, 1000.0, 1.0, b, integer=False)
 log_scale = c.toggle("Log scale for gradients", True, key="bptt_log")
 show_shapes = d.toggle("Tensor shapes on edges", False, key="bptt_shapes")
+if truncate is None or max_norm is None:
+    st.stop()
 
 
 @st.cache_data(max_entries=8, show_spinner="Running the unrolled loop…")

@@ -5,6 +5,7 @@ import streamlit as st
 from rnnviz.gradients import INITS, describe, gradient_flow
 from rnnviz.plots.gradients import gradient_flow_figure
 from ui.spec_sidebar import current_spec
+from ui.widgets import number_ui
 
 st.header("Vanishing and exploding gradients")
 st.caption(
@@ -29,7 +30,9 @@ forget_bias = c.radio(
     key="grad_forget_bias",
     help="1 keeps the forget gate open (≈0.73) at the start, as Jozefowicz et al. 2015 advise.",
 )
-seq_len = d.number_input("Sequence length", 10, 300, 60, key="grad_seq_len")
+seq_len = number_ui("Sequence length", "grad_seq_len", 10, 300, 60, d)
+if seq_len is None:
+    st.stop()
 hidden = min(current_spec().hidden_size, 128)
 
 

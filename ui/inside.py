@@ -12,6 +12,7 @@ from rnnviz.spec import RNNSpec
 from rnnviz.tasks import Task, input_labels
 from ui.spec_sidebar import current_spec, first_time_this_run, spec_sidebar
 from ui.training import job_holder
+from ui.widgets import number_ui
 
 UNTRAINED = "Untrained model of the sidebar configuration"
 INSPECTING_PAGES = ("inside", "trajectory", "generate", "compare")  # they show a chosen model's configuration
@@ -111,14 +112,11 @@ def input_ui(source: Source, key: str) -> tuple[torch.Tensor, list[str]] | None:
             return None
         x = torch.tensor([[task.vocabulary.index(c) for c in text]])
         return x, list(text)
-    seed = st.number_input(
-        "Example (seed)",
-        0,
-        10_000,
-        0,
-        key=f"{key}_seed",
-        help="A different seed generates a different example sequence.",
+    seed = number_ui(
+        "Example (seed)", f"{key}_seed", 0, 10_000, 0, help="A different seed generates a different example sequence."
     )
+    if seed is None:
+        return None
     generator = torch.Generator().manual_seed(int(seed))
     if task is not None:
         x = task.generate(1, spec.seq_len, generator).x
