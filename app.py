@@ -4,6 +4,7 @@ import streamlit as st
 import torch
 
 from ui.inside import INSPECTING_PAGES
+from ui.link import page_link_names
 from ui.pages import PAGES
 from ui.spec_sidebar import load_link_once, new_run, show_url_problems, spec_sidebar
 
@@ -19,8 +20,8 @@ for info in PAGES:
 pages = st.navigation(sections, expanded=True)
 new_run()
 if pages.url_path not in ("train", "race"):  # the training pages read their own settings from the link
-    load_link_once()  # the spec in the link, and what in it could not be used, on every other page
+    load_link_once(ignore=page_link_names(pages.url_path))  # the spec in the link, and what could not be used
     show_url_problems()
     if pages.url_path not in INSPECTING_PAGES:  # those draw the sidebar only for the untrained model
-        spec_sidebar()
+        spec_sidebar(keep=page_link_names(pages.url_path))
 pages.run()

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from rnnviz.graph import graph_values, unrolled_graph
-from rnnviz.plots.bptt import bptt_figure
+from rnnviz.plots.bptt import bptt_figure, frame_labels
 from rnnviz.probe import MAX_ANIMATED_STEPS, clip_scale, demo_recording, total_grad_norm
-from ui.spec_sidebar import current_spec
+from ui.link import PAGE_LINKS, read_link_once
+from ui.player import player
+from ui.spec_sidebar import SPEC_NAMES, current_spec
 from ui.widgets import index_slider, number_ui
 
 spec = current_spec()
@@ -15,8 +17,10 @@ st.caption(
     "lights up as it is computed), then the backward pass right to left and layer down: each triangle is "
     "the gradient flowing back along its edge (what that one use of the state passes back), sized and "
     "coloured by its norm, from PyTorch's autograd through the explicit loop; hover a state for its total "
-    "‖dL/dh_t‖, the sum of what flows out of it. The slider scrubs both passes. Untrained model, random "
-    "batch, MSE against random targets; only the outputs that count in the loss (outlined) send gradients back."
+    "‖dL/dh_t‖, the sum of what flows out of it. ◀ and ▶ (keys ← →) move one step through both passes, "
+    "Space plays and pauses at the pace you set, and the slider under the figure scrubs freely. Untrained "
+    "model, random batch, MSE against random targets; only the outputs that count in the loss (outlined) "
+    "send gradients back."
 )
 if spec.steps > MAX_ANIMATED_STEPS:
     st.info(
@@ -25,6 +29,7 @@ if spec.steps > MAX_ANIMATED_STEPS:
     )
     st.stop()
 
+read_link_once("bptt", PAGE_LINKS["bptt"], ignore=SPEC_NAMES)
 a, b, c, d = st.columns(4)
 truncate = number_ui(
     "Truncated BPTT: detach every k steps (0 = off)",
@@ -51,12 +56,14 @@ recording = recording_for(spec, int(truncate))
 example = index_slider("Example in the batch", recording.hidden.shape[3], "bptt_example")
 graph = unrolled_graph(spec)
 values = graph_values(graph, recording, example)
-st.plotly_chart(
-    bptt_figure(graph, values, int(truncate) or None, log_scale, show_shapes),
-    key="bptt",
-    width="stretch",
-    config={"displayModeBar": False},
-)
+
+
+def draw(step: int) -> None:
+    figure = bptt_figure(graph, values, int(truncate) or None, log_scale, show_shapes, active=step, play_buttons=False)
+    st.plotly_chart(figure, key="bptt", width="stretch", config={"displayModeBar": False})
+
+
+player("bptt", frame_labels(graph), draw)
 
 total = total_grad_norm(recording)
 scale = clip_scale(total, max_norm)

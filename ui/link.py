@@ -49,9 +49,10 @@ class LinkField:
         return f"{value:g}" if self.kind == "float" else str(value)
 
 
-def read_link_once(page: str, fields: list[LinkField]) -> None:
+def read_link_once(page: str, fields: list[LinkField], ignore: set[str] | frozenset = frozenset()) -> None:
     """On this session's first visit to `page`, put the link's values into the widgets (call
-    before drawing them) and say which could not be used."""
+    before drawing them) and say which could not be used. `ignore`: names another codec reads
+    (the sidebar's spec)."""
     marker = f"_link_read_{page}"
     if st.session_state.get(marker):
         return
@@ -59,6 +60,8 @@ def read_link_once(page: str, fields: list[LinkField]) -> None:
     by_name = {f.name: f for f in fields}
     problems = []
     for name in st.query_params:
+        if name in ignore:
+            continue
         values = st.query_params.get_all(name)
         field = by_name.get(name)
         if field is None:
@@ -92,3 +95,18 @@ def write_link(fields: list[LinkField], defaults: dict[str, object] | None = Non
         params[field.name] = field.format(value)
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
+
+
+# The settings of pages that also show the sidebar's spec: the spec's codec leaves these names alone.
+PAGE_LINKS: dict[str, list[LinkField]] = {
+    "bptt": [
+        LinkField("k", "tbptt_k", "int", 0, 0, 200),
+        LinkField("max_norm", "clip_max_norm", "float", 1.0, 0.01, 1000.0),
+        LinkField("step", "bptt_step", "int", 10**6, 0, 10**6),  # clamped to the frames there are
+        LinkField("speed", "bptt_speed", "float", 0.6, 0.2, 2.0),  # seconds per step
+    ],
+}
+
+
+def page_link_names(page: str) -> set[str]:
+    return {f.name for f in PAGE_LINKS.get(page, [])}

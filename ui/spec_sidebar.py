@@ -17,6 +17,7 @@ from rnnviz.spec import CELLS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec, 
 from ui.widgets import number_ui
 
 FIELDS = [f.name for f in fields(RNNSpec)]
+SPEC_NAMES = frozenset(FIELDS)
 SPEC_KEY = "spec"  # the last valid RNNSpec
 PROBLEMS_KEY = "url_problems"
 NO_PRESET = "(your own)"
@@ -38,14 +39,14 @@ def set_spec_widgets(spec: RNNSpec) -> None:
         st.session_state[name] = getattr(spec, name)
 
 
-def load_link_once() -> None:
+def load_link_once(ignore: set[str] | frozenset = frozenset()) -> None:
     if SPEC_KEY in st.session_state:
         # Streamlit forgets a widget's value on a page that does not draw it: put it back
         for name in FIELDS:
             if name not in st.session_state:
                 st.session_state[name] = getattr(st.session_state[SPEC_KEY], name)
         return
-    spec, problems = RNNSpec.from_params_lenient(dict(st.query_params))
+    spec, problems = RNNSpec.from_params_lenient({k: v for k, v in st.query_params.items() if k not in ignore})
     set_spec_widgets(spec)
     st.session_state[SPEC_KEY] = spec
     st.session_state[PROBLEMS_KEY] = [str(p) for p in problems]
@@ -116,8 +117,9 @@ def first_time_this_run(what: str) -> bool:
     return True
 
 
-def spec_sidebar() -> RNNSpec:
-    """Draw the spec widgets in the sidebar (once per run); return the current valid spec."""
+def spec_sidebar(keep: set[str] | frozenset = frozenset()) -> RNNSpec:
+    """Draw the spec widgets in the sidebar (once per run); return the current valid spec. The
+    URL is rewritten from the spec; `keep` names the page's own settings, which stay in it."""
     if not first_time_this_run("spec sidebar"):
         return current_spec()
     load_link_once()
@@ -206,7 +208,8 @@ def spec_sidebar() -> RNNSpec:
         else:
             spec = _last_good("Fix the value marked above.")
         st.caption(f"Device: **{pick_device().type}** · {spec.parameter_count:,} weights")
-    st.query_params.from_dict(spec.to_params(only_changed=True))
+    kept = {name: st.query_params.get_all(name)[-1] for name in st.query_params if name in keep}
+    st.query_params.from_dict({**spec.to_params(only_changed=True), **kept})
     return spec
 
 
@@ -242,6 +245,8 @@ def _repeated_keys() -> list[str]:
     """A key given twice in a link (`?hidden_size=8&hidden_size=9`): the last one counts; say so."""
     said = []
     for key in st.query_params:
+        if key not in SPEC_NAMES:
+            continue  # a page's own setting: its codec reports it
         values = st.query_params.get_all(key)
         if len(values) > 1:
             said.append(f"{key} appears {len(values)} times in the link; the last value, {values[-1]!r}, was used.")

@@ -18,15 +18,17 @@ def play_controls(
     from_current: bool = True,
     buttons_y: float = 1.02,
     slider_y: float = -0.02,
+    buttons: bool = True,
 ) -> dict:
-    """Layout entries (updatemenus, sliders) for frames named `names`; pass to update_layout(**...)."""
+    """Layout entries (updatemenus, sliders) for frames named `names`; pass to update_layout(**...).
+    buttons=False leaves out Plotly's own Play/Pause (a page with a server-side player)."""
     play = dict(
         frame=dict(duration=frame_ms, redraw=False),
         transition=dict(duration=0),
         fromcurrent=from_current,
         mode="immediate",
     )
-    return dict(
+    controls = dict(
         updatemenus=[
             dict(
                 type="buttons",
@@ -56,3 +58,6 @@ def play_controls(
             )
         ],
     )
+    if not buttons:
+        controls["updatemenus"] = []
+    return controls

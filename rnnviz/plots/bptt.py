@@ -81,6 +81,11 @@ def _frames(graph: Graph) -> list[tuple[str, str, list[tuple[float, float, float
     return frames
 
 
+def frame_labels(graph: Graph) -> list[str]:
+    """One label per frame: "forward · step 3", "backward · step 5 · layer 1", ..."""
+    return [label for _, label, _, _, _ in _frames(graph)]
+
+
 def _curtain(bands, T: int) -> tuple[list, list]:
     """x, y of white rectangles over what a frame has not computed yet: two per row band
     (left and right of the revealed interval; zero-width when nothing is hidden), so every
@@ -125,8 +130,15 @@ def bptt_figure(
     log_scale: bool = True,
     show_shapes: bool = False,
     frame_ms: int = 30,
+    active: int | None = None,
+    play_buttons: bool = True,
 ) -> go.Figure:
+    """active: the frame shown (default: the last, everything computed); a page that steps the
+    figure itself (keys, its own Play) draws each step this way and passes play_buttons=False."""
     spec, T = graph.spec, graph.steps
+    frames = _frames(graph)
+    active = len(frames) - 1 if active is None else min(max(int(active), 0), len(frames) - 1)
+    current = frames[active]
     positions, _ = node_positions(graph, limit=T)
     L, D = spec.num_layers, spec.num_directions
     top = L * D + 1.0
@@ -213,6 +225,7 @@ def bptt_figure(
             hoverinfo="text",
             marker=dict(
                 symbol=symbols,
+                opacity=1.0 if current[3] else 0.0,
                 size=_sizes(norms, log_scale),
                 color=np.where(norms > 0, log_norms if log_scale else norms, np.nan),
                 colorscale="YlOrRd",
@@ -250,8 +263,7 @@ def bptt_figure(
         )
     )
     # 6, 7: the curtain over what is not computed yet, and the box around the current step
-    last = _frames(graph)[-1]
-    curtain_x, curtain_y = _curtain(last[2], T)
+    curtain_x, curtain_y = _curtain(current[2], T)
     fig.add_trace(
         go.Scatter(
             x=curtain_x,
@@ -264,7 +276,7 @@ def bptt_figure(
             showlegend=False,
         )
     )
-    box_x, box_y = _box(last[4], top)
+    box_x, box_y = _box(current[4], top)
     fig.add_trace(
         go.Scatter(
             x=box_x,
@@ -275,7 +287,6 @@ def bptt_figure(
             showlegend=False,
         )
     )
-    frames = _frames(graph)
     fig.frames = [_frame(name, bands, shown, highlight, T, top) for name, _, bands, shown, highlight in frames]
     annotations = shape_labels(graph, positions) if show_shapes else []
     annotations += row_labels(spec)
@@ -288,7 +299,12 @@ def bptt_figure(
         xaxis=dict(range=[-2.2 - T * 0.02, T - 0.4], visible=False, fixedrange=True),
         yaxis=dict(range=[-0.7, top + 0.7], visible=False, fixedrange=True),
         **play_controls(
-            [f[0] for f in frames], [f[1] for f in frames], frame_ms, active=len(frames) - 1, from_current=False
+            [f[0] for f in frames],
+            [f[1] for f in frames],
+            frame_ms,
+            active=active,
+            from_current=False,
+            buttons=play_buttons,
         ),
     )
     return fig

@@ -1,5 +1,7 @@
 """Browser: the BPTT animation plays and the scrubber moves the highlighted step."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import assert_no_exception, open_page
@@ -13,30 +15,80 @@ STATE = """el => ({active: el._fullLayout.sliders[0].active, steps: el._fullLayo
                   label: el._fullLayout.sliders[0].steps[el._fullLayout.sliders[0].active].label})"""
 
 
-def test_play_advances_frames_and_the_scrubber_moves_the_highlight(server, page):
+def figure_state(page) -> dict:
+    """STATE of the BPTT figure on screen (while it redraws, the newest of two copies)."""
+    return page.evaluate(
+        f"() => ({STATE})(Array.from(document.querySelectorAll('.st-key-bptt .js-plotly-plot')).pop())"
+    )
+
+
+def shown_step(page) -> int:
+    """The player's "Step k of N" (1-based), as 0-based."""
+    text = page.locator("[data-testid=stMarkdown]").filter(has_text=re.compile(r"^Step \d+ of")).first.inner_text()
+    return int(re.search(r"Step (\d+) of", text).group(1)) - 1
+
+
+def wait_for_step(page, plot, step: int) -> None:
+    page.wait_for_function(  # the figure is redrawn: look it up afresh each time
+        "n => { const el = Array.from(document.querySelectorAll('.st-key-bptt .js-plotly-plot')).pop();"
+        " return el && el._fullLayout && el._fullLayout.sliders[0].active == n; }",
+        arg=step,
+        timeout=20_000,
+    )
+    assert shown_step(page) == step
+
+
+def test_keys_step_through_both_passes_one_at_a_time(server, page):
+    open_page(page, f"{server.url}/bptt?seq_len=4&num_layers=2&step=0")
+    assert_no_exception(page)
+    plot = page.locator(".st-key-bptt .js-plotly-plot")
+    plot.locator(".main-svg").first.wait_for()
+    start = figure_state(page)
+    assert start["steps"] == 4 + 4 * 2 and start["active"] == 0 and start["label"] == "forward · step 0"
+    page.mouse.click(900, 120)  # focus the page, not a widget
+    for expected in range(1, 7):  # through the forward pass and into the backward pass, layer by layer
+        page.keyboard.press("ArrowRight")
+        wait_for_step(page, plot, expected)
+        state = figure_state(page)
+        assert state["active"] == expected
+    assert state["label"] == "backward · step 2 · layer 1"
+    page.keyboard.press("ArrowLeft")
+    wait_for_step(page, plot, 5)
+    assert figure_state(page)["label"] == "backward · step 3 · layer 0"
+    assert "step=5" in page.url  # the step is in the link
+    assert_no_exception(page)
+
+
+def played(page, server, speed: float, seconds: float) -> int:
+    open_page(page, f"{server.url}/bptt?seq_len=12&step=0&speed={speed:g}")
+    page.mouse.click(900, 120)
+    page.keyboard.press(" ")  # Space: play
+    page.get_by_role("button", name=re.compile("Pause")).wait_for(timeout=20_000)
+    page.wait_for_timeout(seconds * 1000)
+    page.keyboard.press(" ")  # Space: pause
+    page.get_by_role("button", name=re.compile("Play")).wait_for(timeout=20_000)
+    page.wait_for_timeout(1000)
+    stopped = shown_step(page)
+    page.wait_for_timeout(1500)
+    assert shown_step(page) == stopped  # paused means paused
+    return stopped
+
+
+def test_space_plays_and_pauses_at_the_chosen_pace(server, page):
+    fast = played(page, server, 0.2, 3.0)
+    slow = played(page, server, 2.0, 3.0)
+    assert fast >= 6  # ideally 15 steps at 0.2 s each
+    assert 1 <= slow <= 3  # ideally 1-2 at 2 s each
+    assert_no_exception(page)
+
+
+def test_the_scrubber_moves_the_highlight_through_both_passes(server, page):
     open_page(page, f"{server.url}/bptt?seq_len=12&num_layers=2")
     assert_no_exception(page)
     plot = page.locator(".st-key-bptt .js-plotly-plot")
     plot.locator(".main-svg").first.wait_for()
     start = plot.evaluate(STATE)
     assert start["steps"] == 12 + 12 * 2 and start["active"] == start["steps"] - 1  # ends with the full picture
-
-    plot.locator(".updatemenu-button").first.click()  # ▶ Play: starts from the first forward frame
-    page.wait_for_function(
-        "el => el._fullLayout.sliders[0].active >= 3 && el._fullLayout.sliders[0].active < 30",
-        arg=plot.element_handle(),
-        timeout=10_000,
-    )
-    early = plot.evaluate(STATE)
-    page.wait_for_timeout(400)
-    later = plot.evaluate(STATE)
-    assert later["active"] > early["active"]  # frames advance without any input
-    page.wait_for_function(
-        "el => el._fullLayout.sliders[0].active == el._fullLayout.sliders[0].steps.length - 1",
-        arg=plot.element_handle(),
-        timeout=20_000,
-    )
-
     rail = plot.locator(".slider-rail-touch-rect").first
     box = rail.bounding_box()
     rail.click(position={"x": box["width"] * 0.15, "y": box["height"] / 2})  # scrub into the forward pass
