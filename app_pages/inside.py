@@ -7,6 +7,9 @@ from rnnviz.inside import memory_units, saturation, state_maps, steps_above
 from rnnviz.plots.inside import NO_BAR, highlighted_text_html, saturation_figure, state_heatmap, state_vector_animation
 from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
+from ui.link import PAGE_LINKS, read_link_once
+from ui.player import player
+from ui.spec_sidebar import SPEC_NAMES
 from ui.widgets import index_slider
 
 
@@ -23,6 +26,7 @@ st.caption(
     "cell state and every gate. Click anywhere on a row of the heatmap (or use the Unit slider) to follow "
     "one unit."
 )
+read_link_once("inside", PAGE_LINKS["inside"], ignore=SPEC_NAMES)
 source = source_ui("inside")
 chosen = source and input_ui(source, "inside")
 if not chosen:
@@ -80,8 +84,13 @@ if source.task is not None and source.task.name == "adding":
 
 left, right = st.columns(2)
 with left:
-    st.markdown("**The state vector, step by step.** ▶ Play or drag the slider.")
-    st.plotly_chart(state_vector_animation(maps["h"], labels), key="state_vector", width="stretch", config=NO_BAR)
+    st.markdown("**The state vector, step by step.** ◀ ▶ (keys ← →) step, Space plays; the slider scrubs.")
+
+    def draw(step: int) -> None:
+        figure = state_vector_animation(maps["h"], labels, active=step, play_buttons=False)
+        st.plotly_chart(figure, key="state_vector", width="stretch", config=NO_BAR)
+
+    player("inside_vector", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)
 with right:
     gates = saturation(recording, layer, direction)
     if gates:

@@ -8,8 +8,12 @@ from rnnviz.plots.inside import NO_BAR, pca_figure
 from rnnviz.recording import record
 from rnnviz.tasks import input_labels
 from ui.inside import input_ui, source_ui
+from ui.link import PAGE_LINKS, read_link_once
+from ui.player import player
+from ui.spec_sidebar import SPEC_NAMES
 from ui.training import job_holder
 
+read_link_once("trajectory", PAGE_LINKS["trajectory"], ignore=SPEC_NAMES)
 st.header("Trajectory of the hidden state")
 st.caption(
     "h_t has as many numbers as there are units; its first two principal components show where the sequence "
@@ -47,4 +51,9 @@ with fixed:
         x, labels = chosen
         recording = record(source.model, x)
         coords, explained = pca_path(recording.hidden[-1, 0, :, 0])
-        st.plotly_chart(pca_figure(coords, labels, explained), key="pca", width="stretch", config=NO_BAR)
+
+        def draw(step: int) -> None:
+            figure = pca_figure(coords, labels, explained, active=step, play_buttons=False)
+            st.plotly_chart(figure, key="pca", width="stretch", config=NO_BAR)
+
+        player("trajectory_path", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)

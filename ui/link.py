@@ -105,6 +105,14 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
         LinkField("step", "bptt_step", "int", 10**6, 0, 10**6),  # clamped to the frames there are
         LinkField("speed", "bptt_speed", "float", 0.6, 0.2, 2.0),  # seconds per step
     ],
+    "inside": [
+        LinkField("step", "inside_vector_step", "int", 0, 0, 10**6),
+        LinkField("speed", "inside_vector_speed", "float", 0.6, 0.2, 2.0),
+    ],
+    "trajectory": [
+        LinkField("step", "trajectory_path_step", "int", 0, 0, 10**6),
+        LinkField("speed", "trajectory_path_speed", "float", 0.6, 0.2, 2.0),
+    ],
 }
 
 

@@ -65,11 +65,15 @@ def state_heatmap(values: np.ndarray, tokens: list[str], title: str, unit: int |
     return fig
 
 
-def state_vector_animation(values: np.ndarray, tokens: list[str], name: str = "h") -> go.Figure:
-    """The state vector at step t as bars; one frame per step carries only that step's H values."""
+def state_vector_animation(
+    values: np.ndarray, tokens: list[str], name: str = "h", active: int = 0, play_buttons: bool = True
+) -> go.Figure:
+    """The state vector at step t as bars; one frame per step carries only that step's H values.
+    `active` is the step shown; play_buttons=False when a page's own player steps it."""
     T, H = values.shape
+    active = min(max(int(active), 0), T - 1)
     limit = float(np.abs(values).max()) or 1.0
-    fig = go.Figure(go.Bar(x=list(range(H)), y=values[0], marker_color=colors.STATE))
+    fig = go.Figure(go.Bar(x=list(range(H)), y=values[active], marker_color=colors.STATE))
     fig.frames = [go.Frame(name=str(t), data=[go.Bar(y=values[t])]) for t in range(T)]
     fig.update_layout(  # the slider sits below the axis title, with room for its label
         height=400,
@@ -81,8 +85,10 @@ def state_vector_animation(values: np.ndarray, tokens: list[str], name: str = "h
             [str(t) for t in range(T)],
             [f"{t} {_tick(tokens[t])}" for t in range(T)],
             120,
+            active=active,
             prefix=f"{name}_t at step ",
             slider_y=-0.38,
+            buttons=play_buttons,
         ),
     )
     return fig
@@ -139,9 +145,13 @@ def highlighted_text_html(tokens: list[str], activation: np.ndarray, threshold: 
     return '<div class="highlighted-text" style="line-height:2.1">' + "".join(spans) + "</div>"
 
 
-def pca_figure(coords: np.ndarray, tokens: list[str], explained: np.ndarray) -> go.Figure:
-    """The path of h_t on its first two principal axes; a frame per step moves the marker."""
+def pca_figure(
+    coords: np.ndarray, tokens: list[str], explained: np.ndarray, active: int = 0, play_buttons: bool = True
+) -> go.Figure:
+    """The path of h_t on its first two principal axes; a frame per step moves the marker.
+    `active` is the step shown; play_buttons=False when a page's own player steps it."""
     T = len(coords)
+    active = min(max(int(active), 0), T - 1)
     fig = go.Figure(
         [
             go.Scatter(
@@ -161,10 +171,10 @@ def pca_figure(coords: np.ndarray, tokens: list[str], explained: np.ndarray) -> 
                 showlegend=False,
             ),
             go.Scatter(
-                x=[coords[0, 0]],
-                y=[coords[0, 1]],
+                x=[coords[active, 0]],
+                y=[coords[active, 1]],
                 mode="markers+text",
-                text=[_tick(tokens[0])],
+                text=[_tick(tokens[active])],
                 textposition="top center",
                 marker=dict(size=16, color=colors.HIGHLIGHT),
                 showlegend=False,
@@ -189,7 +199,15 @@ def pca_figure(coords: np.ndarray, tokens: list[str], explained: np.ndarray) -> 
         yaxis=dict(
             title=f"PC 2 ({explained[1]:.0%})", range=[coords[:, 1].min() - pad[1], coords[:, 1].max() + pad[1]]
         ),
-        **play_controls([str(t) for t in range(T)], [str(t) for t in range(T)], 150, prefix="step ", slider_y=-0.3),
+        **play_controls(
+            [str(t) for t in range(T)],
+            [str(t) for t in range(T)],
+            150,
+            active=active,
+            prefix="step ",
+            slider_y=-0.3,
+            buttons=play_buttons,
+        ),
     )
     return fig
 

@@ -36,9 +36,15 @@ def test_click_a_unit_highlights_the_text_and_the_scrubber_plays(server, page):
     title = heatmap.evaluate("el => el._fullLayout.title.text")
     assert "cell state c: units × time" in title
 
-    plot = page.locator(".st-key-state_vector .js-plotly-plot")
-    plot.locator(".updatemenu-button").first.click()  # ▶ Play
-    page.wait_for_function("el => el._fullLayout.sliders[0].active >= 3", arg=plot.element_handle(), timeout=10_000)
-    bars = plot.evaluate("el => Array.from(el._fullData[0].y)")
-    assert len(bars) == 16
+    newest = "Array.from(document.querySelectorAll('.st-key-state_vector .js-plotly-plot')).pop()"
+    first = page.evaluate(f"() => Array.from({newest}._fullData[0].y)")
+    page.wait_for_selector(READY)
+    page.wait_for_timeout(500)
+    assert page.locator(".st-key-inside_vector_play").count() == 1  # one player, not a stale copy
+    page.locator(".st-key-inside_vector_play button").first.click()  # ▶ Play (the page's player)
+    page.wait_for_function(
+        f"() => {{ const el = {newest}; return el && el._fullLayout.sliders[0].active >= 3; }}", timeout=20_000
+    )
+    bars = page.evaluate(f"() => Array.from({newest}._fullData[0].y)")
+    assert len(bars) == 16 and bars != first  # h_t of a later step
     assert_no_exception(page)
