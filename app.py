@@ -6,10 +6,16 @@ import torch
 from ui.inside import INSPECTING_PAGES
 from ui.link import page_link_names
 from ui.pages import PAGES
+from ui.present import present_toggle, read_present_flag
 from ui.spec_sidebar import load_link_once, new_run, show_url_problems, spec_sidebar
 
 torch.set_num_threads(1)  # two OpenMP threads on a busy 2-core machine are 100× slower (DESIGN.md)
-st.set_page_config(page_title="RNN Explorer", page_icon=":material/autorenew:", layout="wide")
+st.set_page_config(
+    page_title="RNN Explorer",
+    page_icon=":material/autorenew:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if read_present_flag() else "auto",  # a projector needs the width
+)
 
 
 sections: dict[str, list[st.Page]] = {}
@@ -19,6 +25,7 @@ for info in PAGES:
     sections.setdefault(info.section, []).append(page)
 pages = st.navigation(sections, expanded=True)
 new_run()
+present_toggle()
 if pages.url_path not in ("train", "race"):  # the training pages read their own settings from the link
     load_link_once(ignore=page_link_names(pages.url_path))  # the spec in the link, and what could not be used
     show_url_problems()

@@ -5,6 +5,7 @@ import streamlit as st
 
 from rnnviz.batching import TextError, batch_producer, check_text, pad_and_encode, tokenize
 from rnnviz.plots import batch_grid_figure, one_hot_figure
+from ui.present import chart
 from ui.widgets import index_slider, number_ui
 
 SENTENCES = "hey how are you\ngood i am fine\nhave a nice day"
@@ -37,8 +38,8 @@ with padding:
     shown = [c if c != " " else "␣" for c in batch.sentences[k]]
     table = pd.DataFrame([shown[:-1], shown[1:]], index=["input x_t", "target y_t"], columns=range(T))
     st.dataframe(table, width="stretch")
-    st.plotly_chart(
-        one_hot_figure(batch.one_hot[k], list(batch.sentences[k][:-1]), batch.vocabulary),
+    chart(
+        figure=one_hot_figure(batch.one_hot[k], list(batch.sentences[k][:-1]), batch.vocabulary),
         key="one_hot",
         width="stretch",
         config={"displayModeBar": False},
@@ -76,8 +77,8 @@ with stream:
     )
     window = index_slider("Window (training step)", batches.epoch_size, "stream_window")
     shown_columns = min(batch_len, max(60, (window + 2) * num_steps + 1))
-    st.plotly_chart(
-        batch_grid_figure(batches.grid[:, :shown_columns], int(num_steps), window),
+    chart(
+        figure=batch_grid_figure(batches.grid[:, :shown_columns], int(num_steps), window),
         key="batch_grid",
         width="stretch",
         config={"displayModeBar": False},

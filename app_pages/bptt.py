@@ -7,6 +7,7 @@ from rnnviz.plots.bptt import bptt_figure, frame_labels
 from rnnviz.probe import MAX_ANIMATED_STEPS, clip_scale, demo_recording, total_grad_norm
 from ui.link import PAGE_LINKS, read_link_once
 from ui.player import player
+from ui.present import chart, presenting, settings_box
 from ui.spec_sidebar import SPEC_NAMES, current_spec
 from ui.widgets import index_slider, number_ui
 
@@ -30,7 +31,8 @@ if spec.steps > MAX_ANIMATED_STEPS:
     st.stop()
 
 read_link_once("bptt", PAGE_LINKS["bptt"], ignore=SPEC_NAMES)
-a, b, c, d = st.columns(4)
+box = settings_box("Settings: truncated BPTT, clipping, scales, example")
+a, b, c, d = box.columns(4)
 truncate = number_ui(
     "Truncated BPTT: detach every k steps (0 = off)",
     "tbptt_k",
@@ -53,14 +55,24 @@ def recording_for(spec, tbptt):
 
 
 recording = recording_for(spec, int(truncate))
-example = index_slider("Example in the batch", recording.hidden.shape[3], "bptt_example")
+with box:
+    example = index_slider("Example in the batch", recording.hidden.shape[3], "bptt_example")
 graph = unrolled_graph(spec)
 values = graph_values(graph, recording, example)
 
 
 def draw(step: int) -> None:
-    figure = bptt_figure(graph, values, int(truncate) or None, log_scale, show_shapes, active=step, play_buttons=False)
-    st.plotly_chart(figure, key="bptt", width="stretch", config={"displayModeBar": False})
+    figure = bptt_figure(
+        graph,
+        values,
+        int(truncate) or None,
+        log_scale,
+        show_shapes,
+        active=step,
+        play_buttons=False,
+        node_labels=presenting(),
+    )
+    chart(figure=figure, key="bptt", width="stretch", config={"displayModeBar": False})
 
 
 player("bptt", frame_labels(graph), draw)

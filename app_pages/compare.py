@@ -6,6 +6,7 @@ from rnnviz.inside import state_maps
 from rnnviz.plots.inside import NO_BAR, state_heatmap
 from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
+from ui.present import chart
 
 st.header("Compare two models on the same input")
 st.caption(
@@ -37,15 +38,17 @@ if not chosen:
 x, labels = chosen
 for column, source in ((left, first), (right, second)):
     maps = state_maps(record(source.model, x))
-    column.plotly_chart(
-        state_heatmap(maps["h"], labels, f"{source.label} · step {source.step}: hidden state h"),
+    chart(
+        container=column,
+        figure=state_heatmap(maps["h"], labels, f"{source.label} · step {source.step}: hidden state h"),
         key=f"compare_h_{source is second}",
         width="stretch",
         config=NO_BAR,
     )
     if "c" in maps:
-        column.plotly_chart(
-            state_heatmap(maps["c"], labels, "cell state c"),
+        chart(
+            container=column,
+            figure=state_heatmap(maps["c"], labels, "cell state c"),
             key=f"compare_c_{source is second}",
             width="stretch",
             config=NO_BAR,

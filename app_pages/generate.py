@@ -7,6 +7,7 @@ from rnnviz.plots.inside import NO_BAR, distribution_figure, rollout_figure
 from rnnviz.sampling import sample
 from rnnviz.tasks import sine_series
 from ui.inside import source_ui
+from ui.present import chart
 from ui.widgets import index_slider, number_ui
 
 st.header("Generate")
@@ -69,8 +70,8 @@ if task.name == "char":
         f"`{result.generated[step]!r}` (orange). Probabilities sum to "
         f"{result.distributions[step].sum():.6f}."
     )
-    st.plotly_chart(
-        distribution_figure(result.distributions[step], task.vocabulary, result.generated[step]),
+    chart(
+        figure=distribution_figure(result.distributions[step], task.vocabulary, result.generated[step]),
         key="distribution",
         width="stretch",
         config=NO_BAR,
@@ -84,7 +85,7 @@ elif task.name == "sine":
     window = source.spec.seq_len
     series = sine_series(window + horizon, seed=7)
     result = rollout(source.model, series, window, horizon)
-    st.plotly_chart(rollout_figure(result, window), key="rollout", width="stretch", config=NO_BAR)
+    chart(figure=rollout_figure(result, window), key="rollout", width="stretch", config=NO_BAR)
     errors = rollout_errors(result)
     st.markdown(f"Mean absolute error: teacher-forced {errors['teacher']:.3f}, free-running {errors['free']:.3f}.")
 else:

@@ -5,6 +5,7 @@ import streamlit as st
 from rnnviz.graph import unrolled_graph
 from rnnviz.plots import topology_figure
 from ui.pages import PAGES
+from ui.present import chart
 from ui.spec_sidebar import current_spec
 
 st.title("RNN Explorer")
@@ -14,8 +15,8 @@ st.markdown(
     "settings in the sidebar; change them and the pictures follow. The address bar always holds the "
     "settings, so a link shares a configuration."
 )
-st.plotly_chart(
-    topology_figure(unrolled_graph(current_spec())),
+chart(
+    figure=topology_figure(unrolled_graph(current_spec())),
     key="home_diagram",
     width="stretch",
     config={"displayModeBar": False},

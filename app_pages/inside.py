@@ -9,6 +9,7 @@ from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
 from ui.link import PAGE_LINKS, read_link_once
 from ui.player import player
+from ui.present import chart
 from ui.spec_sidebar import SPEC_NAMES
 from ui.widgets import index_slider
 
@@ -52,8 +53,8 @@ shown = st.segmented_control(
     required=True,
     help="The heatmap and the highlighted text below both show this quantity.",
 )
-st.plotly_chart(
-    state_heatmap(maps[shown], labels, f"{NAMES[shown]}: units × time (model at step {source.step})", unit),
+chart(
+    figure=state_heatmap(maps[shown], labels, f"{NAMES[shown]}: units × time (model at step {source.step})", unit),
     key="heatmap",
     on_select=lambda: _pick_unit("heatmap"),
     selection_mode="points",
@@ -88,7 +89,7 @@ with left:
 
     def draw(step: int) -> None:
         figure = state_vector_animation(maps["h"], labels, active=step, play_buttons=False)
-        st.plotly_chart(figure, key="state_vector", width="stretch", config=NO_BAR)
+        chart(figure=figure, key="state_vector", width="stretch", config=NO_BAR)
 
     player("inside_vector", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)
 with right:
@@ -98,6 +99,6 @@ with right:
             "**Gate saturation** (Karpathy et al. 2015): one dot per unit; right-saturated gates are "
             "always open, left-saturated always closed."
         )
-        st.plotly_chart(saturation_figure(gates), key="saturation", width="stretch", config=NO_BAR)
+        chart(figure=saturation_figure(gates), key="saturation", width="stretch", config=NO_BAR)
     else:
         st.caption("A plain RNN has no gates.")

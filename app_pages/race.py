@@ -5,6 +5,7 @@ import streamlit as st
 from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.link import write_link
+from ui.present import settings_box
 from ui.training import controls_ui, job_holder, live_ui
 from ui.training_settings import RACE_LR, settings_ui, training_fields
 from ui.widgets import keep_across_pages, number_ui, remember
@@ -14,15 +15,18 @@ st.caption(
     "The three cells train in turns, one step each, on the same batches from the same seed. Each has its "
     "own learning rate, because the plain RNN needs a smaller one to learn at all: a fair race exposes it."
 )
-settings = settings_ui("race_", race=True)
-fields = training_fields("race_", race=True)
-rate_fields = [f for f in fields if f.name.startswith("lr_")]
-keep_across_pages([f.key for f in rate_fields])
-rates = {
-    f.name[3:]: number_ui(f"{f.name[3:].upper()} learning rate", f.key, f.low, f.high, f.default, column, integer=False)
-    for f, column in zip(rate_fields, st.columns(3))
-}
-remember([f.key for f in rate_fields])
+with settings_box("Settings: task, sizes, optimiser, learning rates"):
+    settings = settings_ui("race_", race=True)
+    fields = training_fields("race_", race=True)
+    rate_fields = [f for f in fields if f.name.startswith("lr_")]
+    keep_across_pages([f.key for f in rate_fields])
+    rates = {
+        f.name[3:]: number_ui(
+            f"{f.name[3:].upper()} learning rate", f.key, f.low, f.high, f.default, column, integer=False
+        )
+        for f, column in zip(rate_fields, st.columns(3))
+    }
+    remember([f.key for f in rate_fields])
 write_link(fields, defaults={"seq_len": TASKS[st.session_state["race_task"]].default_seq_len})
 task = TASKS[st.session_state["race_task"]]
 MEASURED = {

@@ -4,6 +4,7 @@ import streamlit as st
 
 from rnnviz.plots import block_figure, gate_stack_figure, output_vs_h_n_figure
 from rnnviz.shapes import shape_ledger
+from ui.present import chart
 from ui.spec_sidebar import current_spec
 from ui.widgets import index_slider
 
@@ -41,8 +42,8 @@ with right:
         f"steps, shape `{shape['x, one sequence']}`."
     )
 with left:
-    st.plotly_chart(
-        block_figure(spec.batch_size, spec.input_steps, features, example, step),
+    chart(
+        figure=block_figure(spec.batch_size, spec.input_steps, features, example, step),
         key="block",
         width="stretch",
         config={"displayModeBar": False},
@@ -56,7 +57,7 @@ st.markdown(
     + " Their overlap is the top layer's last step: "
     f"`output[:, -1]` {shape['output at the last step']}."
 )
-st.plotly_chart(output_vs_h_n_figure(spec), key="output_vs_h_n", width="stretch", config={"displayModeBar": False})
+chart(figure=output_vs_h_n_figure(spec), key="output_vs_h_n", width="stretch", config={"displayModeBar": False})
 
 st.subheader("Parameters: the gates are stacked")
 gates = {"rnn": "one block", "lstm": "four blocks, i f g o", "gru": "three blocks, r z n"}[spec.cell]
@@ -64,7 +65,7 @@ st.markdown(
     f"Each weight matrix holds the weights of every gate stacked in rows ({gates}), so "
     f"`weight_ih_l0` is `{shape['core.weight_ih_l0']}`."
 )
-st.plotly_chart(gate_stack_figure(spec), key="gate_stack", width="stretch", config={"displayModeBar": False})
+chart(figure=gate_stack_figure(spec), key="gate_stack", width="stretch", config={"displayModeBar": False})
 
 st.subheader("The whole ledger")
 st.table(  # a static table wraps long cells, so every column fits on a laptop or a projector

@@ -6,6 +6,7 @@ from rnnviz.codegen import keras_code, pytorch_code
 from rnnviz.graph import unrolled_graph
 from rnnviz.plots import overview_figure, topology_figure
 from rnnviz.topology import DERIVATION, USES, timeline
+from ui.present import chart
 from ui.spec_sidebar import TOPOLOGY_LABELS, current_spec, pick_topology
 
 
@@ -23,8 +24,8 @@ st.caption(
     "green, :blue[outputs] in blue. Time runs left to right; stacked layers go upward. Click a picture to "
     "pick it."
 )
-st.plotly_chart(
-    overview_figure(spec, spec.topology),
+chart(
+    figure=overview_figure(spec, spec.topology),
     key="overview",
     on_select=_pick_from_overview,
     selection_mode="points",
@@ -37,8 +38,8 @@ left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader(TOPOLOGY_LABELS[spec.topology].capitalize())
     show_shapes = st.toggle("Show tensor shapes on the arrows", key="show_edge_shapes")
-    st.plotly_chart(
-        topology_figure(unrolled_graph(spec), show_shapes=show_shapes),
+    chart(
+        figure=topology_figure(unrolled_graph(spec), show_shapes=show_shapes),
         key="topology_diagram",
         width="stretch",
         config={"displayModeBar": False},

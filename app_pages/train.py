@@ -5,6 +5,7 @@ import streamlit as st
 from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.link import write_link
+from ui.present import settings_box
 from ui.training import controls_ui, job_holder, live_ui
 from ui.training_settings import settings_ui, training_fields
 
@@ -14,7 +15,8 @@ st.caption(
     "runs four held-out sequences through the explicit loop, and the charts show what it recorded. The "
     "dashed line is the memoryless baseline: the best a model can do without remembering anything."
 )
-settings = settings_ui("train_")
+with settings_box("Settings: task, sizes, optimiser, text"):
+    settings = settings_ui("train_")
 write_link(training_fields("train_"), defaults={"seq_len": TASKS[st.session_state["train_task"]].default_seq_len})
 holder = job_holder("train")
 

@@ -10,6 +10,7 @@ from rnnviz.tasks import input_labels
 from ui.inside import input_ui, source_ui
 from ui.link import PAGE_LINKS, read_link_once
 from ui.player import player
+from ui.present import chart
 from ui.spec_sidebar import SPEC_NAMES
 from ui.training import job_holder
 
@@ -40,7 +41,7 @@ with live:
             labels = input_labels(task, torch.from_numpy(recording.inputs[0]), recording.steps)
             coords, explained = pca_path(states)
             st.caption(f"Probe at step {recording.step}, probe sequence 0, top layer.")
-            st.plotly_chart(pca_figure(coords, labels, explained), key="live_pca", width="stretch", config=NO_BAR)
+            chart(figure=pca_figure(coords, labels, explained), key="live_pca", width="stretch", config=NO_BAR)
 
         follow()
 
@@ -54,6 +55,6 @@ with fixed:
 
         def draw(step: int) -> None:
             figure = pca_figure(coords, labels, explained, active=step, play_buttons=False)
-            st.plotly_chart(figure, key="pca", width="stretch", config=NO_BAR)
+            chart(figure=figure, key="pca", width="stretch", config=NO_BAR)
 
         player("trajectory_path", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)

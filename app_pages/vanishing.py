@@ -4,6 +4,7 @@ import streamlit as st
 
 from rnnviz.gradients import INITS, describe, gradient_flow
 from rnnviz.plots.gradients import gradient_flow_figure
+from ui.present import chart
 from ui.spec_sidebar import current_spec
 from ui.widgets import number_ui
 
@@ -45,7 +46,7 @@ def flows_for(scheme, scale, forget_bias, seq_len, hidden):
 
 
 flows = flows_for(scheme, scale, forget_bias, int(seq_len), hidden)
-st.plotly_chart(gradient_flow_figure(flows), key="gradient_flow", width="stretch", config={"displayModeBar": False})
+chart(figure=gradient_flow_figure(flows), key="gradient_flow", width="stretch", config={"displayModeBar": False})
 columns = st.columns(3)
 for column, flow in zip(columns, flows):
     column.metric(

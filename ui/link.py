@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+ALWAYS_KEPT = frozenset({"present"})  # app-wide flags that every page's URL rewrite leaves in place
 INTEGER = re.compile(r"-?[0-9]{1,12}")
 DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?")
 
@@ -60,7 +61,7 @@ def read_link_once(page: str, fields: list[LinkField], ignore: set[str] | frozen
     by_name = {f.name: f for f in fields}
     problems = []
     for name in st.query_params:
-        if name in ignore:
+        if name in ignore or name in ALWAYS_KEPT:
             continue
         values = st.query_params.get_all(name)
         field = by_name.get(name)
@@ -93,6 +94,7 @@ def write_link(fields: list[LinkField], defaults: dict[str, object] | None = Non
         except ValueError:
             continue
         params[field.name] = field.format(value)
+    params.update({name: st.query_params[name] for name in ALWAYS_KEPT if name in st.query_params})
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

@@ -14,6 +14,7 @@ import streamlit as st
 from rnnviz.device import pick_device
 from rnnviz.presets import PRESETS
 from rnnviz.spec import CELLS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec, SpecError
+from ui.link import ALWAYS_KEPT
 from ui.widgets import number_ui
 
 FIELDS = [f.name for f in fields(RNNSpec)]
@@ -46,6 +47,7 @@ def load_link_once(ignore: set[str] | frozenset = frozenset()) -> None:
             if name not in st.session_state:
                 st.session_state[name] = getattr(st.session_state[SPEC_KEY], name)
         return
+    ignore = set(ignore) | ALWAYS_KEPT
     spec, problems = RNNSpec.from_params_lenient({k: v for k, v in st.query_params.items() if k not in ignore})
     set_spec_widgets(spec)
     st.session_state[SPEC_KEY] = spec
@@ -208,6 +210,7 @@ def spec_sidebar(keep: set[str] | frozenset = frozenset()) -> RNNSpec:
         else:
             spec = _last_good("Fix the value marked above.")
         st.caption(f"Device: **{pick_device().type}** · {spec.parameter_count:,} weights")
+    keep = set(keep) | ALWAYS_KEPT
     kept = {name: st.query_params.get_all(name)[-1] for name in st.query_params if name in keep}
     st.query_params.from_dict({**spec.to_params(only_changed=True), **kept})
     return spec

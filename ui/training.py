@@ -13,6 +13,7 @@ from rnnviz.plots.training import grad_by_layer_figure, grad_by_step_figure, hid
 from rnnviz.race import race_summary
 from rnnviz.spec import SpecError
 from rnnviz.train import TrainingError
+from ui.present import chart
 
 STATE_WORDS = {
     "idle": "Not started",
@@ -141,14 +142,16 @@ def _panel(snapshot: dict, race: bool) -> None:
     if race:
         st.markdown(race_summary(lanes, task, seq_len))
     left, right = st.columns(2)
-    left.plotly_chart(
-        loss_figure(lanes, task.baseline(seq_len), "cross-entropy" if task.classification else "MSE"),
+    chart(
+        container=left,
+        figure=loss_figure(lanes, task.baseline(seq_len), "cross-entropy" if task.classification else "MSE"),
         key="loss_chart",
         width="stretch",
         config={"displayModeBar": False},
     )
-    right.plotly_chart(
-        metric_figure(lanes, task.chance(seq_len), task.metric, task.solved_at),
+    chart(
+        container=right,
+        figure=metric_figure(lanes, task.chance(seq_len), task.metric, task.solved_at),
         key="metric_chart",
         width="stretch",
         config={"displayModeBar": False},
@@ -158,14 +161,26 @@ def _panel(snapshot: dict, race: bool) -> None:
     recording = first.recording
     if recording is not None and recording.hidden_grad is not None:
         a, b, c = st.columns(3)
-        a.plotly_chart(
-            grad_by_layer_figure(recording), key="grad_layers", width="stretch", config={"displayModeBar": False}
+        chart(
+            container=a,
+            figure=grad_by_layer_figure(recording),
+            key="grad_layers",
+            width="stretch",
+            config={"displayModeBar": False},
         )
-        b.plotly_chart(
-            grad_by_step_figure(recording), key="grad_steps", width="stretch", config={"displayModeBar": False}
+        chart(
+            container=b,
+            figure=grad_by_step_figure(recording),
+            key="grad_steps",
+            width="stretch",
+            config={"displayModeBar": False},
         )
-        c.plotly_chart(
-            hidden_heatmap(recording), key="hidden_heatmap", width="stretch", config={"displayModeBar": False}
+        chart(
+            container=c,
+            figure=hidden_heatmap(recording),
+            key="hidden_heatmap",
+            width="stretch",
+            config={"displayModeBar": False},
         )
         st.caption(
             f"Probe every {first.config.probe_every} steps: four held-out sequences through the explicit "

@@ -11,6 +11,7 @@ from rnnviz.spec import SpecError
 from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
 from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
 from ui.link import LinkField, read_link_once
+from ui.present import presenting
 from ui.widgets import keep_across_pages, number_ui, remember
 
 
@@ -138,7 +139,8 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
         note = st.session_state.get(f"{prefix}upload_note")
         if note:
             (right.error if note.startswith("error:") else right.caption)(note.removeprefix("error:"))
-    with st.expander("More: layers, clipping, truncated BPTT, seed, device"):
+    more = "More: layers, clipping, truncated BPTT, seed, device"
+    with st.container() if presenting() else st.expander(more):  # no expander inside presentation's
         i, j, k, m, n = st.columns(5)
         layers = _number("Layers", fields["layers"], i)
         clip = _number("Clip gradient norm (0 = off)", fields["clip"], j)

@@ -132,6 +132,7 @@ def bptt_figure(
     frame_ms: int = 30,
     active: int | None = None,
     play_buttons: bool = True,
+    node_labels: bool = False,
 ) -> go.Figure:
     """active: the frame shown (default: the last, everything computed); a page that steps the
     figure itself (keys, its own Play) draws each step this way and passes play_buttons=False."""
@@ -142,7 +143,7 @@ def bptt_figure(
     positions, _ = node_positions(graph, limit=T)
     L, D = spec.num_layers, spec.num_directions
     top = L * D + 1.0
-    node_size = float(np.clip(620 / T, 7, 26))
+    node_size = float(np.clip(620 / T, 7, 26)) * (1.6 if node_labels else 1.0)  # room for a name inside
     fig = go.Figure()
     # 0: edges
     xs, ys = [], []
@@ -190,8 +191,9 @@ def bptt_figure(
                 x=[positions[n.id][0] for n in nodes],
                 y=[positions[n.id][1] for n in nodes],
                 mode="markers+text",
-                text=text,
-                textfont=dict(size=9),
+                text=[n.label for n in nodes] if node_labels else text,
+                textposition="middle center",
+                textfont=dict(size=9, color="white"),
                 hovertext=hover,
                 hoverinfo="text",
                 marker=marker,

@@ -33,3 +33,5 @@ POSITIVE_RGB = "178,24,43"  # RdBu's red end
 CELL_DASHES = {"rnn": "dash", "gru": "dot", "lstm": "solid"}  # so no race line hides another
 CELL_SYMBOLS = {"rnn": "circle", "gru": "diamond", "lstm": "square"}
 EXPONENT_FORMAT = "e"  # tick labels 1e-4, not SI prefixes (100µ) that read as units
+PROJECTOR_TEXT = "#000000"  # presentation mode: black text
+PROJECTOR_GRID = "#bdbdbd"  # and a grid that survives a washed-out projector

@@ -1,0 +1,42 @@
+"""Browser: presentation mode for a projector (?present=1): no sidebar in the way, every text the
+figure draws at least 18 px (read from the rendered SVG, and Plotly's layout), names on the
+unrolled graph's nodes."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import assert_no_exception, open_page
+
+pytestmark = pytest.mark.browser
+
+FONT_SIZES = """() => { const el = Array.from(document.querySelectorAll('.st-key-bptt .js-plotly-plot')).pop();
+    const texts = Array.from(el.querySelectorAll('text')).filter(t => t.textContent.trim() && t.getBBox().width > 0);
+    return {sizes: texts.map(t => parseFloat(getComputedStyle(t).fontSize)),
+            nodeText: el.data[2].text, global: el._fullLayout.font.size}; }"""
+
+
+def test_presentation_mode_hides_the_sidebar_and_projects_readable_figures(server, browser):
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    try:
+        open_page(page, f"{server.url}/bptt?present=1&seq_len=6")
+        assert_no_exception(page)
+        sidebar = page.locator("[data-testid=stSidebar]")
+        assert sidebar.get_attribute("data-collapsed") == "true"  # collapsed: the figure gets the width
+        page.locator(".st-key-bptt .js-plotly-plot .main-svg").first.wait_for()
+        figure = page.evaluate(FONT_SIZES)
+        assert figure["global"] >= 18 and min(figure["sizes"]) >= 18, figure["sizes"]
+        assert figure["nodeText"][:3] == ["h_0", "h_1", "h_2"]  # names on the nodes
+        assert page.locator(".st-key-tbptt_k").is_hidden()  # secondary settings folded away
+        assert re.search(r"present=1", page.url)
+        page.screenshot(path="/tmp/present-bptt.png")
+    finally:
+        page.context.close()
+
+
+def test_without_presentation_mode_the_same_figure_is_the_normal_one(server, page):
+    open_page(page, f"{server.url}/bptt?seq_len=6")
+    page.locator(".st-key-bptt .js-plotly-plot .main-svg").first.wait_for()
+    figure = page.evaluate(FONT_SIZES)
+    assert min(figure["sizes"]) < 18 and figure["nodeText"] is None
+    assert page.locator(".st-key-tbptt_k").is_visible()

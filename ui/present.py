@@ -1,0 +1,59 @@
+"""Presentation mode (`?present=1`, or the toggle in the sidebar): for a projector. The sidebar
+starts collapsed, settings that are not the page's essentials are hidden, page text is larger,
+and every figure goes through rnnviz.plots.style.projector (all text at least 18 px)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rnnviz.plots.style import projector
+
+KEY = "present"
+NO_BAR = {"displayModeBar": False}
+PROJECTOR_CSS = """<style>
+[data-testid=stMain] p, [data-testid=stMain] li, [data-testid=stMain] label p { font-size: 22px !important; }
+[data-testid=stCaptionContainer], [data-testid=stCaptionContainer] * {
+  font-size: 20px !important; color: #000 !important;
+}
+[data-testid=stMetricValue] { font-size: 48px !important; }
+</style>"""
+
+
+def read_present_flag() -> bool:
+    """?present=1 turns it on for this session (once); the toggle decides after that."""
+    if "_present_read" not in st.session_state:
+        st.session_state["_present_read"] = True
+        st.session_state[KEY] = st.query_params.get(KEY) in ("1", "true", "yes", "on")
+    return presenting()
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(KEY, False))
+
+
+def present_toggle() -> None:
+    """The switch, at the top of the sidebar; it keeps `present=1` in the link while on."""
+    st.sidebar.toggle("Presentation mode", key=KEY, help="For a projector: larger text, fewer controls.")
+    if presenting():
+        st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+        st.query_params[KEY] = "1"
+    elif KEY in st.query_params:
+        del st.query_params[KEY]
+
+
+def essentials() -> bool:
+    """True when a page should draw its secondary settings (not in presentation mode)."""
+    return not presenting()
+
+
+def chart(figure, key: str, container=st, width="stretch", config=None, **options):
+    """Every figure goes through here: the projector style in presentation mode, no toolbar."""
+    if presenting():
+        figure = projector(figure)
+    return container.plotly_chart(figure, key=key, width=width, config=config or NO_BAR, **options)
+
+
+def settings_box(label: str = "Settings"):
+    """Where a page's secondary settings go: in plain sight, or folded away in presentation mode
+    (still drawn, so their values stay)."""
+    return st.expander(label, expanded=False) if presenting() else st.container()
