@@ -6,7 +6,7 @@ from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.link import write_link
 from ui.present import settings_box
-from ui.training import controls_ui, job_holder, live_ui
+from ui.training import attach_from_link, controls_ui, job_holder, live_ui
 from ui.training_settings import RACE_LR, settings_ui, training_fields
 from ui.widgets import keep_across_pages, number_ui, remember
 
@@ -15,6 +15,8 @@ st.caption(
     "The three cells train in turns, one step each, on the same batches from the same seed. Each has its "
     "own learning rate, because the plain RNN needs a smaller one to learn at all: a fair race exposes it."
 )
+holder = job_holder("race")
+attach_from_link(holder, "race")  # a reload or a second tab finds its run again
 with settings_box("Settings: task, sizes, optimiser, learning rates"):
     settings = settings_ui("race_", race=True)
     fields = training_fields("race_", race=True)
@@ -27,7 +29,6 @@ with settings_box("Settings: task, sizes, optimiser, learning rates"):
         for f, column in zip(rate_fields, st.columns(3))
     }
     remember([f.key for f in rate_fields])
-write_link(fields, defaults={"seq_len": TASKS[st.session_state["race_task"]].default_seq_len})
 task = TASKS[st.session_state["race_task"]]
 MEASURED = {
     "adding": " Measured on a 2-core machine with plain PyTorch: an LSTM (hidden 64, batch 64, Adam 1e-2, clip "
@@ -35,7 +36,6 @@ MEASURED = {
     "baseline at lr 1e-2 and needs lr 1e-3 and ~10,000 steps."
 }
 st.info(f"**Reference.** {task.reference}.{MEASURED.get(task.name, '')}", icon=":material/menu_book:")
-holder = job_holder("race")
 
 
 def make_job():
@@ -46,3 +46,5 @@ def make_job():
 
 controls_ui(holder, make_job if settings and None not in rates.values() else None)
 live_ui(holder, race=True)
+seq_len = TASKS[st.session_state["race_task"]].default_seq_len
+write_link(fields, defaults={"seq_len": seq_len}, extra={"run": holder.run_id})

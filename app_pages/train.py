@@ -6,7 +6,7 @@ from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.link import write_link
 from ui.present import settings_box
-from ui.training import controls_ui, job_holder, live_ui
+from ui.training import attach_from_link, controls_ui, job_holder, live_ui
 from ui.training_settings import settings_ui, training_fields
 
 st.header("Train a model live")
@@ -15,10 +15,10 @@ st.caption(
     "runs four held-out sequences through the explicit loop, and the charts show what it recorded. The "
     "dashed line is the memoryless baseline: the best a model can do without remembering anything."
 )
+holder = job_holder("train")
+attach_from_link(holder, "train")  # a reload or a second tab finds its run again
 with settings_box("Settings: task, sizes, optimiser, text"):
     settings = settings_ui("train_")
-write_link(training_fields("train_"), defaults={"seq_len": TASKS[st.session_state["train_task"]].default_seq_len})
-holder = job_holder("train")
 
 
 def make_job():
@@ -28,3 +28,5 @@ def make_job():
 
 controls_ui(holder, make_job if settings else None)
 live_ui(holder)
+seq_len = TASKS[st.session_state["train_task"]].default_seq_len
+write_link(training_fields("train_"), defaults={"seq_len": seq_len}, extra={"run": holder.run_id})

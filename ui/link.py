@@ -80,10 +80,11 @@ def read_link_once(page: str, fields: list[LinkField], ignore: set[str] | frozen
         st.warning("Some settings in the link were not used:\n\n" + "\n".join(f"- {p}" for p in problems))
 
 
-def write_link(fields: list[LinkField], defaults: dict[str, object] | None = None) -> None:
+def write_link(fields: list[LinkField], defaults: dict[str, object] | None = None, extra: dict | None = None) -> None:
     """Rewrite the URL from the widgets (after drawing them), leaving out default values.
-    `defaults` overrides a field's default where it depends on another setting."""
-    params = {}
+    `defaults` overrides a field's default where it depends on another setting; `extra` adds
+    names that are not widgets (a run's id)."""
+    params = {k: str(v) for k, v in (extra or {}).items() if v is not None}
     for field in fields:
         value = st.session_state.get(field.key)
         default = (defaults or {}).get(field.name, field.default)

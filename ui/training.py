@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rnnviz import runs_registry
 from rnnviz.jobs import ACTIVE, MAX_RUNNING, TrainingJob
 from rnnviz.plots.training import grad_by_layer_figure, grad_by_step_figure, hidden_heatmap, loss_figure, metric_figure
 from rnnviz.race import race_summary
@@ -29,24 +30,55 @@ STATE_WORDS = {
 
 
 class JobHolder:
-    """This session's current job (one per page)."""
+    """This session's current job (one per page), registered server-wide under an id so a reload
+    or a second tab with the link finds it again (rnnviz.runs_registry)."""
 
     def __init__(self):
         self.job: TrainingJob | None = None
+        self.run_id: str | None = None
         self.polling = False
 
     def replace(self, job: TrainingJob | None) -> None:
         self.stop()
         self.job = job
+        self.run_id = runs_registry.register(job) if job is not None else None
+
+    def attach(self, run_id: str) -> bool:
+        """Hold the run with this id (after a reload); False when it has ended."""
+        job = runs_registry.claim(run_id)
+        if job is not None:
+            self.job, self.run_id = job, run_id
+        return job is not None
 
     def stop(self) -> None:
         if self.job is not None:
             self.job.stop()
+            runs_registry.forget(self.job)
+
+    def release(self) -> None:
+        """The session ended: the run goes on for the grace period, then the reaper stops it."""
+        if self.job is not None:
+            runs_registry.release(self.job)
 
 
-@st.cache_resource(scope="session", on_release=lambda holder: holder.stop(), show_spinner=False)
+@st.cache_resource(scope="session", on_release=lambda holder: holder.release(), show_spinner=False)
 def job_holder(page: str) -> JobHolder:
     return JobHolder()
+
+
+def attach_from_link(holder: JobHolder, page: str) -> None:
+    """On a session's first visit, a `?run=` link re-attaches to that run (a reload, a second tab)."""
+    marker = f"_run_link_read_{page}"
+    if st.session_state.get(marker):
+        return
+    st.session_state[marker] = True
+    run_id = st.query_params.get("run")
+    if run_id and holder.job is None and not holder.attach(run_id):
+        minutes = runs_registry.GRACE_SECONDS / 60
+        st.warning(
+            f"The run in this link ({run_id}) has ended: a run stops {minutes:g} minutes after the last tab "
+            "showing it closes. Start a new one below."
+        )
 
 
 def controls_ui(holder: JobHolder, make_job) -> None:

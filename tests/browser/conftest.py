@@ -26,7 +26,8 @@ class Server:
     def __init__(self):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        # a closed tab's run stops after this grace period (10 minutes in the app): short for tests
+        env = dict(os.environ, PYTHONUNBUFFERED="1", RNNVIZ_RUN_GRACE_S="6")
         self.process = subprocess.Popen(
             [
                 sys.executable,
