@@ -4,7 +4,7 @@ import streamlit as st
 import torch
 
 from ui.inside import INSPECTING_PAGES
-from ui.link import page_link_names
+from ui.link import page_link_names, share_link
 from ui.pages import PAGES
 from ui.present import present_toggle, read_present_flag
 from ui.spec_sidebar import load_link_once, new_run, show_url_problems, spec_sidebar
@@ -31,4 +31,7 @@ if pages.url_path not in ("train", "race"):  # the training pages read their own
     show_url_problems()
     if pages.url_path not in INSPECTING_PAGES:  # those draw the sidebar only for the untrained model
         spec_sidebar(keep=page_link_names(pages.url_path))
-pages.run()
+try:
+    pages.run()
+finally:  # after the page (even one that stopped early), so the link holds what it wrote
+    share_link()

@@ -7,9 +7,12 @@ from rnnviz.plots.inside import NO_BAR, distribution_figure, rollout_figure
 from rnnviz.sampling import sample
 from rnnviz.tasks import sine_series
 from ui.inside import source_ui
+from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.present import chart
+from ui.spec_sidebar import SPEC_NAMES
 from ui.widgets import index_slider, number_ui
 
+read_link_once("generate", PAGE_LINKS["generate"], ignore=SPEC_NAMES)
 st.header("Generate")
 source = source_ui("generate", allow_untrained=False, compare=False)
 if source is None:
@@ -18,10 +21,12 @@ task = source.task
 if task.name == "char":
     st.caption("The model reads the prime, then feeds each character it picks back in as the next input.")
     a, b, c, d, e = st.columns([3, 2, 3, 2, 2])
-    prime = a.text_input("Prime", "good", key="generate_prime", max_chars=100)
+    for field in PAGE_LINKS["generate"]:  # defaults here, values from a link win (read above)
+        st.session_state.setdefault(field.key, field.default)
+    prime = a.text_input("Prime", key="generate_prime", max_chars=100)
     length = number_ui("Characters to generate", "generate_length", 1, 500, 20, b)
     mode = c.radio("Pick", ["greedy", "temperature", "top-k"], key="generate_mode", horizontal=True)
-    temperature = d.slider("Temperature", 0.1, 2.0, 1.0, key="generate_temperature", disabled=mode == "greedy")
+    temperature = d.slider("Temperature", 0.1, 2.0, key="generate_temperature", disabled=mode == "greedy")
     k = number_ui(
         "k (top-k)", "generate_k", 1, len(task.vocabulary), min(3, len(task.vocabulary)), d, disabled=mode != "top-k"
     )
@@ -51,6 +56,7 @@ if task.name == "char":
     except ValueError as error:
         st.error(str(error))
         st.stop()
+    update_link(PAGE_LINKS["generate"])
     st.code(result.text, language=None)
     if mode != "greedy":
         differ = [t for t, (a_, b_) in enumerate(zip(result.generated, greedy.generated)) if a_ != b_]

@@ -7,7 +7,7 @@ from rnnviz.inside import memory_units, saturation, state_maps, steps_above
 from rnnviz.plots.inside import NO_BAR, highlighted_text_html, saturation_figure, state_heatmap, state_vector_animation
 from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
-from ui.link import PAGE_LINKS, read_link_once
+from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player
 from ui.present import chart
 from ui.spec_sidebar import SPEC_NAMES
@@ -92,6 +92,7 @@ with left:
         chart(figure=figure, key="state_vector", width="stretch", config=NO_BAR)
 
     player("inside_vector", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)
+update_link([f for f in PAGE_LINKS["inside"] if f.name not in ("step", "speed")])  # the player writes those
 with right:
     gates = saturation(recording, layer, direction)
     if gates:

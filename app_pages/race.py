@@ -7,8 +7,8 @@ from rnnviz.tasks import TASKS
 from ui.link import write_link
 from ui.present import settings_box
 from ui.training import attach_from_link, controls_ui, job_holder, live_ui
-from ui.training_settings import RACE_LR, settings_ui, training_fields
-from ui.widgets import keep_across_pages, number_ui, remember
+from ui.training_settings import RACE_LR, number_field, settings_ui, training_fields
+from ui.widgets import keep_across_pages, remember
 
 st.header("Race: RNN against GRU against LSTM")
 st.caption(
@@ -23,9 +23,7 @@ with settings_box("Settings: task, sizes, optimiser, learning rates"):
     rate_fields = [f for f in fields if f.name.startswith("lr_")]
     keep_across_pages([f.key for f in rate_fields])
     rates = {
-        f.name[3:]: number_ui(
-            f"{f.name[3:].upper()} learning rate", f.key, f.low, f.high, f.default, column, integer=False
-        )
+        f.name[3:]: number_field(f"{f.name[3:].upper()} learning rate", f, column)
         for f, column in zip(rate_fields, st.columns(3))
     }
     remember([f.key for f in rate_fields])

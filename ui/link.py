@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import streamlit as st
 
-ALWAYS_KEPT = frozenset({"present"})  # app-wide flags that every page's URL rewrite leaves in place
+ALWAYS_KEPT = frozenset({"present", "hide"})  # app-wide flags that every page's URL rewrite leaves in place
 INTEGER = re.compile(r"-?[0-9]{1,12}")
 DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?")
 
@@ -26,7 +27,7 @@ DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?")
 class LinkField:
     name: str  # in the URL
     key: str  # the widget's session-state key
-    kind: str  # "int", "float" or "choice"
+    kind: str  # "int", "float", "choice" or "text" (high = most characters)
     default: object
     low: float = 0
     high: float = 0
@@ -34,6 +35,10 @@ class LinkField:
 
     def parse(self, text: str):
         """The link's text → a value, or ValueError with a sentence. Plain ASCII forms only."""
+        if self.kind == "text":
+            if len(text) > self.high or any(ord(c) < 32 for c in text):
+                raise ValueError(f"{self.name} must be plain text of at most {self.high:g} characters.")
+            return text
         if self.kind == "choice":
             if text not in self.choices:
                 raise ValueError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {text!r}.")
@@ -106,11 +111,20 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
         LinkField("k", "tbptt_k", "int", 0, 0, 200),
         LinkField("max_norm", "clip_max_norm", "float", 1.0, 0.01, 1000.0),
         LinkField("step", "bptt_step", "int", 10**6, 0, 10**6),  # clamped to the frames there are
+        LinkField("example", "bptt_example", "int", 0, 0, 3),
         LinkField("speed", "bptt_speed", "float", 0.6, 0.2, 2.0),  # seconds per step
     ],
     "inside": [
+        LinkField("unit", "inside_unit", "int", 0, 0, 4095),
+        LinkField("show", "inside_map", "choice", "h", choices=tuple("hcifgorzn")),
         LinkField("step", "inside_vector_step", "int", 0, 0, 10**6),
         LinkField("speed", "inside_vector_speed", "float", 0.6, 0.2, 2.0),
+    ],
+    "generate": [
+        LinkField("prime", "generate_prime", "text", "good", 0, 100),
+        LinkField("mode", "generate_mode", "choice", "greedy", choices=("greedy", "temperature", "top-k")),
+        LinkField("temperature", "generate_temperature", "float", 1.0, 0.1, 2.0),
+        LinkField("seed", "generate_seed", "int", 0, 0, 1_000_000),
     ],
     "trajectory": [
         LinkField("step", "trajectory_path_step", "int", 0, 0, 10**6),
@@ -119,5 +133,42 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
 }
 
 
+def update_link(fields: list[LinkField]) -> None:
+    """Set this page's own names in the URL from the widgets (defaults left out), leaving every
+    other name alone (the sidebar's spec writes those)."""
+    for field in fields:
+        value = st.session_state.get(field.key)
+        text = None if value is None or value == field.default else field.format(value)
+        if text is not None:
+            try:
+                field.parse(text)
+            except ValueError:
+                text = None
+        if text is None:
+            if field.name in st.query_params:
+                del st.query_params[field.name]
+        elif st.query_params.get(field.name) != text:
+            st.query_params[field.name] = text
+
+
+def hidden(name: str) -> bool:
+    """Is the control named `name` hidden by the link (`?hide=lr,optimizer`, Playground-style)?"""
+    if "_hidden" not in st.session_state:
+        st.session_state["_hidden"] = {n.strip() for n in st.query_params.get("hide", "").split(",") if n.strip()}
+    return name in st.session_state["_hidden"]
+
+
 def page_link_names(page: str) -> set[str]:
     return {f.name for f in PAGE_LINKS.get(page, [])}
+
+
+def share_link() -> None:
+    """The address of exactly this view, in a box with a copy button (every page, in the sidebar)."""
+    base = str(st.context.url or "").split("?")[0]
+    query = urlencode({name: st.query_params[name] for name in st.query_params})
+    with st.sidebar.expander("Share this view", icon=":material/link:"):
+        st.code(base + ("?" + query if query else ""), language=None, wrap_lines=True)
+        st.caption(
+            "The link holds every setting of this page. Add `present=1` for a projector, "
+            "`hide=lr,optimizer` to hide controls."
+        )

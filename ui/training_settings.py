@@ -10,7 +10,7 @@ from rnnviz.device import DEVICES, available_devices
 from rnnviz.spec import SpecError
 from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
 from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
-from ui.link import LinkField, read_link_once
+from ui.link import LinkField, hidden, read_link_once
 from ui.present import presenting
 from ui.widgets import keep_across_pages, number_ui, remember
 
@@ -76,7 +76,13 @@ def training_fields(prefix: str, race: bool = False) -> list[LinkField]:
     ]
 
 
-def _number(label: str, field: LinkField, container, **options):
+def number_field(label: str, field: LinkField, container, **options):
+    """A training setting's box, or, when the link hides it (`?hide=lr`), its value unseen."""
+    if hidden(field.name):
+        try:
+            return field.parse(field.format(st.session_state.get(field.key, field.default)))
+        except ValueError:
+            return None
     return number_ui(
         label, field.key, field.low, field.high, field.default, container, integer=field.kind == "int", **options
     )
@@ -94,21 +100,27 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
     st.session_state.setdefault(f"{prefix}task", "adding")
     st.session_state.setdefault(f"{prefix}seq_len", TASKS[st.session_state[f"{prefix}task"]].default_seq_len)
     a, b, c, d = st.columns(4)
-    name = a.selectbox(
-        "Task",
-        names,
-        key=f"{prefix}task",
-        format_func=lambda n: TASKS[n].title,
-        on_change=_task_defaults,
-        args=(prefix,),
+    name = (
+        st.session_state[f"{prefix}task"]
+        if hidden("task")
+        else a.selectbox(
+            "Task",
+            names,
+            key=f"{prefix}task",
+            format_func=lambda n: TASKS[n].title,
+            on_change=_task_defaults,
+            args=(prefix,),
+        )
     )
     task = TASKS[name]
     if race:
         cell = "lstm"
     else:
         st.session_state.setdefault(f"{prefix}cell", "lstm")
-        cell = b.radio("Cell", ["rnn", "gru", "lstm"], key=f"{prefix}cell", horizontal=True, format_func=str.upper)
-    hidden = _number("Hidden size", fields["hidden"], c)
+        cell = st.session_state[f"{prefix}cell"]
+        if not hidden("cell"):
+            cell = b.radio("Cell", ["rnn", "gru", "lstm"], key=f"{prefix}cell", horizontal=True, format_func=str.upper)
+    hidden_size = number_field("Hidden size", fields["hidden"], c)
     seq_len = number_ui(
         "Sequence length",
         f"{prefix}seq_len",
@@ -120,10 +132,13 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
     )
     st.caption(task.description)
     e, f, g, h = st.columns(4)
-    batch = _number("Batch size", fields["batch"], e)
-    optimizer = f.selectbox("Optimiser", list(OPTIMIZERS), key=f"{prefix}optimizer")
-    lr = 0.01 if race else _number("Learning rate", fields["lr"], g)
-    steps = _number("Step budget (0 = until stopped)", fields["steps"], h)
+    batch = number_field("Batch size", fields["batch"], e)
+    st.session_state.setdefault(f"{prefix}optimizer", "adam")
+    optimizer = st.session_state[f"{prefix}optimizer"]
+    if not hidden("optimizer"):
+        optimizer = f.selectbox("Optimiser", list(OPTIMIZERS), key=f"{prefix}optimizer")
+    lr = 0.01 if race else number_field("Learning rate", fields["lr"], g)
+    steps = number_field("Step budget (0 = until stopped)", fields["steps"], h)
     text = None
     if name == "char":  # the text is this task's data: in plain sight, not in the expander
         left, right = st.columns([3, 2])
@@ -142,10 +157,10 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
     more = "More: layers, clipping, truncated BPTT, seed, device"
     with st.container() if presenting() else st.expander(more):  # no expander inside presentation's
         i, j, k, m, n = st.columns(5)
-        layers = _number("Layers", fields["layers"], i)
-        clip = _number("Clip gradient norm (0 = off)", fields["clip"], j)
-        tbptt = _number("Truncated BPTT k (0 = off)", fields["tbptt"], k)
-        seed = _number("Seed", fields["seed"], m)
+        layers = number_field("Layers", fields["layers"], i)
+        clip = number_field("Clip gradient norm (0 = off)", fields["clip"], j)
+        tbptt = number_field("Truncated BPTT k (0 = off)", fields["tbptt"], k)
+        seed = number_field("Seed", fields["seed"], m)
         found = available_devices()
         device = n.selectbox(
             "Device",
@@ -154,7 +169,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             help=f"auto picks cuda, then mps, then cpu; this machine has: {', '.join(found)}.",
         )
     remember(keys)
-    numbers = (hidden, seq_len, batch, lr, steps, layers, clip, tbptt, seed)
+    numbers = (hidden_size, seq_len, batch, lr, steps, layers, clip, tbptt, seed)
     if any(value is None for value in numbers):
         st.error("Fix the value marked above to start a run.")
         return None
@@ -164,7 +179,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
         config = TrainConfig(
             task=name,
             cell=cell,
-            hidden_size=hidden,
+            hidden_size=hidden_size,
             num_layers=layers,
             seq_len=seq_len,
             batch_size=batch,

@@ -221,3 +221,32 @@ def test_a_bad_training_link_says_what_it_did_not_use(page):
     assert "hidden must be a whole number" in warning and "'colour'" in warning and "seed" in warning
     assert at.session_state[f"{page}_task"] == "sine"  # the good values are kept
     assert at.number_input(key=f"{page}_hidden").value == 64
+
+
+def test_hide_flags_hide_those_controls_and_keep_their_values():
+    at = _open("train", {"hide": "lr,optimizer,cell", "lr": "0.002", "hidden": "20"})
+    for find in (
+        lambda: at.number_input(key="train_lr"),
+        lambda: at.selectbox(key="train_optimizer"),
+        lambda: at.radio(key="train_cell"),
+    ):
+        with pytest.raises(KeyError):
+            find()  # not drawn
+    assert at.number_input(key="train_hidden").value == 20  # the others are shown
+    assert not at.button(key="start_run").disabled  # and the hidden values still count
+    assert at.query_params["hide"] in ("lr,optimizer,cell", ["lr,optimizer,cell"])  # kept in the link
+
+
+def test_the_share_box_holds_the_link_of_this_view():
+    at = _open("train", {"task": "sine", "hidden": "24"})
+    shared = [c.value for c in at.sidebar.code]
+    assert shared and "task=sine" in shared[0] and "hidden=24" in shared[0]
+
+
+def test_inside_and_generate_read_their_settings_from_the_link():
+    at = _open("inside", {"unit": "5", "show": "c", "hidden_size": "12"})
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.slider(key="inside_unit").value == 5 and at.session_state["inside_map"] == "c"
+    assert at.number_input(key="hidden_size").value == 12  # the spec in the same link
+    bad = _open("inside", {"show": "q"})
+    assert any("show must be one of" in w.value for w in bad.warning)
