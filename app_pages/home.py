@@ -22,7 +22,13 @@ chart(
     config={"displayModeBar": False},
 )
 st.subheader("The map: every page, in lesson order")
-for section, column in zip(dict.fromkeys(p.section for p in PAGES[1:]), st.columns(4)):
+lecture = next(p for p in PAGES if p.file == "lecture")
+st.page_link(
+    f"app_pages/{lecture.file}.py", label=f"**{lecture.title}**: start here", icon=f":material/{lecture.icon}:"
+)
+st.caption(lecture.line)
+sections = dict.fromkeys(p.section for p in PAGES if p.section)
+for section, column in zip(sections, st.columns(len(sections))):
     with column:
         st.markdown(f"**{section}**")
         for info in (p for p in PAGES if p.section == section):

@@ -126,6 +126,7 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
         LinkField("temperature", "generate_temperature", "float", 1.0, 0.1, 2.0),
         LinkField("seed", "generate_seed", "int", 0, 0, 1_000_000),
     ],
+    "lecture": [LinkField("step", "lecture_step", "int", 1, 1, 100)],
     "trajectory": [
         LinkField("step", "trajectory_path_step", "int", 0, 0, 10**6),
         LinkField("speed", "trajectory_path_speed", "float", 0.6, 0.2, 2.0),

@@ -19,6 +19,14 @@ class PageInfo:
 PAGES = [
     PageInfo("home", "Home", "home", "", "The network of the current configuration, and this map."),
     PageInfo(
+        "lecture",
+        "Lecture",
+        "school",
+        "",
+        "A guided lesson, one screen a step, each with a question to predict before the answer is revealed.",
+        "lecture",
+    ),
+    PageInfo(
         "topologies",
         "Topologies",
         "account_tree",

@@ -1,0 +1,163 @@
+"""The default lesson, one screen per step: topology → shapes → unroll → BPTT → vanishing → race →
+inside. Each step asks a question to predict before the reveal; every answer is computed here,
+from the same library the pages use (seeded, so the answer a student sees is reproducible).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from rnnviz.gradients import gradient_flow
+from rnnviz.graph import unrolled_graph
+from rnnviz.inside import memory_units
+from rnnviz.probe import demo_recording
+from rnnviz.shapes import shape_ledger
+from rnnviz.spec import RNNSpec
+from rnnviz.topology import timeline
+
+RACE_STEPS = 600  # the lesson's race budget: seconds on a laptop, and long enough for LSTM and GRU
+RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2}
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    page: str  # the app page that shows it (app_pages/<page>.py)
+    title: str
+    text: str
+    question: str
+    answer: Callable[[], tuple[str, str]]  # → (the answer, how it was computed)
+
+
+def _topology() -> tuple[str, str]:
+    line = timeline(RNNSpec(topology="many_to_one", seq_len=8))
+    return str(int(line.in_loss.sum())), "timeline(many_to_one, 8 steps).in_loss: only the last output counts."
+
+
+def _shapes() -> tuple[str, str]:
+    ledger = shape_ledger(RNNSpec(cell="lstm", batch_size=4, seq_len=8, input_size=3, hidden_size=16))
+    shape = ledger.loc[ledger["name"] == "h_n", "shape"].iloc[0]
+    return str(tuple(shape)), "read off h_n of a real nn.LSTM(3, 16, batch_first=True) pass: (layers, batch, hidden)."
+
+
+def _unroll() -> tuple[str, str]:
+    graph = unrolled_graph(RNNSpec(seq_len=8))
+    count = sum(edge.kind == "recurrent" for edge in graph.edges)
+    return str(count), "the recurrent edges of the unrolled graph: one W_hh, applied between every pair of steps."
+
+
+@cache
+def _bptt_norms() -> np.ndarray:
+    recording = demo_recording(RNNSpec(topology="many_to_one", seq_len=8))
+    return np.linalg.norm(recording.hidden_grad[0, 0, :, 0], axis=-1)  # (T,) example 0
+
+
+def _bptt() -> tuple[str, str]:
+    norms = _bptt_norms()
+    step = int(np.argmin(norms))
+    values = ", ".join(f"{n:.1e}" for n in norms)
+    return f"step {step}", f"‖dL/dh_t‖ of example 0 from autograd, t = 0…7: {values}."
+
+
+def _vanishing() -> tuple[str, str]:
+    flows = [gradient_flow(cell, 60, 32) for cell in ("rnn", "gru", "lstm")]
+    kept = {flow.cell: float(flow.relative[40]) for flow in flows}
+    best = max(kept, key=kept.get)
+    values = ", ".join(f"{cell.upper()} {value:.1e}" for cell, value in kept.items())
+    return best.upper(), f"‖dL/dh‖ 40 steps back, relative to its size at the loss: {values}."
+
+
+@cache
+def race_result() -> dict:
+    """RNN, GRU and LSTM on the adding problem at T = 20, same seed and batches: the step each
+    first solved it (None: not within RACE_STEPS), and the trained LSTM (for the Inside step)."""
+    from rnnviz.train import TrainConfig, Trainer
+
+    solved, lstm = {}, None
+    for cell, lr in RACE_LR.items():
+        trainer = Trainer(
+            TrainConfig(task="adding", cell=cell, seq_len=20, hidden_size=32, batch_size=32, lr=lr, eval_every=50)
+        )
+        summary = trainer.run(RACE_STEPS, until_solved=True)
+        solved[cell] = summary["steps"] if summary["solved"] else None
+        if cell == "lstm":
+            lstm = trainer
+    return {"solved": solved, "lstm": lstm}
+
+
+def _race() -> tuple[str, str]:
+    solved = race_result()["solved"]
+    done = {cell: step for cell, step in solved.items() if step is not None}
+    first = min(done, key=done.get).upper() if done else "none of them"
+    detail = ", ".join(
+        f"{c.upper()} {'at step ' + str(s) if s else 'not within ' + str(RACE_STEPS)}" for c, s in solved.items()
+    )
+    return first, f"adding problem at T = 20, hidden 32, same seed and batches; solved (MSE ≤ 0.01): {detail}."
+
+
+def _inside() -> tuple[str, str]:
+    trainer = race_result()["lstm"]
+    recording = trainer.probe()
+    markers = recording.inputs[:, :, 1]  # (B, T): the marker channel
+    found = memory_units(recording, markers)
+    unit, score = found[0]
+    return (
+        f"unit {unit}",
+        f"memory_units on the trained LSTM's probe: the cell state jumps at a marker and holds (score {score:.2f}).",
+    )
+
+
+LESSON = [
+    LessonStep(
+        "topologies",
+        "1 · What goes in, what comes out",
+        "Karpathy's five pictures differ only in which steps read an input and which outputs count.",
+        "A many-to-one network reads 8 steps. How many of its outputs count in the loss?",
+        _topology,
+    ),
+    LessonStep(
+        "shapes",
+        "2 · Batch, time, data",
+        "nn.LSTM(3, 16, batch_first=True) reads x shaped (4, 8, 3): 4 sequences of 8 steps, 3 features.",
+        "What is the shape of h_n?",
+        _shapes,
+    ),
+    LessonStep(
+        "bptt",
+        "3 · Unrolling",
+        "Unrolled over 8 steps, the network is a deep feed-forward net whose layers share one W_hh.",
+        "How many times is W_hh applied between steps?",
+        _unroll,
+    ),
+    LessonStep(
+        "bptt",
+        "4 · Backpropagation through time",
+        "The loss reads only the last step; its gradient flows back along the recurrent edges.",
+        "At which step is ‖dL/dh_t‖ smallest?",
+        _bptt,
+    ),
+    LessonStep(
+        "vanishing",
+        "5 · Vanishing gradients",
+        "Each step back multiplies the gradient by a Jacobian; the LSTM's cell state adds instead.",
+        "Forty steps back, which cell keeps the most of its gradient: RNN, GRU or LSTM?",
+        _vanishing,
+    ),
+    LessonStep(
+        "race",
+        "6 · The race",
+        "RNN, GRU and LSTM train on the adding problem with the same data and seed.",
+        "Which cell solves the adding problem at T = 20 first?",
+        _race,
+    ),
+    LessonStep(
+        "inside",
+        "7 · Inside the winner",
+        "A trained LSTM keeps the marked values in a few units of its cell state until the end.",
+        "Which unit holds the marked value until the end? (Look for the one whose cell state jumps and stays.)",
+        _inside,
+    ),
+]

@@ -1,0 +1,41 @@
+"""Browser: a lecture step's link opens that step; its revealed answer is the value rnnviz
+computes for the same recording; ← and → move through the lesson (lecture-mode issue, item 5)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from rnnviz.lesson import LESSON
+from tests.browser.conftest import READY, assert_no_exception, open_page
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("number", [4, 6])  # BPTT's smallest gradient; the race's winner
+def test_a_step_link_opens_that_step_and_reveals_the_computed_answer(server, page, number):
+    open_page(page, f"{server.url}/lecture?step={number}")
+    assert_no_exception(page)
+    step = LESSON[number - 1]
+    expect(page.get_by_role("heading", name=step.title)).to_be_visible()
+    assert page.get_by_text(step.question).is_visible()
+    page.get_by_role("button", name="Reveal the answer").click()
+    answer, how = step.answer()  # the same library, the same seeds, in this process
+    success = page.locator("[data-testid=stAlertContentSuccess] [data-testid=stMarkdownContainer]")
+    expect(success).to_have_text(answer, timeout=60_000)
+    assert page.get_by_text(how[:40]).is_visible()
+    assert_no_exception(page)
+
+
+def test_arrow_keys_move_through_the_lesson_and_the_link_follows(server, page):
+    open_page(page, f"{server.url}/lecture?step=2")
+    page.mouse.click(900, 120)
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("heading", name=LESSON[2].title)).to_be_visible(timeout=20_000)
+    page.wait_for_url(re.compile(r"step=3"), timeout=20_000)
+    page.wait_for_selector(READY)
+    for number in (2, 1):
+        page.keyboard.press("ArrowLeft")
+        expect(page.get_by_role("heading", name=LESSON[number - 1].title)).to_be_visible(timeout=20_000)
+        page.wait_for_selector(READY)
+    assert page.get_by_role("button", name=re.compile("Previous")).is_disabled()  # the first step
