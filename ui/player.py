@@ -51,7 +51,7 @@ def player(
             st.session_state[step_key] = min(st.session_state[step_key] + 1, count - 1)
             if st.session_state[step_key] >= count - 1:
                 st.session_state[play_key] = False
-        a, b, c, d, e = st.columns([1, 1.4, 1, 2.2, 3.4], vertical_alignment="bottom")
+        a, b, c, d = st.columns([1, 1.8, 1, 2.6], vertical_alignment="bottom")
         args = (step_key, play_key, count)
         a.button(
             "◀",
@@ -83,7 +83,7 @@ def player(
         )
         d.select_slider("Seconds per step", SPEEDS, key=speed_key, format_func=lambda s: f"{s:g} s")
         step = st.session_state[step_key]
-        e.markdown(f"**Step {step + 1} of {count}:** {labels[step]}")
+        st.markdown(f"**Step {step + 1} of {count}:** {labels[step]}")
         if (st.session_state[play_key], st.session_state[speed_key]) != (playing, speed):
             st.rerun()  # start, stop or re-time the playback timer, which belongs to the whole page
         if link_name:

@@ -15,7 +15,8 @@ PROJECTOR_CSS = """<style>
 [data-testid=stCaptionContainer], [data-testid=stCaptionContainer] * {
   font-size: 20px !important; color: #000 !important;
 }
-[data-testid=stMetricValue] { font-size: 48px !important; }
+[data-testid=stMain] [data-testid=stMetricValue] p { font-size: 44px !important; }
+.highlighted-text span { font-size: 30px !important; }
 </style>"""
 
 

@@ -48,9 +48,25 @@ def projector(figure: go.Figure, minimum: int = PROJECTOR_FONT) -> go.Figure:
     _enlarge(layout, minimum)
     font = layout.setdefault("font", {})
     font.update(size=max(minimum, font.get("size") or BASE_FONT), color=colors.PROJECTOR_TEXT)
+    # the host's template sets axis, legend and colour-bar fonts; a figure must set them to win
+    if "xaxis" not in layout and not any(k.startswith("xaxis") for k in layout):
+        layout["xaxis"], layout["yaxis"] = {}, {}
     for axis in [value for key, value in layout.items() if key.startswith(("xaxis", "yaxis"))]:
         if isinstance(axis, dict) and axis.get("visible", True):
             axis.setdefault("tickfont", {}).setdefault("size", minimum)
+            title = axis.get("title")
+            title = {"text": title} if isinstance(title, str) else (title or {})
+            title.setdefault("font", {}).setdefault("size", minimum)
+            axis["title"] = title
+    layout.setdefault("legend", {}).setdefault("font", {}).setdefault("size", minimum)
+    for trace in spec["data"]:
+        for bar in (trace.get("colorbar"), (trace.get("marker") or {}).get("colorbar")):
+            if isinstance(bar, dict):
+                bar.setdefault("tickfont", {}).setdefault("size", minimum)
+                title = bar.get("title")
+                title = {"text": title} if isinstance(title, str) else (title or {})
+                title.setdefault("font", {}).setdefault("size", minimum)
+                bar["title"] = title
     if layout.get("height"):
         layout["height"] = round(layout["height"] * 1.25)  # room for the larger text
     fig = go.Figure(spec)
