@@ -14,10 +14,12 @@ import plotly.graph_objects as go
 from rnnviz.graph import Graph, GraphValues
 from rnnviz.plots import colors
 from rnnviz.plots.animation import play_controls
+from rnnviz.plots.bptt_frames import animation_frames, box_corners, curtain_corners, frame_labels, frame_update, row_of
 from rnnviz.plots.diagram import node_positions, row_labels, shape_labels
 
+__all__ = ["bptt_figure", "frame_labels"]
+
 CURTAIN = "rgba(255,255,255,0.85)"
-GRADIENT_TRACE, CURTAIN_TRACE, BOX_TRACE = 4, 6, 7  # the only traces a frame touches
 
 
 def _sizes(norms: np.ndarray, log_scale: bool) -> np.ndarray:
@@ -50,79 +52,6 @@ def _edge_hover(graph: Graph, edge, norm: float, tbptt: int | None) -> str:
     return text + f"‖·‖ = {norm:.2e}"
 
 
-def _row(spec, layer: int, direction: int) -> float:
-    return 1.0 + layer * spec.num_directions + direction
-
-
-def _frames(graph: Graph) -> list[tuple[str, str, list[tuple[float, float, float]], bool, float]]:
-    """(name, label, revealed x-interval per row band (y, first x, last x), gradients shown,
-    highlighted x) for every frame: forward steps, then backward steps layer by layer."""
-    spec, T = graph.spec, graph.steps
-    L, D = spec.num_layers, spec.num_directions
-    out_row = L * D + 1.0
-    frames = []
-    for t in range(T):
-        bands = [(0.0, 0, t), (out_row, 0, t if D == 1 else (T - 1 if t == T - 1 else -1))]
-        for layer in range(L):
-            bands.append((_row(spec, layer, 0), 0, t))
-            if D == 2:
-                bands.append((_row(spec, layer, 1), T - 1 - t, T - 1))
-        frames.append((f"f{t}", f"forward · step {t}", bands, False, t))
-    for t in range(T - 1, -1, -1):
-        for layer in range(L - 1, -1, -1):
-            bands = [(out_row, 0, T - 1), (0.0, t if layer == 0 else t + 1, T - 1)]
-            for k in range(L):
-                reached = k >= layer
-                bands.append((_row(spec, k, 0), t if reached else t + 1, T - 1))
-                if D == 2:
-                    bands.append((_row(spec, k, 1), 0, T - 1 - t if reached else T - 2 - t))
-            label = f"backward · step {t}" + (f" · layer {layer}" if L > 1 else "")
-            frames.append((f"b{t}.{layer}", label, bands, True, t))
-    return frames
-
-
-def frame_labels(graph: Graph) -> list[str]:
-    """One label per frame: "forward · step 3", "backward · step 5 · layer 1", ..."""
-    return [label for _, label, _, _, _ in _frames(graph)]
-
-
-def _curtain(bands, T: int) -> tuple[list, list]:
-    """x, y of white rectangles over what a frame has not computed yet: two per row band
-    (left and right of the revealed interval; zero-width when nothing is hidden), so every
-    frame has the same number of points."""
-    xs, ys = [], []
-    for y, first, last in bands:
-        y0, y1 = y - 0.5, y + 0.5
-        left_end = -0.6 if first <= 0 else first - 0.5
-        right_start = T - 0.4 if last >= T - 1 else max(last, first - 1) + 0.5
-        for x0, x1 in ((-0.6, left_end), (right_start, T - 0.4)):
-            xs += [x0, x1, x1, x0, x0, None]
-            ys += [y0, y0, y1, y1, y0, None]
-    return xs, ys
-
-
-def _box(x: float, top: float) -> tuple[list, list]:
-    """The orange outline around the highlighted step."""
-    x0, x1 = x - 0.48, x + 0.48
-    return [x0, x1, x1, x0, x0], [-0.5, -0.5, top + 0.5, top + 0.5, -0.5]
-
-
-def _frame(name: str, bands, gradients_shown: bool, highlight: float, T: int, top: float) -> go.Frame:
-    """Only scatter data the animation machinery can apply without a full redraw: the gradient
-    trace's opacity, the curtain's corners and the box's corners."""
-    curtain_x, curtain_y = _curtain(bands, T)
-    box_x, box_y = _box(highlight, top)
-    return go.Frame(
-        name=name,
-        traces=[GRADIENT_TRACE, CURTAIN_TRACE, BOX_TRACE],
-        data=[
-            go.Scatter(marker=dict(opacity=1.0 if gradients_shown else 0.0)),
-            go.Scatter(x=curtain_x, y=curtain_y),
-            go.Scatter(x=box_x, y=box_y),
-        ],
-    )
-
-
 def bptt_figure(
     graph: Graph,
     values: GraphValues,
@@ -137,7 +66,7 @@ def bptt_figure(
     """active: the frame shown (default: the last, everything computed); a page that steps the
     figure itself (keys, its own Play) draws each step this way and passes play_buttons=False."""
     spec, T = graph.spec, graph.steps
-    frames = _frames(graph)
+    frames = animation_frames(graph)
     active = len(frames) - 1 if active is None else min(max(int(active), 0), len(frames) - 1)
     current = frames[active]
     positions, _ = node_positions(graph, limit=T)
@@ -248,7 +177,7 @@ def bptt_figure(
     if tbptt:
         for layer in range(L):
             for d in range(D):
-                y = _row(spec, layer, d)
+                y = row_of(spec, layer, d)
                 for n in range(tbptt, T, tbptt):
                     x = (n - 0.5) if d == 0 else (T - 1 - n + 0.5)
                     cut_x += [x, x, None]
@@ -265,7 +194,7 @@ def bptt_figure(
         )
     )
     # 6, 7: the curtain over what is not computed yet, and the box around the current step
-    curtain_x, curtain_y = _curtain(current[2], T)
+    curtain_x, curtain_y = curtain_corners(current[2], T)
     fig.add_trace(
         go.Scatter(
             x=curtain_x,
@@ -278,7 +207,7 @@ def bptt_figure(
             showlegend=False,
         )
     )
-    box_x, box_y = _box(current[4], top)
+    box_x, box_y = box_corners(current[4], top)
     fig.add_trace(
         go.Scatter(
             x=box_x,
@@ -289,7 +218,7 @@ def bptt_figure(
             showlegend=False,
         )
     )
-    fig.frames = [_frame(name, bands, shown, highlight, T, top) for name, _, bands, shown, highlight in frames]
+    fig.frames = [frame_update(name, bands, shown, highlight, T, top) for name, _, bands, shown, highlight in frames]
     annotations = shape_labels(graph, positions) if show_shapes else []
     annotations += row_labels(spec)
     fig.update_layout(
