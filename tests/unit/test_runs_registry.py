@@ -15,8 +15,11 @@ class Job:
 
 
 @pytest.fixture(autouse=True)
-def short_grace(monkeypatch):
+def own_registry(monkeypatch):
+    """A registry of this test's runs only (other tests' sessions leave runs behind)."""
     monkeypatch.setattr(registry, "GRACE_SECONDS", 10.0)
+    for name in ("_runs", "_holders", "_released"):
+        monkeypatch.setattr(registry, name, {})
 
 
 def test_a_released_run_is_stopped_only_after_the_grace_period():
