@@ -41,8 +41,6 @@ with padding:
     chart(
         figure=one_hot_figure(batch.one_hot[k], list(batch.sentences[k][:-1]), batch.vocabulary),
         key="one_hot",
-        width="stretch",
-        config={"displayModeBar": False},
     )
 
 with stream:
@@ -80,8 +78,6 @@ with stream:
     chart(
         figure=batch_grid_figure(batches.grid[:, :shown_columns], int(num_steps), window),
         key="batch_grid",
-        width="stretch",
-        config={"displayModeBar": False},
     )
     if shown_columns < batch_len:
         st.caption(f"Showing the first {shown_columns} of {batch_len} columns.")

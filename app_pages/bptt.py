@@ -72,7 +72,7 @@ def draw(step: int) -> None:
         play_buttons=False,
         node_labels=presenting(),
     )
-    chart(figure=figure, key="bptt", width="stretch", config={"displayModeBar": False})
+    chart(figure=figure, key="bptt")
 
 
 player("bptt", frame_labels(graph), draw)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnnviz.inside import state_maps
-from rnnviz.plots.inside import NO_BAR, state_heatmap
+from rnnviz.plots.inside import state_heatmap
 from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
 from ui.present import chart
@@ -42,14 +42,10 @@ for column, source in ((left, first), (right, second)):
         container=column,
         figure=state_heatmap(maps["h"], labels, f"{source.label} · step {source.step}: hidden state h"),
         key=f"compare_h_{source is second}",
-        width="stretch",
-        config=NO_BAR,
     )
     if "c" in maps:
         chart(
             container=column,
             figure=state_heatmap(maps["c"], labels, "cell state c"),
             key=f"compare_c_{source is second}",
-            width="stretch",
-            config=NO_BAR,
         )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnnviz.inside import rollout, rollout_errors
-from rnnviz.plots.inside import NO_BAR, distribution_figure, rollout_figure
+from rnnviz.plots.inside import distribution_figure, rollout_figure
 from rnnviz.sampling import sample
 from rnnviz.tasks import sine_series
 from ui.inside import source_ui
@@ -79,8 +79,6 @@ if task.name == "char":
     chart(
         figure=distribution_figure(result.distributions[step], task.vocabulary, result.generated[step]),
         key="distribution",
-        width="stretch",
-        config=NO_BAR,
     )
 elif task.name == "sine":
     st.caption(
@@ -91,7 +89,7 @@ elif task.name == "sine":
     window = source.spec.seq_len
     series = sine_series(window + horizon, seed=7)
     result = rollout(source.model, series, window, horizon)
-    chart(figure=rollout_figure(result, window), key="rollout", width="stretch", config=NO_BAR)
+    chart(figure=rollout_figure(result, window), key="rollout")
     errors = rollout_errors(result)
     st.markdown(f"Mean absolute error: teacher-forced {errors['teacher']:.3f}, free-running {errors['free']:.3f}.")
 else:

@@ -15,12 +15,7 @@ st.markdown(
     "settings in the sidebar; change them and the pictures follow. The address bar always holds the "
     "settings, so a link shares a configuration."
 )
-chart(
-    figure=topology_figure(unrolled_graph(current_spec())),
-    key="home_diagram",
-    width="stretch",
-    config={"displayModeBar": False},
-)
+chart(topology_figure(unrolled_graph(current_spec())), "home_diagram")
 st.subheader("The map: every page, in lesson order")
 lecture = next(p for p in PAGES if p.file == "lecture")
 st.page_link(

@@ -4,7 +4,7 @@ import streamlit as st
 
 from rnnviz.inside import STATE_NAMES as NAMES
 from rnnviz.inside import memory_units, saturation, state_maps, steps_above
-from rnnviz.plots.inside import NO_BAR, highlighted_text_html, saturation_figure, state_heatmap, state_vector_animation
+from rnnviz.plots.inside import highlighted_text_html, saturation_figure, state_heatmap, state_vector_animation
 from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
 from ui.link import PAGE_LINKS, read_link_once, update_link
@@ -58,8 +58,6 @@ chart(
     key="heatmap",
     on_select=lambda: _pick_unit("heatmap"),
     selection_mode="points",
-    width="stretch",
-    config=NO_BAR,
 )
 
 st.subheader(f"Unit {unit}'s {NAMES[shown]} over the input")
@@ -89,7 +87,7 @@ with left:
 
     def draw(step: int) -> None:
         figure = state_vector_animation(maps["h"], labels, active=step, play_buttons=False)
-        chart(figure=figure, key="state_vector", width="stretch", config=NO_BAR)
+        chart(figure=figure, key="state_vector")
 
     player("inside_vector", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)
 update_link([f for f in PAGE_LINKS["inside"] if f.name not in ("step", "speed")])  # the player writes those
@@ -100,6 +98,6 @@ with right:
             "**Gate saturation** (Karpathy et al. 2015): one dot per unit; right-saturated gates are "
             "always open, left-saturated always closed."
         )
-        chart(figure=saturation_figure(gates), key="saturation", width="stretch", config=NO_BAR)
+        chart(figure=saturation_figure(gates), key="saturation")
     else:
         st.caption("A plain RNN has no gates.")

@@ -45,8 +45,6 @@ with left:
     chart(
         figure=block_figure(spec.batch_size, spec.input_steps, features, example, step),
         key="block",
-        width="stretch",
-        config={"displayModeBar": False},
     )
 
 st.subheader("`output` versus `h_n`")
@@ -57,7 +55,7 @@ st.markdown(
     + " Their overlap is the top layer's last step: "
     f"`output[:, -1]` {shape['output at the last step']}."
 )
-chart(figure=output_vs_h_n_figure(spec), key="output_vs_h_n", width="stretch", config={"displayModeBar": False})
+chart(figure=output_vs_h_n_figure(spec), key="output_vs_h_n")
 
 st.subheader("Parameters: the gates are stacked")
 gates = {"rnn": "one block", "lstm": "four blocks, i f g o", "gru": "three blocks, r z n"}[spec.cell]
@@ -65,7 +63,7 @@ st.markdown(
     f"Each weight matrix holds the weights of every gate stacked in rows ({gates}), so "
     f"`weight_ih_l0` is `{shape['core.weight_ih_l0']}`."
 )
-chart(figure=gate_stack_figure(spec), key="gate_stack", width="stretch", config={"displayModeBar": False})
+chart(figure=gate_stack_figure(spec), key="gate_stack")
 
 st.subheader("The whole ledger")
 st.table(  # a static table wraps long cells, so every column fits on a laptop or a projector

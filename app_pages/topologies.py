@@ -29,8 +29,6 @@ chart(
     key="overview",
     on_select=_pick_from_overview,
     selection_mode="points",
-    width="stretch",
-    config={"displayModeBar": False},
 )
 
 line = timeline(spec)
@@ -41,8 +39,6 @@ with left:
     chart(
         figure=topology_figure(unrolled_graph(spec), show_shapes=show_shapes),
         key="topology_diagram",
-        width="stretch",
-        config={"displayModeBar": False},
     )
     a, b, c = st.columns(3)
     a.metric("Steps unrolled", line.steps)

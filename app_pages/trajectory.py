@@ -4,7 +4,7 @@ import streamlit as st
 import torch
 
 from rnnviz.inside import pca_path
-from rnnviz.plots.inside import NO_BAR, pca_figure
+from rnnviz.plots.inside import pca_figure
 from rnnviz.recording import record
 from rnnviz.tasks import input_labels
 from ui.inside import input_ui, source_ui
@@ -41,7 +41,7 @@ with live:
             labels = input_labels(task, torch.from_numpy(recording.inputs[0]), recording.steps)
             coords, explained = pca_path(states)
             st.caption(f"Probe at step {recording.step}, probe sequence 0, top layer.")
-            chart(figure=pca_figure(coords, labels, explained), key="live_pca", width="stretch", config=NO_BAR)
+            chart(figure=pca_figure(coords, labels, explained), key="live_pca")
 
         follow()
 
@@ -55,6 +55,6 @@ with fixed:
 
         def draw(step: int) -> None:
             figure = pca_figure(coords, labels, explained, active=step, play_buttons=False)
-            chart(figure=figure, key="pca", width="stretch", config=NO_BAR)
+            chart(figure=figure, key="pca")
 
         player("trajectory_path", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)

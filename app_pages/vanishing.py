@@ -46,7 +46,7 @@ def flows_for(scheme, scale, forget_bias, seq_len, hidden):
 
 
 flows = flows_for(scheme, scale, forget_bias, int(seq_len), hidden)
-chart(figure=gradient_flow_figure(flows), key="gradient_flow", width="stretch", config={"displayModeBar": False})
+chart(figure=gradient_flow_figure(flows), key="gradient_flow")
 columns = st.columns(3)
 for column, flow in zip(columns, flows):
     column.metric(

@@ -178,42 +178,23 @@ def _panel(snapshot: dict, race: bool) -> None:
         container=left,
         figure=loss_figure(lanes, task.baseline(seq_len), "cross-entropy" if task.classification else "MSE"),
         key="loss_chart",
-        width="stretch",
-        config={"displayModeBar": False},
     )
     chart(
         container=right,
         figure=metric_figure(lanes, task.chance(seq_len), task.metric, task.solved_at),
         key="metric_chart",
-        width="stretch",
-        config={"displayModeBar": False},
     )
     if race:
         return
     recording = first.recording
     if recording is not None and recording.hidden_grad is not None:
-        a, b, c = st.columns(3)
-        chart(
-            container=a,
-            figure=grad_by_layer_figure(recording),
-            key="grad_layers",
-            width="stretch",
-            config={"displayModeBar": False},
-        )
-        chart(
-            container=b,
-            figure=grad_by_step_figure(recording),
-            key="grad_steps",
-            width="stretch",
-            config={"displayModeBar": False},
-        )
-        chart(
-            container=c,
-            figure=hidden_heatmap(recording),
-            key="hidden_heatmap",
-            width="stretch",
-            config={"displayModeBar": False},
-        )
+        figures = {
+            "grad_layers": grad_by_layer_figure,
+            "grad_steps": grad_by_step_figure,
+            "hidden_heatmap": hidden_heatmap,
+        }
+        for column, (key, make) in zip(st.columns(3), figures.items()):
+            chart(make(recording), key, container=column)
         st.caption(
             f"Probe every {first.config.probe_every} steps: four held-out sequences through the explicit "
             "loop with the model's current weights."
