@@ -38,4 +38,4 @@ def test_arrow_keys_move_through_the_lesson_and_the_link_follows(server, page):
         page.keyboard.press("ArrowLeft")
         expect(page.get_by_role("heading", name=LESSON[number - 1].title)).to_be_visible(timeout=20_000)
         page.wait_for_selector(READY)
-    assert page.get_by_role("button", name=re.compile("Previous")).is_disabled()  # the first step
+    expect(page.get_by_role("button", name=re.compile("Previous"))).to_be_disabled(timeout=15_000)  # the first step

@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import READY, assert_no_exception, open_page
 
@@ -121,19 +122,21 @@ def test_uploaded_training_text_is_checked(server, page):
     page.get_by_text("The box now holds the uploaded file 'poem.txt'").wait_for(timeout=20_000)
     page.wait_for_selector(READY)
     assert box.input_value() == poem  # UTF-16 with its byte-order mark is read
-    assert page.get_by_role("button", name="▶ Start").is_enabled()
+    expect(page.get_by_role("button", name="▶ Start")).to_be_enabled(timeout=15_000)
     short = page.locator(".st-key-train_text textarea")
     short.fill("ab")
     short.press("Control+Enter")
     page.get_by_text("need at least 15").wait_for(timeout=20_000)
-    assert page.get_by_role("button", name="▶ Start").is_disabled()
+    expect(page.get_by_role("button", name="▶ Start")).to_be_disabled(timeout=15_000)
     assert_no_exception(page)
 
 
 def test_pause_and_step_move_the_counter_by_exactly_one_and_start_waits_for_stop(server, page):
     start_small_run(page, f"{server.url}/train")
     assert page.get_by_text("Queued").count() == 0  # an idle server: "Starting…", never "queued"
-    assert page.get_by_role("button", name="▶ Start").is_disabled()  # a second Start cannot restart it
+    expect(page.get_by_role("button", name="▶ Start")).to_be_disabled(
+        timeout=15_000
+    )  # a second Start cannot restart it
     wait_for_more_steps(page, 5)
     page.get_by_role("button", name="Pause", exact=True).click()
     page.get_by_text("Paused.").wait_for(timeout=20_000)
@@ -153,12 +156,11 @@ def test_pause_and_step_move_the_counter_by_exactly_one_and_start_waits_for_stop
     page.get_by_role("button", name="Stop", exact=True).click()
     page.get_by_text("Stopped.").wait_for(timeout=20_000)
     page.wait_for_selector(READY)
-    assert page.get_by_role("button", name="▶ Start").is_enabled()
+    expect(page.get_by_role("button", name="▶ Start")).to_be_enabled(timeout=15_000)
     assert_no_exception(page)
 
 
 def test_a_training_link_on_a_cold_server_shows_its_values(fresh_server, page):
-    from playwright.sync_api import expect
 
     open_page(page, f"{fresh_server.url}/train?task=sine&cell=gru&hidden=24&lr=0.003&seed=7")
     assert_no_exception(page)
