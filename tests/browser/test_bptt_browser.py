@@ -75,10 +75,11 @@ def played(page, server, speed: float, seconds: float) -> int:
 
 
 def test_space_plays_and_pauses_at_the_chosen_pace(server, page):
-    fast = played(page, server, 0.2, 3.0)
-    slow = played(page, server, 2.0, 3.0)
-    assert fast >= 6  # ideally 15 steps at 0.2 s each
-    assert 1 <= slow <= 3  # ideally 1-2 at 2 s each
+    fast = played(page, server, 0.2, 4.0)
+    slow = played(page, server, 2.0, 4.0)
+    assert fast >= 6  # ideally 20 steps at 0.2 s each; a loaded CI machine redraws slower
+    assert 1 <= slow <= 3  # ideally 2 at 2 s each
+    assert fast >= 2 * slow
     assert_no_exception(page)
 
 
