@@ -33,24 +33,6 @@ def _take_upload(prefix: str) -> None:
         st.session_state[f"{prefix}upload_note"] = f"error:{upload.name!r} was not used: {error}"
 
 
-SETTINGS = [
-    "task",
-    "cell",
-    "hidden",
-    "seq_len",
-    "batch",
-    "optimizer",
-    "lr",
-    "steps",
-    "text",
-    "layers",
-    "clip",
-    "tbptt",
-    "seed",
-    "device",
-]
-
-
 RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2}  # a tanh RNN diverges or stalls at 1e-2 on adding
 
 
@@ -94,7 +76,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
     on the first visit (the page writes the link back with write_link after its last widget)."""
     fields = {f.name: f for f in training_fields(prefix, race)}
     read_link_once(prefix, list(fields.values()), ignore={"run"})
-    keys = [prefix + name for name in SETTINGS]
+    keys = [f.key for f in fields.values()] + [f"{prefix}text", f"{prefix}device"]  # every widget here
     keep_across_pages(keys)
     names = list(TASKS)
     st.session_state.setdefault(f"{prefix}task", "adding")

@@ -12,8 +12,6 @@ import plotly.graph_objects as go
 from rnnviz.plots import colors
 from rnnviz.plots.animation import play_controls
 
-NO_BAR = {"displayModeBar": False}
-
 
 def _tick(token: str) -> str:
     return {" ": "␣", "\n": "↵"}.get(token, token)
