@@ -96,7 +96,7 @@ def test_an_out_of_range_number_says_why_next_to_its_box(server, page, typed):
     box = page.locator(".st-key-hidden_size").bounding_box()
     alert = message.first.bounding_box()
     assert 0 <= alert["y"] - (box["y"] + box["height"]) < 40
-    assert page.get_by_text("(1, 4, 16)").first.is_visible()  # the figures keep the last good spec
+    expect(page.get_by_text("(1, 4, 16)").first).to_be_visible()  # the figures keep the last good spec
     assert_no_exception(page)
 
 
@@ -107,7 +107,7 @@ def test_home_links_to_every_page(server, page):
     links = page.locator("[data-testid=stMain] [data-testid=stPageLink] a")
     assert links.count() == len(ALL) - 1  # every page but Home itself
     for info in ALL[1:]:
-        assert page.locator("[data-testid=stMain]").get_by_text(info.line).is_visible()
+        expect(page.locator("[data-testid=stMain]").get_by_text(info.line)).to_be_visible()
 
 
 def test_a_key_given_twice_in_a_link_is_reported(server, page):

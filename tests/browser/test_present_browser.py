@@ -5,6 +5,7 @@ unrolled graph's nodes."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_exception, open_page
 
@@ -27,7 +28,7 @@ def test_presentation_mode_hides_the_sidebar_and_projects_readable_figures(serve
         figure = page.evaluate(FONT_SIZES)
         assert figure["global"] >= 18 and min(figure["sizes"]) >= 18, figure["sizes"]
         assert figure["nodeText"][:3] == ["h_0", "h_1", "h_2"]  # names on the nodes
-        assert page.locator(".st-key-tbptt_k").is_hidden()  # secondary settings folded away
+        expect(page.locator(".st-key-tbptt_k")).to_be_hidden()  # secondary settings folded away
         assert re.search(r"present=1", page.url)
         page.screenshot(path="/tmp/present-bptt.png")
     finally:
@@ -39,4 +40,4 @@ def test_without_presentation_mode_the_same_figure_is_the_normal_one(server, pag
     page.locator(".st-key-bptt .js-plotly-plot .main-svg").first.wait_for()
     figure = page.evaluate(FONT_SIZES)
     assert min(figure["sizes"]) < 18 and figure["nodeText"] is None
-    assert page.locator(".st-key-tbptt_k").is_visible()
+    expect(page.locator(".st-key-tbptt_k")).to_be_visible()
