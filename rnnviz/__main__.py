@@ -1,7 +1,8 @@
 """The command line.
 
 python -m rnnviz shapes --cell lstm --batch-size 32 --seq-len 100
-python -m rnnviz train --task adding --cell lstm --seq-len 50 --steps 3000 [--until-solved] [--json]
+python -m rnnviz train --task adding --cell lstm --seq-len 50 --steps 3000 [--until-solved] [--json] [--run out.rnnrun]
+python -m rnnviz replay out.rnnrun
 python -m rnnviz sample model.safetensors --prime good --length 15 [--temperature 0.8]
 """
 
@@ -77,6 +78,7 @@ def train_command(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         eval_every=args.eval_every,
+        probe_every=args.probe_every,
         text=text,
     )
     trainer = Trainer(config)
@@ -89,7 +91,25 @@ def train_command(args: argparse.Namespace) -> int:
                 result["step"], args.steps, f"loss {result['loss']:.4f} {trainer.task.metric} {result['metric']:.4f}"
             )
 
-    summary = trainer.run(args.steps, until_solved=args.until_solved, on_progress=report)
+    lane = on_step = None
+    if args.run:
+        from rnnviz.jobs import Lane, observe
+
+        label = config.cell.upper()
+        lane = Lane(label, config)
+        lane.add(**observe(trainer, None))  # step 0: an evaluation, a probe and the initial weights
+
+        def on_step(result, evaluation):
+            lane.add(**observe(trainer, result, evaluation))
+
+    summary = trainer.run(args.steps, until_solved=args.until_solved, on_progress=report, on_step=on_step)
+    if args.run:
+        from rnnviz.runs import Run, save_run
+
+        lane.add(**observe(trainer, None))  # the final weights and a probe of them
+        state = "diverged" if summary["diverged"] else "finished"
+        save_run(Run({lane.label: lane}, args.steps, state, summary["diverged"] or ""), args.run)
+        summary["run"] = args.run
     if args.save:
         save_checkpoint(args.save, trainer.model, task=trainer.task.name, vocabulary=trainer.task.vocabulary)
         summary["saved"] = args.save
@@ -121,13 +141,29 @@ def sample_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def replay_command(args: argparse.Namespace) -> int:
+    from rnnviz.runs import load_run
+
+    run = load_run(args.file)
+    print(f"{args.file}: {run.title or 'a recorded run'}; {run.state}, {run.last_step:,} steps. {run.message}".strip())
+    for label, lane in run.lanes.items():
+        task = lane.config.task_object()
+        metric = f"{task.metric} {lane.evaluations[-1]['metric']:.4g}" if lane.evaluations else "no evaluation"
+        solved = f"solved at step {lane.solved_at:,}" if lane.solved_at is not None else "not solved"
+        print(
+            f"  {label}: {task.title}, hidden {lane.config.hidden_size}, lr {lane.config.lr:g}; {metric}, {solved}; "
+            f"{len(lane.recordings)} probes, {len(lane.weights)} weight copies"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rnnviz", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     shapes = commands.add_parser("shapes", help="print every tensor's and parameter's shape")
     add_spec_options(shapes)
     shapes.add_argument("--csv", action="store_true", help="CSV with every column, for a spreadsheet")
-    shapes.set_defaults(run=shapes_command)
+    shapes.set_defaults(command_function=shapes_command)
 
     from rnnviz.tasks import TASKS
     from rnnviz.train import OPTIMIZERS
@@ -152,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--until-solved", action="store_true", help="stop at the first evaluation that solves it")
     train.add_argument("--json", action="store_true", help="one JSON object per evaluation, then a summary")
     train.add_argument("--save", metavar="FILE.safetensors", help="write the trained model here")
-    train.set_defaults(run=train_command)
+    train.add_argument("--run", metavar="FILE.rnnrun", help="write the whole run here (history, probes, weights)")
+    train.add_argument("--probe-every", type=int, default=50, help="steps between probes kept in --run")
+    train.set_defaults(command_function=train_command)
 
     sampler = commands.add_parser("sample", help="generate text from a character-model checkpoint")
     sampler.add_argument("checkpoint")
@@ -161,15 +199,20 @@ def main(argv: list[str] | None = None) -> int:
     sampler.add_argument("--temperature", type=float, default=0.0, help="0 = greedy")
     sampler.add_argument("--top-k", type=int, default=None)
     sampler.add_argument("--seed", type=int, default=0)
-    sampler.set_defaults(run=sample_command)
+    sampler.set_defaults(command_function=sample_command)
+
+    replay = commands.add_parser("replay", help="summarise a run file: lanes, steps, metrics, probes")
+    replay.add_argument("file")
+    replay.set_defaults(command_function=replay_command)
 
     args = parser.parse_args(argv)
     from rnnviz.export import CheckpointError
+    from rnnviz.runs import RunFileError
     from rnnviz.train import TrainingError
 
     try:
-        return args.run(args)
-    except (SpecError, TrainingError, CheckpointError, ValueError, OSError) as error:
+        return args.command_function(args)
+    except (SpecError, TrainingError, CheckpointError, RunFileError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

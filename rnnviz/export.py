@@ -11,7 +11,7 @@ import struct
 from pathlib import Path
 
 from safetensors.torch import load as load_tensors
-from safetensors.torch import save_file
+from safetensors.torch import save as save_tensors
 
 from rnnviz.model import SeqModel, build_model
 from rnnviz.spec import RNNSpec, SpecError
@@ -23,10 +23,15 @@ class CheckpointError(ValueError):
     """A file that is not a usable RNN Explorer checkpoint, with a sentence saying why."""
 
 
+def checkpoint_bytes(state: dict, spec: RNNSpec, **metadata) -> bytes:
+    """A checkpoint's bytes: the weights `state` (a state_dict) of a model of `spec`."""
+    header = {"spec": spec.to_params(), **metadata}
+    tensors = {k: v.detach().cpu().contiguous() for k, v in state.items()}
+    return save_tensors(tensors, metadata={"rnnviz": json.dumps(header)})
+
+
 def save_checkpoint(path: str | Path, model: SeqModel, **metadata) -> None:
-    header = {"spec": model.spec.to_params(), **metadata}
-    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(path), metadata={"rnnviz": json.dumps(header)})
+    Path(path).write_bytes(checkpoint_bytes(model.state_dict(), model.spec, **metadata))
 
 
 def _read(source) -> bytes:

@@ -49,6 +49,42 @@ class Recording:
     def steps(self) -> int:
         return len(self.reads_input)
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by its arrays."""
+        return sum(array.nbytes for array in arrays(self).values())
+
+
+def arrays(recording: Recording) -> dict[str, np.ndarray]:
+    """Every array of a recording by a flat name ("hidden", "gates/i", "edge_grads/recurrent");
+    the ones it does not have are left out."""
+    found = {}
+    for name in ARRAY_FIELDS:
+        value = getattr(recording, name)
+        if isinstance(value, dict):
+            found.update({f"{name}/{key}": array for key, array in value.items()})
+        elif value is not None:
+            found[name] = value
+    return found
+
+
+ARRAY_FIELDS = (
+    "inputs",
+    "core_inputs",
+    "targets",
+    "outputs",
+    "step_outputs",
+    "reads_input",
+    "loss_mask",
+    "hidden",
+    "cell",
+    "gates",
+    "hidden_grad",
+    "step_output_grad",
+    "cell_grad",
+    "edge_grads",
+)
+
 
 def sequence_loss(y_hat: Tensor, y: Tensor, mask: Tensor | None = None) -> Tensor:
     """MSE for real targets, cross-entropy for class ids.

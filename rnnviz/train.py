@@ -239,15 +239,23 @@ class Trainer:
         batch = self.probe_batch
         return record(self.model, batch.x, batch.y, batch.mask, step=self.steps, tbptt=self.config.tbptt)
 
-    def run(self, steps: int, until_solved: bool = False, on_progress=None) -> dict:
-        """Train for `steps` steps (or until solved); returns a summary for the CLI and scripts."""
+    def run(self, steps: int, until_solved: bool = False, on_progress=None, on_step=None) -> dict:
+        """Train for `steps` steps (or until solved); returns a summary for the CLI and scripts.
+        on_progress(result and evaluation) after each evaluation; on_step(result, evaluation or
+        None) after every step (result None: the run diverged and its best weights are back)."""
         start, evaluation = time.perf_counter(), None
         for _ in range(steps):
             result = self.train_step()
             if result["diverged"]:
-                return self.summary(start, self.evaluate(), result["diverged"])
-            if self.steps % self.config.eval_every == 0 or self.steps == steps:
-                evaluation = self.evaluate()
+                final = self.evaluate()
+                if on_step:
+                    on_step(None, final)
+                return self.summary(start, final, result["diverged"])
+            due = self.steps % self.config.eval_every == 0 or self.steps == steps
+            evaluation = self.evaluate() if due else evaluation
+            if on_step:
+                on_step(result, evaluation if due else None)
+            if due:
                 if on_progress:
                     on_progress({**result, **evaluation})
                 if until_solved and evaluation["solved"]:

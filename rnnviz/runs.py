@@ -1,0 +1,476 @@
+"""Runs as files: everything a training run recorded, in one zip that replays with no training.
+
+A run file (`.rnnrun` by convention; the name does not matter) is a zip:
+
+    run.json                              format, version, title, state, message, max_steps and,
+                                          per lane: label, TrainConfig, solved_at, and the steps of
+                                          its probes and weights
+    lanes/<k>/history.csv                 step, loss, grad_norm: one row per training step
+    lanes/<k>/evaluations.csv             step, eval_loss, metric, solved: one row per evaluation
+    lanes/<k>/probes/<step>.npz           one probe Recording (see recording_npz)
+    lanes/<k>/weights/<step>.safetensors  the model at that step, an rnnviz checkpoint
+
+<k> is the lane's index (0, 1, 2 in a race); its label is in run.json. Loading never unpickles:
+JSON and CSV are text, every .npy header is checked (plain numbers only, byte size equal to its
+shape) before its bytes are read, and weights go through rnnviz.export's checkpoint checks.
+A file that is malformed, truncated or too large is refused with a RunFileError naming the problem.
+
+    save_run(job_or_run, "adding.rnnrun")      run = load_run("adding.rnnrun")
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rnnviz.export import CheckpointError, checkpoint_bytes, load_checkpoint
+from rnnviz.jobs import Lane
+from rnnviz.recording import ARRAY_FIELDS, Recording, arrays
+from rnnviz.spec import RNNSpec, SpecError
+from rnnviz.train import TrainConfig, TrainingError
+
+FORMAT, VERSION = "rnnviz-run", 1
+MAX_FILE_BYTES = 64_000_000  # a run file on disk or uploaded
+MAX_UNPACKED_BYTES = 256_000_000  # everything its members declare, unpacked (zip bombs stop here)
+MAX_MEMBERS = 5000
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every member's timestamp: the same run gives the same bytes
+HISTORY_COLUMNS = ["step", "loss", "grad_norm"]
+EVALUATION_COLUMNS = ["step", "eval_loss", "metric", "solved"]
+MEMBER = re.compile(
+    r"run\.json|lanes/(\d{1,2})/(history\.csv|evaluations\.csv|probes/(\d{1,9})\.npz|weights/(\d{1,9})\.safetensors)"
+)
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, ValueError, OSError, EOFError, NotImplementedError)
+NUMBER_KINDS = "biuf"  # bool, int, unsigned, float: the only array kinds a run file may hold
+
+
+class RunFileError(ValueError):
+    """A file that is not a usable run file, with a sentence saying why."""
+
+
+@dataclass
+class Run:
+    """A recorded run: the same lanes a TrainingJob keeps, read from a file; it never trains."""
+
+    lanes: dict[str, Lane]
+    max_steps: int | None = None
+    state: str = "finished"  # the state the run ended in
+    message: str = ""
+    title: str = ""  # one line for a menu of runs
+    active: bool = field(default=False, init=False)  # the pages treat it like an ended job
+
+    @classmethod
+    def of(cls, job) -> Run:
+        """A TrainingJob's history now, with every lane's current weights as its last."""
+        snapshot = job.snapshot()
+        lanes = snapshot["lanes"]
+        for label, lane in lanes.items():
+            copied = job.model_copy(label)
+            if copied is not None and (not lane.weights or lane.weights[-1][0] < copied[2]):
+                lane.weights.append((copied[2], copied[1].state_dict()))
+        return cls(lanes, snapshot["max_steps"], snapshot["state"], snapshot["message"])
+
+    @property
+    def last_step(self) -> int:
+        return max((lane.steps[-1] for lane in self.lanes.values() if lane.steps), default=0)
+
+    def frames(self) -> list[int]:
+        """The steps a replay stops at: every evaluation and probe, the first and the last step."""
+        steps = {0, self.last_step}
+        for lane in self.lanes.values():
+            steps.update(e["step"] for e in lane.evaluations)
+            steps.update(r.step for r in lane.recordings)
+        return sorted(steps)
+
+    def snapshot(self, until: int | None = None) -> dict:
+        """What TrainingJob.snapshot() gives, as the run stood at step `until` (None: the end)."""
+        lanes = {label: lane.copy(until) for label, lane in self.lanes.items()}
+        ended = until is None or until >= self.last_step
+        steps = max((lane.steps[-1] for lane in lanes.values() if lane.steps), default=0)
+        return {
+            "state": self.state if ended else "replay",
+            "message": self.message if ended else "",
+            "lanes": lanes,
+            "steps": steps,
+            "steps_per_second": None,
+            "max_steps": self.max_steps,
+            "ahead": None,
+        }
+
+    def model_copy(self, label: str, initial: bool = False, step: int | None = None):
+        """(task, a SeqModel with the kept weights at or before `step`, their step), like
+        TrainingJob.model_copy; None when the lane kept no weights."""
+        from rnnviz.model import build_model
+
+        lane = self.lanes[label]
+        found = lane.weights[0] if initial and lane.weights else lane.weights_at(step)
+        if found is None:
+            return None
+        model = build_model(lane.config.spec())
+        model.load_state_dict(found[1])
+        return lane.config.task_object(), model.eval(), found[0]
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def _spread(items: list, most: int | None) -> list:
+    """At most `most` items, evenly spread, always the first and the last."""
+    if most is None or len(items) <= most:
+        return list(items)
+    if most <= 1:
+        return items[-1:]
+    return [items[k] for k in sorted({round(i * (len(items) - 1) / (most - 1)) for i in range(most)})]
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def _csv(rows: list[dict], columns: list[str]) -> bytes:
+    return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n").encode()
+
+
+def recording_npz(recording: Recording) -> bytes:
+    """One Recording as an .npz: its arrays by flat name ("gates/i") and `meta`, a JSON string
+    with its spec, step, loss, tbptt and parameter-gradient norms. np.load reads it (no pickle)."""
+    meta = {
+        "spec": recording.spec.to_params(),
+        "step": recording.step,
+        "loss": recording.loss,
+        "tbptt": recording.tbptt,
+        "param_grad_norms": recording.param_grad_norms,
+    }
+    members = {**arrays(recording), "meta": np.array(json.dumps(meta))}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, array in members.items():
+            npy = io.BytesIO()
+            np.lib.format.write_array(npy, np.asarray(array), allow_pickle=False)
+            _add(archive, name + ".npy", npy.getvalue())
+    return buffer.getvalue()
+
+
+def run_bytes(source, probes: int | None = None, weights: int | None = None, title: str = "") -> bytes:
+    """A run file's bytes. `source`: a TrainingJob or a Run. `probes` and `weights`: keep at most
+    that many of each lane's probes and weight copies, evenly spread (None: all of them)."""
+    run = source if isinstance(source, Run) else Run.of(source)
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "title": title or run.title,
+        "state": run.state,
+        "message": run.message,
+        "max_steps": run.max_steps,
+        "lanes": [],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        members = []
+        for k, (label, lane) in enumerate(run.lanes.items()):
+            kept_probes = _spread(lane.recordings, probes)
+            kept_weights = _spread(lane.weights, weights)
+            config = asdict(lane.config)
+            header["lanes"].append(
+                {
+                    "label": label,
+                    "config": config,
+                    "solved_at": lane.solved_at,
+                    "probes": [r.step for r in kept_probes],
+                    "weights": [step for step, _ in kept_weights],
+                }
+            )
+            rows = [dict(zip(HISTORY_COLUMNS, row)) for row in zip(lane.steps, lane.loss, lane.grad_norm)]
+            members.append((f"lanes/{k}/history.csv", _csv(rows, HISTORY_COLUMNS)))
+            members.append((f"lanes/{k}/evaluations.csv", _csv(lane.evaluations, EVALUATION_COLUMNS)))
+            members += [(f"lanes/{k}/probes/{r.step}.npz", recording_npz(r)) for r in kept_probes]
+            task = lane.config.task_object()
+            for step, state in kept_weights:
+                data = checkpoint_bytes(state, lane.config.spec(), task=task.name, vocabulary=task.vocabulary)
+                members.append((f"lanes/{k}/weights/{step}.safetensors", data))
+        _add(archive, "run.json", json.dumps(header, indent=1).encode())
+        for name, data in members:
+            _add(archive, name, data)
+    return buffer.getvalue()
+
+
+def save_run(source, path: str | Path, probes: int | None = None, weights: int | None = None, title: str = "") -> Path:
+    """Write a TrainingJob's (or a Run's) history to `path` as a run file; see run_bytes."""
+    path = Path(path)
+    path.write_bytes(run_bytes(source, probes, weights, title))
+    return path
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+class _Budget:
+    """Bytes still allowed to be unpacked from one file, across every member and nested npz."""
+
+    def __init__(self, total: int = MAX_UNPACKED_BYTES):
+        self.left = total
+
+    def members(self, data: bytes, what: str, allowed=None) -> dict[str, bytes]:
+        """Every member of the zip `data`, unpacked; the declared sizes are checked first."""
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            infos = archive.infolist()
+        except ZIP_ERRORS:
+            raise RunFileError(f"{what} is not a zip file, or it is truncated or damaged.") from None
+        if len(infos) > MAX_MEMBERS:
+            raise RunFileError(f"{what} has {len(infos):,} members; a run file has at most {MAX_MEMBERS:,}.")
+        declared = sum(info.file_size for info in infos)
+        if declared > self.left:
+            raise RunFileError(
+                f"{what} declares {declared / 1e6:,.0f} MB unpacked; at most {MAX_UNPACKED_BYTES / 1e6:,.0f} MB are "
+                "allowed."
+            )
+        self.left -= declared
+        found = {}
+        for info in infos:
+            if allowed is not None and not allowed(info.filename):
+                raise RunFileError(f"{what} holds {info.filename!r}, which is not part of a run file.")
+            if info.filename in found:
+                raise RunFileError(f"{what} holds {info.filename!r} twice.")
+            try:
+                found[info.filename] = archive.read(info)
+            except (*ZIP_ERRORS, RuntimeError) as error:  # RuntimeError: an encrypted member
+                raise RunFileError(f"{info.filename!r} in {what} cannot be unpacked ({error}).") from None
+        return found
+
+
+def read_npy(data: bytes, name: str) -> np.ndarray:
+    """One .npy member: plain numbers (or a JSON string) whose byte size matches its shape; an
+    object array (which only a pickle could fill) is refused before a byte of it is read."""
+    buffer = io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(buffer)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(buffer)
+    except (ValueError, TypeError, SyntaxError, OverflowError, RecursionError, MemoryError) as error:
+        raise RunFileError(f"{name} is not a readable .npy array ({error}).") from None
+    if dtype.hasobject or dtype.kind not in NUMBER_KINDS + "U":
+        raise RunFileError(f"{name} holds {dtype} values; a run file holds only numbers.")
+    count = math.prod(shape)
+    if count * dtype.itemsize != len(data) - buffer.tell():
+        raise RunFileError(f"{name} declares shape {shape} but holds {len(data) - buffer.tell():,} bytes of data.")
+    array = np.frombuffer(data, dtype=dtype, count=count, offset=buffer.tell())
+    return array.reshape(shape, order="F" if fortran else "C").copy()
+
+
+def recording_from_npz(data: bytes, name: str = "the probe", budget: _Budget | None = None) -> Recording:
+    """The inverse of recording_npz, with every array's shape checked against the spec."""
+    budget = budget or _Budget()
+    members = budget.members(data, name, allowed=lambda n: n.endswith(".npy"))
+    found = {n.removesuffix(".npy"): read_npy(d, f"{n} in {name}") for n, d in members.items()}
+    meta = found.pop("meta", None)
+    try:
+        meta = json.loads(str(meta[()]))
+        spec = RNNSpec.from_params(meta["spec"])
+        step, loss, tbptt, norms = meta["step"], meta["loss"], meta["tbptt"], meta["param_grad_norms"]
+    except (TypeError, ValueError, KeyError, IndexError, RecursionError, AttributeError) as error:
+        raise RunFileError(f"{name} has no readable description (meta): {error}") from None
+    if not (isinstance(step, int) and step >= 0 and isinstance(norms, dict)):
+        raise RunFileError(f"{name}'s description (meta) has a bad step or gradient norms.")
+    values = {}
+    for key in ARRAY_FIELDS:
+        if key in ("gates", "edge_grads"):
+            values[key] = {n.split("/", 1)[1]: a for n, a in found.items() if n.startswith(key + "/")}
+        else:
+            values[key] = found.get(key)
+    if values["edge_grads"] == {}:
+        values["edge_grads"] = None
+    unknown = (
+        set(found)
+        - {k for k in ARRAY_FIELDS if values[k] is not None}
+        - {f"{k}/{n}" for k in ("gates", "edge_grads") for n in (values[k] or {})}
+    )
+    if unknown:
+        raise RunFileError(f"{name} holds arrays a recording does not have: {', '.join(sorted(unknown))}.")
+    missing = [k for k in ("inputs", "core_inputs", "outputs", "step_outputs", "reads_input", "loss_mask", "hidden")]
+    missing = [k for k in missing if values[k] is None]
+    if missing:
+        raise RunFileError(f"{name} lacks {', '.join(missing)}.")
+    recording = Recording(spec=spec, loss=loss, param_grad_norms=norms, step=step, tbptt=tbptt, **values)
+    _check_shapes(recording, name)
+    return recording
+
+
+def _check_shapes(recording: Recording, name: str) -> None:
+    spec, hidden = recording.spec, recording.hidden
+    steps = recording.steps
+    expected = (spec.num_layers, spec.num_directions, steps)
+    if hidden.ndim != 5 or hidden.shape[:3] != expected or hidden.shape[4] != spec.hidden_size:
+        raise RunFileError(f"{name}: hidden states of shape {hidden.shape} do not fit its configuration.")
+    same = {"cell": recording.cell, "hidden_grad": recording.hidden_grad, "cell_grad": recording.cell_grad}
+    same.update({f"gate {g}": a for g, a in recording.gates.items()})
+    for what, array in same.items():
+        if array is not None and array.shape != hidden.shape:
+            raise RunFileError(f"{name}: {what} has shape {array.shape}, the hidden states {hidden.shape}.")
+    gate_names = {"lstm": set("ifgo"), "gru": set("rzn"), "rnn": set()}[spec.cell]
+    if set(recording.gates) != gate_names:
+        found = sorted(recording.gates)
+        raise RunFileError(f"{name}: a {spec.cell.upper()} has gates {sorted(gate_names)}, not {found}.")
+    if recording.loss_mask.shape != (steps,) or recording.step_outputs.shape[0] != steps:
+        raise RunFileError(f"{name}: its per-step arrays do not have {steps} steps.")
+
+
+def _read_file(source) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif isinstance(source, str | Path):
+        try:
+            with open(source, "rb") as file:
+                data = file.read(MAX_FILE_BYTES + 1)
+        except IsADirectoryError:
+            raise RunFileError(f"{source} is a folder, not a run file.") from None
+    else:
+        raise RunFileError(f"A run file is a path or bytes, not {type(source).__name__}.")
+    if len(data) > MAX_FILE_BYTES:
+        raise RunFileError(f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB; run files are smaller.")
+    if not data:
+        raise RunFileError("The file is empty.")
+    return data
+
+
+def _config(values, where: str) -> TrainConfig:
+    """A TrainConfig from JSON, each value of its field's type, then validated."""
+    if not isinstance(values, dict):
+        raise RunFileError(f"{where}: the configuration is not a JSON object.")
+    kinds = {f.name: f.type for f in fields(TrainConfig)}
+    unknown = set(values) - set(kinds)
+    if unknown:
+        raise RunFileError(f"{where}: unknown settings {', '.join(sorted(map(str, unknown)))}.")
+    for name, value in values.items():
+        kind = kinds[name]
+        allowed = (str,) if kind.startswith("str") else (int,) if kind.startswith("int") else (int, float)
+        ok = (value is None and "None" in kind) or (isinstance(value, allowed) and not isinstance(value, bool))
+        if not ok:
+            raise RunFileError(f"{where}: {name} = {value!r} is not a {kind}.")
+    try:
+        return TrainConfig(**values).validate()
+    except (TrainingError, SpecError, ValueError, TypeError) as error:
+        raise RunFileError(f"{where}: the configuration is not valid: {error}") from None
+
+
+def _table(data: bytes, columns: list[str], name: str) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(io.BytesIO(data))
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise RunFileError(f"{name} is not a readable CSV table ({error}).") from None
+    if list(table.columns) != columns:
+        raise RunFileError(f"{name} has columns {list(table.columns)}; expected {columns}.")
+    try:
+        steps = table["step"].to_numpy(dtype=np.float64)
+        numbers = table[columns[1:]].to_numpy(dtype=np.float64)
+    except (ValueError, TypeError):
+        raise RunFileError(f"{name} holds something other than numbers.") from None
+    if len(steps) and (not np.all(np.isfinite(steps)) or np.any(steps < 0) or np.any(steps != np.round(steps))):
+        raise RunFileError(f"{name}: steps must be whole numbers of at least 0.")
+    if len(steps) > 1 and np.any(np.diff(steps) <= 0):
+        raise RunFileError(f"{name}: steps must increase.")
+    del numbers
+    return table
+
+
+def load_run(source) -> Run:
+    """A run file (a path or the bytes of an upload) → Run. Anything wrong with it is a
+    RunFileError with a sentence; nothing is unpickled."""
+    data = _read_file(source)
+    budget = _Budget()
+    members = budget.members(data, "The file", allowed=MEMBER.fullmatch)
+    if "run.json" not in members:
+        raise RunFileError("The file is a zip but not a run file: it has no run.json.")
+    try:
+        header = json.loads(members["run.json"])
+    except (ValueError, RecursionError):
+        raise RunFileError("run.json is not valid JSON.") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise RunFileError("run.json does not describe an RNN Explorer run (format is not rnnviz-run).")
+    if header.get("version") != VERSION:
+        raise RunFileError(f"This run file is version {header.get('version')!r}; this RNN Explorer reads {VERSION}.")
+    described = header.get("lanes")
+    if not isinstance(described, list) or not 1 <= len(described) <= 8:
+        raise RunFileError("run.json must list between 1 and 8 lanes.")
+    lanes, used = {}, {"run.json"}
+    for k, entry in enumerate(described):
+        lane = _lane(k, entry, members, budget, used)
+        if lane.label in lanes:
+            raise RunFileError(f"Two lanes are called {lane.label!r}.")
+        lanes[lane.label] = lane
+    extra = sorted(set(members) - used)
+    if extra:
+        raise RunFileError(f"The file holds members no lane lists: {', '.join(extra[:5])}.")
+    max_steps = header.get("max_steps")
+    texts = [header.get(key, "") for key in ("state", "message", "title")]
+    if not (max_steps is None or (isinstance(max_steps, int) and max_steps >= 0)) or not all(
+        isinstance(t, str) for t in texts
+    ):
+        raise RunFileError("run.json has a bad max_steps, state, message or title.")
+    state, message, title = texts
+    return Run(lanes, max_steps, state or "finished", message, title)
+
+
+def _lane(k: int, entry, members: dict[str, bytes], budget: _Budget, used: set[str]) -> Lane:
+    where = f"Lane {k} of run.json"
+    if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or not entry["label"].strip():
+        raise RunFileError(f"{where} has no label.")
+    label = entry["label"][:40]
+    config = _config(entry.get("config"), f"{label}")
+    lists = {key: entry.get(key, []) for key in ("probes", "weights")}
+    if not all(isinstance(v, list) and all(isinstance(s, int) and s >= 0 for s in v) for v in lists.values()):
+        raise RunFileError(f"{label}: the probe and weight steps must be lists of whole numbers.")
+    solved_at = entry.get("solved_at")
+    if not (solved_at is None or (isinstance(solved_at, int) and solved_at >= 0)):
+        raise RunFileError(f"{label}: solved_at must be a step or null.")
+
+    def member(name: str) -> bytes:
+        path = f"lanes/{k}/{name}"
+        if path not in members:
+            raise RunFileError(f"The file lacks {path}, which run.json lists for {label}.")
+        used.add(path)
+        return members[path]
+
+    history = _table(member("history.csv"), HISTORY_COLUMNS, f"{label}'s history")
+    evaluations = _table(member("evaluations.csv"), EVALUATION_COLUMNS, f"{label}'s evaluations")
+    recordings = []
+    for step in lists["probes"]:
+        recording = recording_from_npz(member(f"probes/{step}.npz"), f"{label}'s probe at step {step}", budget)
+        if recording.step != step:
+            raise RunFileError(f"{label}'s probe file for step {step} says it is from step {recording.step}.")
+        recordings.append(recording)
+    weights, spec = [], config.spec()
+    for step in lists["weights"]:
+        try:
+            model, _ = load_checkpoint(member(f"weights/{step}.safetensors"))
+        except CheckpointError as error:
+            raise RunFileError(f"{label}'s weights at step {step}: {error}") from None
+        if model.spec != spec:
+            raise RunFileError(f"{label}'s weights at step {step} are for another configuration than the lane's.")
+        weights.append((step, model.state_dict()))
+    return Lane(
+        label,
+        config,
+        [int(s) for s in history["step"]],
+        [float(v) for v in history["loss"]],
+        [float(v) for v in history["grad_norm"]],
+        [
+            dict(step=int(row.step), eval_loss=float(row.eval_loss), metric=float(row.metric), solved=bool(row.solved))
+            for row in evaluations.itertuples()
+        ],
+        recordings,
+        weights,
+        solved_at,
+    )
