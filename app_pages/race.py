@@ -6,7 +6,8 @@ from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.link import write_link
 from ui.present import settings_box
-from ui.training import attach_from_link, controls_ui, job_holder, live_ui
+from ui.replay import mode_ui, pick_run_ui, read_replay_link, replay_ui
+from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui, run_panel
 from ui.training_settings import RACE_LR, number_field, settings_ui, training_fields
 from ui.widgets import keep_across_pages, remember
 
@@ -15,6 +16,12 @@ st.caption(
     "The three cells train in turns, one step each, on the same batches from the same seed. Each has its "
     "own learning rate, because the plain RNN needs a smaller one to learn at all: a fair race exposes it."
 )
+read_replay_link("race_")
+if mode_ui("race_"):
+    picked = pick_run_ui("race_", prefer="adding_race_T50")
+    if picked:
+        replay_ui("race_", *picked, panel=run_panel, race=True)
+    st.stop()
 holder = job_holder("race")
 attach_from_link(holder, "race")  # a reload or a second tab finds its run again
 with settings_box("Settings: task, sizes, optimiser, learning rates"):
@@ -43,6 +50,7 @@ def make_job():
 
 
 controls_ui(holder, make_job if settings and None not in rates.values() else None)
+downloads_ui(holder)
 live_ui(holder, race=True)
 seq_len = TASKS[st.session_state["race_task"]].default_seq_len
 write_link(fields, defaults={"seq_len": seq_len}, extra={"run": holder.run_id})

@@ -6,7 +6,8 @@ from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.link import write_link
 from ui.present import settings_box
-from ui.training import attach_from_link, controls_ui, job_holder, live_ui
+from ui.replay import mode_ui, pick_run_ui, read_replay_link, replay_ui
+from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui, run_panel
 from ui.training_settings import settings_ui, training_fields
 
 st.header("Train a model live")
@@ -15,6 +16,12 @@ st.caption(
     "runs four held-out sequences through the explicit loop, and the charts show what it recorded. The "
     "dashed line is the memoryless baseline: the best a model can do without remembering anything."
 )
+read_replay_link("train_")
+if mode_ui("train_"):
+    picked = pick_run_ui("train_", prefer="char_rnn")
+    if picked:
+        replay_ui("train_", *picked, panel=run_panel, race=False)
+    st.stop()
 holder = job_holder("train")
 attach_from_link(holder, "train")  # a reload or a second tab finds its run again
 with settings_box("Settings: task, sizes, optimiser, text"):
@@ -27,6 +34,7 @@ def make_job():
 
 
 controls_ui(holder, make_job if settings else None)
+downloads_ui(holder)
 live_ui(holder)
 seq_len = TASKS[st.session_state["train_task"]].default_seq_len
 write_link(training_fields("train_"), defaults={"seq_len": seq_len}, extra={"run": holder.run_id})

@@ -143,9 +143,10 @@ def _csv(rows: list[dict], columns: list[str]) -> bytes:
     return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n").encode()
 
 
-def recording_npz(recording: Recording) -> bytes:
+def recording_npz(recording: Recording, compact: bool = False) -> bytes:
     """One Recording as an .npz: its arrays by flat name ("gates/i") and `meta`, a JSON string
-    with its spec, step, loss, tbptt and parameter-gradient norms. np.load reads it (no pickle)."""
+    with its spec, step, loss, tbptt and parameter-gradient norms. np.load reads it (no pickle).
+    compact: float64 arrays (the gradients) are stored as float32."""
     meta = {
         "spec": recording.spec.to_params(),
         "step": recording.step,
@@ -158,14 +159,20 @@ def recording_npz(recording: Recording) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, array in members.items():
             npy = io.BytesIO()
-            np.lib.format.write_array(npy, np.asarray(array), allow_pickle=False)
+            array = np.asarray(array)
+            if compact and array.dtype == np.float64:
+                array = array.astype(np.float32)
+            np.lib.format.write_array(npy, array, allow_pickle=False)
             _add(archive, name + ".npy", npy.getvalue())
     return buffer.getvalue()
 
 
-def run_bytes(source, probes: int | None = None, weights: int | None = None, title: str = "") -> bytes:
+def run_bytes(
+    source, probes: int | None = None, weights: int | None = None, title: str = "", compact: bool = False
+) -> bytes:
     """A run file's bytes. `source`: a TrainingJob or a Run. `probes` and `weights`: keep at most
-    that many of each lane's probes and weight copies, evenly spread (None: all of them)."""
+    that many of each lane's probes and weight copies, evenly spread (None: all of them).
+    compact: the probes' float64 arrays (gradients) are stored as float32."""
     run = source if isinstance(source, Run) else Run.of(source)
     header = {
         "format": FORMAT,
@@ -195,7 +202,7 @@ def run_bytes(source, probes: int | None = None, weights: int | None = None, tit
             rows = [dict(zip(HISTORY_COLUMNS, row)) for row in zip(lane.steps, lane.loss, lane.grad_norm)]
             members.append((f"lanes/{k}/history.csv", _csv(rows, HISTORY_COLUMNS)))
             members.append((f"lanes/{k}/evaluations.csv", _csv(lane.evaluations, EVALUATION_COLUMNS)))
-            members += [(f"lanes/{k}/probes/{r.step}.npz", recording_npz(r)) for r in kept_probes]
+            members += [(f"lanes/{k}/probes/{r.step}.npz", recording_npz(r, compact)) for r in kept_probes]
             task = lane.config.task_object()
             for step, state in kept_weights:
                 data = checkpoint_bytes(state, lane.config.spec(), task=task.name, vocabulary=task.vocabulary)
@@ -206,10 +213,10 @@ def run_bytes(source, probes: int | None = None, weights: int | None = None, tit
     return buffer.getvalue()
 
 
-def save_run(source, path: str | Path, probes: int | None = None, weights: int | None = None, title: str = "") -> Path:
-    """Write a TrainingJob's (or a Run's) history to `path` as a run file; see run_bytes."""
+def save_run(source, path: str | Path, **options) -> Path:
+    """Write a TrainingJob's (or a Run's) history to `path` as a run file; options: see run_bytes."""
     path = Path(path)
-    path.write_bytes(run_bytes(source, probes, weights, title))
+    path.write_bytes(run_bytes(source, **options))
     return path
 
 

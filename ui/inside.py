@@ -7,9 +7,12 @@ from dataclasses import dataclass
 import streamlit as st
 import torch
 
+from rnnviz.export import CheckpointError
 from rnnviz.model import SeqModel, build_model, example_input
+from rnnviz.runs import MAX_FILE_BYTES, Run, RunFileError
 from rnnviz.spec import RNNSpec
 from rnnviz.tasks import Task, input_labels
+from ui.replay import demo, demo_names, open_upload, opened, opened_checkpoints
 from ui.spec_sidebar import current_spec, first_time_this_run, spec_sidebar
 from ui.training import job_holder
 from ui.widgets import number_ui
@@ -47,6 +50,7 @@ class Source:
 
 
 def _trained_sources() -> dict[str, tuple]:
+    """label → (job or recorded run, lane label): the live runs, then every run file opened."""
     found = {}
     for page, title in (("train", "Train page"), ("race", "Race")):
         job = job_holder(page).job
@@ -54,28 +58,85 @@ def _trained_sources() -> dict[str, tuple]:
             continue
         for label in job.lanes:
             found[f"{title}: {label}"] = (job, label)
+    for name, run in opened().items():
+        for label, lane in run.lanes.items():
+            if lane.weights:
+                found[f"Recorded {name}: {label}"] = (run, label)
     return found
+
+
+def _take_file(key: str) -> None:
+    """An uploaded run file or checkpoint joins the Model menu, chosen; a bad one is refused."""
+    upload = st.session_state.get(f"{key}_file")
+    if upload is None:
+        return
+    try:
+        kind, name = open_upload(upload)
+    except (RunFileError, CheckpointError) as error:
+        st.session_state[f"{key}_file_note"] = f"{upload.name!r} was not opened: {error}"
+        return
+    st.session_state[f"{key}_file_note"] = ""
+    if kind == "checkpoint":
+        st.session_state[f"{key}_source"] = name
+    else:
+        first = next(iter(opened()[name].lanes))
+        st.session_state[f"{key}_source"] = f"Recorded {name}: {first}"
+
+
+def _open_file_ui(key: str) -> None:
+    with st.expander("Open a checkpoint or a run file", icon=":material/upload_file:"):
+        st.file_uploader(
+            "A checkpoint (.safetensors, from ⬇ weights on Train or Race, or `python -m rnnviz train --save`) "
+            "or a run file (.rnnrun); it joins the Model menu",
+            type=["safetensors", "rnnrun", "zip"],
+            key=f"{key}_file",
+            on_change=_take_file,
+            args=(key,),
+            max_upload_size=MAX_FILE_BYTES // 1_000_000,
+        )
+        st.caption("Bundled recorded runs are in the menu already: " + ", ".join(demo_names()) + ".")
+        note = st.session_state.get(f"{key}_file_note")
+        if note:
+            st.error(note)
 
 
 def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> Source | None:
     """Pick a model: a run from the Train or Race page (now, or its weights at step 0), or an
     untrained model of the sidebar's configuration."""
+    for name in demo_names():  # the bundled runs are always on the menu
+        opened().setdefault(name, demo(name))
+    _open_file_ui(key)
     trained = _trained_sources()
-    options = list(trained) + ([UNTRAINED] if allow_untrained else [])
+    checkpoints = opened_checkpoints()
+    live = [label for label, (job, _) in trained.items() if not isinstance(job, Run)]
+    recorded = [label for label in trained if label not in live]
+    options = live + list(checkpoints) + ([UNTRAINED] if allow_untrained else []) + recorded
     if not options:
         st.info("Train a model on the **Train** page first (it can keep training while you look).")
         return None
+    if st.session_state.get(f"{key}_source") not in options:
+        st.session_state.pop(f"{key}_source", None)
     left, right = st.columns([3, 1])
     choice = left.selectbox("Model", options, key=f"{key}_source")
-    if choice == UNTRAINED:
+    if choice in checkpoints:
+        task, model, step = checkpoints[choice]
+        source = Source(choice, task, model, step)
+    elif choice == UNTRAINED:
         spec_sidebar()  # its configuration is the sidebar's: draw it (once per run)
         torch.manual_seed(0)
         spec = current_spec().replace(batch_size=1, batch_first=True)  # one sequence, read batch first
         source = Source(UNTRAINED, None, build_model(spec).eval(), 0)
     else:
         job, label = trained[choice]
-        initial = compare and right.radio("Weights", ["now", "at step 0"], key=f"{key}_when", horizontal=True) != "now"
-        copied = job.model_copy(label, initial=initial)
+        if isinstance(job, Run):  # a recorded run: any step whose weights it kept
+            steps = [step for step, _ in job.lanes[label].weights]
+            if st.session_state.get(f"{key}_at") not in steps:
+                st.session_state[f"{key}_at"] = steps[0] if key == "compare_left" else steps[-1]
+            at = right.select_slider("Weights at step", steps, key=f"{key}_at", format_func="{:,}".format)
+            copied = job.model_copy(label, step=at)
+        else:
+            initial = compare and right.radio("Weights", ["now", "at step 0"], key=f"{key}_when", horizontal=True)
+            copied = job.model_copy(label, initial=initial == "at step 0")
         if copied is None:
             st.info("That run is still starting; try again in a moment.")
             return None

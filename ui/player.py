@@ -29,10 +29,16 @@ def _toggle(step_key: str, play_key: str, tick_key: str, count: int) -> None:
 
 
 def player(
-    key: str, labels: list[str], draw: Callable[[int], None], start: int | None = None, link_name: str | None = "step"
+    key: str,
+    labels: list[str],
+    draw: Callable[[int], None],
+    start: int | None = None,
+    link_name: str | None = "step",
+    scrub: bool = False,
 ) -> int:
     """Draw the controls and `draw(step)` for the current step; returns the step. `labels` has one
-    entry per step; `start` is the first step shown (default: the last, everything computed)."""
+    entry per step; `start` is the first step shown (default: the last, everything computed);
+    `scrub`: a slider under the buttons moves to any step."""
     count = len(labels)
     step_key, play_key, speed_key, tick_key = (f"{key}_{name}" for name in ("step", "playing", "speed", "tick"))
     st.session_state.setdefault(step_key, count - 1 if start is None else start)
@@ -82,6 +88,10 @@ def player(
             help="One step forward (key →).",
         )
         d.select_slider("Seconds per step", SPEEDS, key=speed_key, format_func=lambda s: f"{s:g} s")
+        if scrub and count > 1:
+            st.select_slider(
+                "Scrub", range(count), key=step_key, format_func=lambda k: labels[k], label_visibility="collapsed"
+            )
         step = st.session_state[step_key]
         st.markdown(f"**Step {step + 1} of {count}:** {labels[step]}")
         if (st.session_state[play_key], st.session_state[speed_key]) != (playing, speed):

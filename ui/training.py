@@ -6,12 +6,16 @@ the tab releases it, which stops its thread. One polling fragment per page (DESI
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from rnnviz import runs_registry
+from rnnviz.export import checkpoint_bytes
 from rnnviz.jobs import ACTIVE, MAX_RUNNING, TrainingJob
 from rnnviz.plots.training import grad_by_layer_figure, grad_by_step_figure, hidden_heatmap, loss_figure, metric_figure
 from rnnviz.race import race_summary
+from rnnviz.runs import run_bytes
 from rnnviz.spec import SpecError
 from rnnviz.train import TrainingError
 from ui.present import chart
@@ -26,6 +30,7 @@ STATE_WORDS = {
     "stopped": "Stopped",
     "diverged": "Diverged",
     "failed": "Failed",
+    "replay": "Replay of a recorded run",
 }
 
 
@@ -118,6 +123,42 @@ def controls_ui(holder: JobHolder, make_job) -> None:
         st.rerun()
 
 
+def _weights_now(job: TrainingJob, label: str) -> bytes:
+    task, model, step = job.model_copy(label)
+    return checkpoint_bytes(model.state_dict(), model.spec, task=task.name, vocabulary=task.vocabulary, step=step)
+
+
+def downloads_ui(holder: JobHolder) -> None:
+    """The run's files, made when clicked: each model's weights now, and the whole run."""
+    job = holder.job
+    if job is None or job.state in ("starting", "queued", "failed"):
+        return
+    columns = st.columns(len(job.lanes) + 2)
+    for column, label in zip(columns, job.lanes):
+        column.download_button(
+            f"⬇ {label} weights",
+            data=partial(_weights_now, job, label),
+            file_name=f"{label.lower()}.safetensors",
+            mime="application/octet-stream",
+            on_click="ignore",
+            key=f"download_weights_{label}",
+            width="stretch",
+            help="The model as it is now, as a safetensors checkpoint: open it on Inside, Generate or Compare, "
+            "or with `python -m rnnviz sample`.",
+        )
+    columns[len(job.lanes)].download_button(
+        "⬇ Run file",
+        data=partial(run_bytes, job),
+        file_name="run.rnnrun",
+        mime="application/zip",
+        on_click="ignore",
+        key="download_run",
+        width="stretch",
+        help="Everything recorded so far (settings, losses, probes, weights) in one file that replays on the "
+        "'Replay a recorded run' tab of this page, with no training.",
+    )
+
+
 def live_ui(holder: JobHolder, race: bool = False) -> None:
     """The polling fragment: redraws every second while the job is queued, running or paused."""
     job = holder.job
@@ -135,12 +176,13 @@ def live_ui(holder: JobHolder, race: bool = False) -> None:
         if holder.polling and snapshot["state"] not in ACTIVE:
             holder.polling = False
             st.rerun(scope="app")  # the run ended: redraw the buttons and stop polling
-        _panel(snapshot, race)
+        run_panel(snapshot, race)
 
     panel()
 
 
-def _panel(snapshot: dict, race: bool) -> None:
+def run_panel(snapshot: dict, race: bool) -> None:
+    """What a run looks like at one moment (a live job's snapshot, or a recorded run's)."""
     lanes = snapshot["lanes"]
     first = next(iter(lanes.values()))
     task = first.config.task_object()
@@ -196,6 +238,7 @@ def _panel(snapshot: dict, race: bool) -> None:
         for column, (key, make) in zip(st.columns(3), figures.items()):
             chart(make(recording), key, container=column)
         st.caption(
-            f"Probe every {first.config.probe_every} steps: four held-out sequences through the explicit "
-            "loop with the model's current weights."
+            f"The latest probe, from step {recording.step} (one every {first.config.probe_every} steps while "
+            "training; a run file may keep fewer): four held-out sequences through the explicit loop with the "
+            "model's weights of that step."
         )

@@ -72,10 +72,16 @@ def test_the_highlighted_text_follows_the_chosen_map_on_the_heatmaps_scale(app, 
         assert f"rgba({colors.NEGATIVE_RGB}," in body
 
 
-def test_generate_needs_a_trained_model(app):
+def test_generate_with_no_training_uses_the_bundled_char_rnn_run(app):
+    """Record and replay 2: a recorded run is a model for Generate, with no training."""
+    import threading
+
     app.switch_page("app_pages/generate.py").run()
     assert not app.exception
-    assert any("Train" in i.value for i in app.info)
+    assert app.selectbox(key="generate_source").value == "Recorded char_rnn: LSTM"
+    app.number_input(key="generate_length").set_value(10).run()
+    assert app.code[0].value == "good i am fine"  # the recorded model's last weights, greedy
+    assert not any(t.name == "rnnviz-training" for t in threading.enumerate())
 
 
 def test_after_training_the_char_rnn_example_good_completes_to_good_i_am_fine(app):

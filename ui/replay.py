@@ -1,0 +1,181 @@
+"""Recorded runs in the pages: the bundled demos (demo_runs/) and uploaded run files or
+checkpoints, replayed with the same panel as a live run, scrubbed step by step; nothing trains.
+
+Opened files are this session's (session state), so Inside, Trajectory, Compare and Generate
+can pick their models too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import streamlit as st
+
+from rnnviz.export import CheckpointError, load_checkpoint
+from rnnviz.runs import MAX_FILE_BYTES, Run, RunFileError, load_run
+from rnnviz.tasks import TASKS, char_task
+from ui.link import LinkField, read_link_once, write_link
+from ui.player import player
+
+DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo_runs"
+UPLOAD = "Upload a run file…"
+MODES = ("Train it live", "Replay a recorded run")
+OPENED = "_opened_runs"  # session state: name → Run, every run file this session opened
+CHECKPOINTS = "_opened_checkpoints"  # session state: label → (task, model, step)
+REPLAY_NAMES = frozenset({"replay", "step", "speed"})  # the link's names for a replay
+
+
+DEMO_ORDER = ("char_rnn", "adding_race_T50", "parity_race")  # the char model first: Generate can use it
+
+
+def demo_names() -> list[str]:
+    found = sorted(path.stem for path in DEMO_FOLDER.glob("*.rnnrun"))
+    return [n for n in DEMO_ORDER if n in found] + [n for n in found if n not in DEMO_ORDER]
+
+
+@st.cache_resource(show_spinner=False)
+def demo(name: str) -> Run:
+    """A bundled run, read once per server (it is never changed: snapshots copy)."""
+    return load_run(DEMO_FOLDER / f"{name}.rnnrun")
+
+
+def opened() -> dict[str, Run]:
+    """Every run this session opened, bundled or uploaded, by name."""
+    return st.session_state.setdefault(OPENED, {})
+
+
+def opened_checkpoints() -> dict[str, tuple]:
+    return st.session_state.setdefault(CHECKPOINTS, {})
+
+
+def _fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:8]
+
+
+def open_upload(upload) -> tuple[str, str]:
+    """Open an uploaded run file or checkpoint into this session. → (kind, name) where kind is
+    "run" or "checkpoint"; a file that cannot be used raises RunFileError or CheckpointError."""
+    data = upload.getvalue()
+    if upload.name.lower().endswith(".safetensors") or data[8:9] == b"{":  # safetensors: a length, then JSON
+        model, metadata = load_checkpoint(data)
+        label = f"Checkpoint {upload.name} ({_fingerprint(data)})"
+        opened_checkpoints()[label] = (_checkpoint_task(model, metadata), model.eval(), int(metadata.get("step", 0)))
+        return "checkpoint", label
+    run = load_run(data)
+    name = f"{Path(upload.name).stem} ({_fingerprint(data)})"
+    opened()[name] = run
+    return "run", name
+
+
+def _checkpoint_task(model, metadata: dict):
+    """The checkpoint's task when it names one its model fits, else None (an unnamed model)."""
+    name = metadata.get("task")
+    vocabulary = metadata.get("vocabulary") or []
+    if name == "char" and vocabulary:
+        task = char_task("".join(vocabulary))
+    else:
+        task = TASKS.get(name) if isinstance(name, str) else None
+    if task is None:
+        return None
+    fits = task.spec(model.spec.cell, model.spec.hidden_size, model.spec.num_layers, seq_len=model.spec.seq_len)
+    same = ("topology", "input_size", "output_size", "vocab_size")
+    return task if all(getattr(fits, f) == getattr(model.spec, f) for f in same) else None
+
+
+def read_replay_link(prefix: str) -> None:
+    """`?replay=<demo>` opens that bundled run in replay mode (`step` and `speed` for its player)."""
+    fields = [
+        LinkField("replay", f"{prefix}replay", "choice", "", choices=tuple(demo_names())),
+        LinkField("step", f"{prefix}replay_player_step", "int", 0, 0, 10**7),  # a frame: clamped to the run's
+        LinkField("speed", f"{prefix}replay_player_speed", "float", 0.6, 0.2, 2.0),
+    ]
+    others = {name for name in st.query_params if name not in REPLAY_NAMES}
+    first = not st.session_state.get(f"_link_read_{prefix}replay")
+    read_link_once(f"{prefix}replay", fields, ignore=others)
+    if first and st.session_state.get(f"{prefix}replay"):
+        st.session_state[f"{prefix}mode"] = MODES[1]
+
+
+def mode_ui(prefix: str) -> bool:
+    """Train live or replay; True for replay."""
+    st.session_state.setdefault(f"{prefix}mode", MODES[0])
+    mode = st.segmented_control(
+        "Run",
+        MODES,
+        key=f"{prefix}mode",
+        required=True,
+        label_visibility="collapsed",
+        help="A recorded run plays back instantly, with no training: for a slow machine or a lecture.",
+    )
+    return mode == MODES[1]
+
+
+def _take_upload(prefix: str) -> None:
+    upload = st.session_state.get(f"{prefix}replay_upload")
+    if upload is None:
+        return
+    try:
+        kind, name = open_upload(upload)
+    except (RunFileError, CheckpointError) as error:
+        st.session_state[f"{prefix}replay_note"] = f"{upload.name!r} was not opened: {error}"
+        return
+    if kind == "checkpoint":
+        st.session_state[f"{prefix}replay_note"] = (
+            f"{upload.name!r} is a checkpoint (weights, no history): open it on Inside, Generate or Compare."
+        )
+        return
+    st.session_state[f"{prefix}replay_note"] = ""
+    st.session_state[f"{prefix}replay_choice"] = name
+
+
+def pick_run_ui(prefix: str, prefer: str = "") -> tuple[str, Run] | None:
+    """Choose a bundled demo, a run opened earlier, or upload one. → (name, run) or None.
+    `prefer`: the demo chosen at first."""
+    for name in demo_names():
+        opened().setdefault(name, demo(name))
+    names = list(opened())
+    wanted = st.session_state.pop(f"{prefix}replay", None)  # from a link
+    if wanted in names:
+        st.session_state[f"{prefix}replay_choice"] = wanted
+    if st.session_state.get(f"{prefix}replay_choice") not in names + [UPLOAD]:
+        st.session_state[f"{prefix}replay_choice"] = prefer if prefer in names else (names or [UPLOAD])[0]
+    left, right = st.columns([3, 2])
+    choice = left.selectbox(
+        "Recorded run",
+        names + [UPLOAD],
+        key=f"{prefix}replay_choice",
+        format_func=lambda n: n if n == UPLOAD else f"{n} — {opened()[n].title or 'uploaded'}",
+    )
+    right.file_uploader(
+        "Open a run file (.rnnrun: from ⬇ Run file on this page, or `python -m rnnviz train --run`)",
+        type=["rnnrun", "zip"],
+        max_upload_size=MAX_FILE_BYTES // 1_000_000,
+        key=f"{prefix}replay_upload",
+        on_change=_take_upload,
+        args=(prefix,),
+    )
+    note = st.session_state.get(f"{prefix}replay_note")
+    if note:
+        right.error(note)
+    return None if choice == UPLOAD else (choice, opened()[choice])
+
+
+def replay_ui(prefix: str, name: str, run: Run, panel, race: bool) -> None:
+    """The run's panel at one recorded step, with ◀ Play ▶ and a scrubber; `panel(snapshot, race)`
+    draws what a live run draws."""
+    frames = run.frames()
+    lanes = ", ".join(run.lanes)
+    st.caption(
+        f"**Recorded run** {run.title or name}: {lanes}, {run.last_step:,} steps. Nothing trains: ▶ Play replays "
+        "it one recorded step at a time, the slider scrubs."
+    )
+
+    def draw(k: int) -> None:
+        panel(run.snapshot(until=frames[k]), race)
+
+    key = f"{prefix}replay_player"
+    player(key, [f"training step {s:,}" for s in frames], draw, scrub=True)
+    demo_link = name if name in demo_names() else None
+    step, speed = st.query_params.get("step"), st.query_params.get("speed")
+    write_link([], extra={"replay": demo_link, "step": step, "speed": speed})
