@@ -5,6 +5,7 @@ import streamlit as st
 from rnnviz.graph import graph_values, unrolled_graph
 from rnnviz.plots.bptt import bptt_figure, frame_labels
 from rnnviz.probe import MAX_ANIMATED_STEPS, clip_scale, demo_recording, total_grad_norm
+from ui.downloads import animation_download
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player
 from ui.present import chart, presenting, settings_box
@@ -76,6 +77,9 @@ def draw(step: int) -> None:
 
 
 player("bptt", frame_labels(graph), draw)
+animation_download(
+    lambda: bptt_figure(graph, values, int(truncate) or None, log_scale, show_shapes, active=0), "bptt_animation"
+)
 update_link([f for f in PAGE_LINKS["bptt"] if f.name not in ("step", "speed")])  # the player writes those
 
 total = total_grad_norm(recording)

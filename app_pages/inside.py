@@ -6,6 +6,7 @@ from rnnviz.inside import STATE_NAMES as NAMES
 from rnnviz.inside import memory_units, saturation, state_maps, steps_above
 from rnnviz.plots.inside import highlighted_text_html, saturation_figure, state_heatmap, state_vector_animation
 from rnnviz.recording import record
+from ui.downloads import animation_download, recording_downloads
 from ui.inside import input_ui, source_ui
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player
@@ -35,6 +36,7 @@ if not chosen:
 x, labels = chosen
 with st.spinner("Running the sequence through the model, step by step…"):
     recording = record(source.model, x)
+recording_downloads(recording, "inside_recording")
 spec = source.spec
 a, b = st.columns(2)
 with a:
@@ -90,6 +92,7 @@ with left:
         chart(figure=figure, key="state_vector")
 
     player("inside_vector", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)
+    animation_download(lambda: state_vector_animation(maps["h"], labels), "state_vector_animation")
 update_link([f for f in PAGE_LINKS["inside"] if f.name not in ("step", "speed")])  # the player writes those
 with right:
     gates = saturation(recording, layer, direction)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -66,6 +67,19 @@ def arrays(recording: Recording) -> dict[str, np.ndarray]:
         elif value is not None:
             found[name] = value
     return found
+
+
+def recording_table(recording: Recording) -> pd.DataFrame:
+    """Every per-unit array of a recording (states, gates, their gradients, the edge flows) as one
+    long table with the columns quantity, layer, direction, t, example, unit, value."""
+    tables = []
+    for name, array in arrays(recording).items():
+        if array.ndim != 5:  # (layers, directions, T, B, units); inputs and outputs stay in the npz
+            continue
+        index = np.indices(array.shape).reshape(5, -1)
+        columns = dict(zip(("layer", "direction", "t", "example", "unit"), index))
+        tables.append(pd.DataFrame({"quantity": name, **columns, "value": array.reshape(-1)}))
+    return pd.concat(tables, ignore_index=True)
 
 
 ARRAY_FIELDS = (

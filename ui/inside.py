@@ -12,7 +12,7 @@ from rnnviz.model import SeqModel, build_model, example_input
 from rnnviz.runs import MAX_FILE_BYTES, Run, RunFileError
 from rnnviz.spec import RNNSpec
 from rnnviz.tasks import Task, input_labels
-from ui.replay import demo, demo_names, open_upload, opened, opened_checkpoints
+from ui.replay import demo_names, open_upload, opened, opened_checkpoints
 from ui.spec_sidebar import current_spec, first_time_this_run, spec_sidebar
 from ui.training import job_holder
 from ui.widgets import number_ui
@@ -103,8 +103,6 @@ def _open_file_ui(key: str) -> None:
 def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> Source | None:
     """Pick a model: a run from the Train or Race page (now, or its weights at step 0), or an
     untrained model of the sidebar's configuration."""
-    for name in demo_names():  # the bundled runs are always on the menu
-        opened().setdefault(name, demo(name))
     _open_file_ui(key)
     trained = _trained_sources()
     checkpoints = opened_checkpoints()

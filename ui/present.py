@@ -9,7 +9,11 @@ import streamlit as st
 from rnnviz.plots.style import projector
 
 KEY = "present"
-NO_BAR = {"displayModeBar": False}
+TOOLBAR = {  # one button, on hover: download the figure as a PNG
+    "displaylogo": False,
+    "modeBarButtons": [["toImage"]],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
 PROJECTOR_CSS = """<style>
 [data-testid=stMain] p, [data-testid=stMain] li, [data-testid=stMain] label p { font-size: 22px !important; }
 [data-testid=stCaptionContainer], [data-testid=stCaptionContainer] * {
@@ -48,10 +52,12 @@ def essentials() -> bool:
 
 
 def chart(figure, key: str, container=st, width="stretch", config=None, **options):
-    """Every figure goes through here: the projector style in presentation mode, no toolbar."""
+    """Every figure goes through here: the projector style in presentation mode, and a toolbar
+    with one button, "download as PNG", named after the chart."""
     if presenting():
         figure = projector(figure)
-    return container.plotly_chart(figure, key=key, width=width, config=config or NO_BAR, **options)
+    config = config or {**TOOLBAR, "toImageButtonOptions": {**TOOLBAR["toImageButtonOptions"], "filename": key}}
+    return container.plotly_chart(figure, key=key, width=width, config=config, **options)
 
 
 def settings_box(label: str = "Settings"):

@@ -41,8 +41,11 @@ def demo(name: str) -> Run:
 
 
 def opened() -> dict[str, Run]:
-    """Every run this session opened, bundled or uploaded, by name."""
-    return st.session_state.setdefault(OPENED, {})
+    """Every run this session opened, by name: the bundled demos, then the uploaded ones."""
+    runs = st.session_state.setdefault(OPENED, {})
+    for name in demo_names():
+        runs.setdefault(name, demo(name))
+    return runs
 
 
 def opened_checkpoints() -> dict[str, tuple]:
@@ -132,8 +135,6 @@ def _take_upload(prefix: str) -> None:
 def pick_run_ui(prefix: str, prefer: str = "") -> tuple[str, Run] | None:
     """Choose a bundled demo, a run opened earlier, or upload one. → (name, run) or None.
     `prefer`: the demo chosen at first."""
-    for name in demo_names():
-        opened().setdefault(name, demo(name))
     names = list(opened())
     wanted = st.session_state.pop(f"{prefix}replay", None)  # from a link
     if wanted in names:
