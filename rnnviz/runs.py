@@ -37,6 +37,7 @@ from rnnviz.export import CheckpointError, checkpoint_bytes, load_checkpoint
 from rnnviz.jobs import Lane
 from rnnviz.recording import ARRAY_FIELDS, Recording, arrays
 from rnnviz.spec import RNNSpec, SpecError
+from rnnviz.tasks.series import MAX_ROWS, finite
 from rnnviz.train import TrainConfig, TrainingError
 
 FORMAT, VERSION = "rnnviz-run", 1
@@ -362,10 +363,13 @@ def _config(values, where: str) -> TrainConfig:
         raise RunFileError(f"{where}: unknown settings {', '.join(sorted(map(str, unknown)))}.")
     for name, value in values.items():
         kind = kinds[name]
+        if kind.startswith("tuple") and isinstance(value, list) and len(value) <= MAX_ROWS and finite(value):
+            values = {**values, name: tuple(float(v) for v in value)}
+            continue
         allowed = (str,) if kind.startswith("str") else (int,) if kind.startswith("int") else (int, float)
         ok = (value is None and "None" in kind) or (isinstance(value, allowed) and not isinstance(value, bool))
         if not ok:
-            raise RunFileError(f"{where}: {name} = {value!r} is not a {kind}.")
+            raise RunFileError(f"{where}: {name} = {str(value)[:40]!r} is not a {kind}.")
     try:
         return TrainConfig(**values).validate()
     except (TrainingError, SpecError, ValueError, TypeError) as error:

@@ -23,6 +23,7 @@ from rnnviz.device import pick_device
 from rnnviz.model import SeqModel, build_model
 from rnnviz.recording import Recording, record, sequence_loss
 from rnnviz.tasks import TASKS, Batch, Task, char_task
+from rnnviz.tasks.series import MAX_ROWS, finite, series_task
 
 OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop}
 OPTIMIZER_COPIES = {"adam": 2, "sgd": 0, "rmsprop": 1}  # extra copies of the weights each keeps
@@ -56,8 +57,13 @@ class TrainConfig:
     eval_every: int = 100  # steps between evaluations on held-out data
     eval_size: int = 256  # held-out sequences
     text: str | None = None  # the char task's training text (None: the char-RNN tutorial's)
+    series: tuple[float, ...] | None = None  # the "series" task's values (an uploaded CSV column)
 
     def task_object(self) -> Task:
+        if self.task == "series":
+            if not self.series or len(self.series) > MAX_ROWS or not finite(self.series):
+                raise TrainingError(f"The series task needs between 1 and {MAX_ROWS:,} finite values.")
+            return series_task(self.series)
         if self.task not in TASKS:
             raise TrainingError(f"Unknown task {self.task!r}; tasks: {', '.join(TASKS)}.")
         return char_task(self.text) if self.task == "char" and self.text else TASKS[self.task]
@@ -90,6 +96,15 @@ class TrainConfig:
                     f"The training text has {len(self.text)} characters, but windows of {steps} steps need at "
                     f"least {steps + 1} (each step predicts the next character). Use a longer text or a shorter "
                     "sequence length.",
+                ),
+            )
+        if self.task == "series":
+            checks.insert(
+                0,
+                (
+                    len(self.series) >= steps + 2,
+                    f"The series has {len(self.series)} values, but windows of {steps} steps and the value after "
+                    f"them need at least {steps + 2}. Use a shorter sequence length.",
                 ),
             )
         for ok, message in checks:

@@ -9,6 +9,7 @@ from rnnviz.batching import MAX_TEXT_CHARS, TextError, check_text, decode_text
 from rnnviz.device import DEVICES, available_devices
 from rnnviz.spec import SpecError
 from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
+from rnnviz.tasks.series import MAX_ROWS, SeriesError, read_csv_columns, series_values
 from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
 from ui.link import LinkField, hidden, read_link_once
 from ui.present import presenting
@@ -31,6 +32,57 @@ def _take_upload(prefix: str) -> None:
         st.session_state[f"{prefix}upload_note"] = f"The box now holds the uploaded file {upload.name!r}."
     except TextError as error:
         st.session_state[f"{prefix}upload_note"] = f"error:{upload.name!r} was not used: {error}"
+
+
+def _take_csv(prefix: str) -> None:
+    """An uploaded CSV's numeric columns become the forecaster's data; a bad file is refused with
+    a sentence and the task keeps what it had."""
+    upload = st.session_state.get(f"{prefix}csv")
+    if upload is None:
+        return
+    try:
+        table = read_csv_columns(upload.getvalue())
+    except SeriesError as error:
+        st.session_state[f"{prefix}csv_note"] = f"{upload.name!r} was not used: {error}"
+        return
+    st.session_state.update({f"{prefix}csv_table": table, f"{prefix}csv_name": upload.name, f"{prefix}csv_note": ""})
+    st.session_state[f"{prefix}csv_column"] = table.columns[-1]  # an index or a date often comes first
+
+
+def series_ui(prefix: str) -> tuple[float, ...] | None:
+    """The forecaster's own data: a CSV upload and a column; None: the noisy sine waves."""
+    left, right = st.columns([3, 2])
+    right.file_uploader(
+        f"…or forecast your own series: a CSV with a numeric column (at most {MAX_ROWS:,} rows)",
+        type=["csv", "txt"],
+        key=f"{prefix}csv",
+        on_change=_take_csv,
+        args=(prefix,),
+        max_upload_size=2,
+    )
+    note = st.session_state.get(f"{prefix}csv_note")
+    if note:
+        right.error(note)
+    table = st.session_state.get(f"{prefix}csv_table")
+    if table is None:
+        left.caption("Data: generated noisy sine waves. Upload a CSV to forecast your own series instead.")
+        return None
+    column = left.selectbox(
+        f"Column of {st.session_state[f'{prefix}csv_name']}", list(table.columns), key=f"{prefix}csv_column"
+    )
+    if left.button("Use the sine waves again", key=f"{prefix}csv_clear"):
+        st.session_state.pop(f"{prefix}csv_table")
+        st.rerun()
+    try:
+        values = series_values(table, column)
+    except SeriesError as error:
+        left.error(str(error))
+        return None
+    left.caption(
+        f"Data: column {column!r}, {len(values):,} values, standardised; windows of the sequence length "
+        "predict the next value."
+    )
+    return values
 
 
 RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2}  # a tanh RNN diverges or stalls at 1e-2 on adding
@@ -136,6 +188,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
         note = st.session_state.get(f"{prefix}upload_note")
         if note:
             (right.error if note.startswith("error:") else right.caption)(note.removeprefix("error:"))
+    series = series_ui(prefix) if name == "sine" else None
     more = "More: layers, clipping, truncated BPTT, seed, device"
     with st.container() if presenting() else st.expander(more):  # no expander inside presentation's
         i, j, k, m, n = st.columns(5)
@@ -159,7 +212,8 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
         if text is not None:
             text = check_text(text)
         config = TrainConfig(
-            task=name,
+            task="series" if series else name,
+            series=series,
             cell=cell,
             hidden_size=hidden_size,
             num_layers=layers,

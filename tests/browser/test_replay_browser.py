@@ -1,6 +1,7 @@
 """Browser: the bundled adding race replays on a cold server with no training, the scrubber moves
 it; an exported animation plays from disk with no server (record and replay)."""
 
+import pathlib
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from tests.browser.conftest import READY, assert_no_exception, open_page
 from tests.browser.test_training_browser import step_count
 
 pytestmark = pytest.mark.browser
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 LINES = """() => { const el = Array.from(document.querySelectorAll('.st-key-loss_chart .js-plotly-plot')).pop();
     return el && el._fullData ? el._fullData.filter(t => (t.name || '').endsWith('training loss')).length : 0; }"""
@@ -61,3 +63,51 @@ def test_an_exported_animation_plays_from_disk_with_no_server(server, page, brow
         local.wait_for_function(f"() => ({active})() >= 3", timeout=10_000)  # frames advance
     finally:
         offline.close()
+
+
+def test_a_damaged_run_file_is_refused_in_the_page_and_the_replay_stays(server, page, tmp_path):
+    open_page(page, f"{server.url}/race?replay=adding_race_T50")
+    page.wait_for_function(f"() => ({LINES})() === 3", timeout=30_000)
+    damaged = tmp_path / "damaged.rnnrun"
+    damaged.write_bytes((ROOT / "demo_runs" / "adding_race_T50.rnnrun").read_bytes()[:5000])  # truncated
+    page.locator(".st-key-race_replay_upload input[type=file]").set_input_files(str(damaged))
+    expect(page.get_by_text("'damaged.rnnrun' was not opened")).to_be_visible(timeout=20_000)
+    page.wait_for_selector(READY)
+    assert_no_exception(page)
+    assert page.evaluate(LINES) == 3  # the run on screen is still there
+
+
+def test_a_downloaded_checkpoint_opens_on_inside(server, page, tmp_path):
+    from rnnviz.export import checkpoint_bytes
+    from rnnviz.runs import load_run
+
+    task, model, step = load_run(ROOT / "demo_runs" / "char_rnn.rnnrun").model_copy("LSTM")
+    path = tmp_path / "lstm.safetensors"
+    path.write_bytes(checkpoint_bytes(model.state_dict(), model.spec, task=task.name, vocabulary=task.vocabulary))
+    open_page(page, f"{server.url}/inside")
+    page.get_by_text("Open a checkpoint or a run file").click()
+    page.locator(".st-key-inside_file input[type=file]").set_input_files(str(path))
+    expect(page.get_by_text("Model: LSTM · hidden 64")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("task 'Next character'")).to_be_visible()
+    page.wait_for_selector(READY)
+    assert_no_exception(page)
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json at all")
+    page.locator(".st-key-inside_file input[type=file]").set_input_files(str(bad))
+    expect(page.get_by_text("'bad.safetensors' was not opened")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Model: LSTM · hidden 64")).to_be_visible()  # the model chosen before stays
+
+
+def test_a_csv_becomes_the_forecaster_and_a_bad_one_is_refused(server, page, tmp_path):
+    open_page(page, f"{server.url}/train?task=sine")
+    good = tmp_path / "sales.csv"
+    good.write_text("day;sales\n" + "".join(f"{i};{100 + 10 * (i % 7)}\n" for i in range(200)))
+    page.locator(".st-key-train_csv input[type=file]").set_input_files(str(good))
+    expect(page.get_by_text("Data: column 'sales', 200 values")).to_be_visible(timeout=20_000)
+    bad = tmp_path / "photo.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 40)
+    page.locator(".st-key-train_csv input[type=file]").set_input_files(str(bad))
+    expect(page.get_by_text("'photo.csv' was not used")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Data: column 'sales', 200 values")).to_be_visible()  # the good series stays
+    page.wait_for_selector(READY)
+    assert_no_exception(page)
