@@ -264,3 +264,28 @@ def test_a_recording_npz_is_a_plain_npz_numpy_reads_without_pickle(race):
     with np.load(io.BytesIO(recording_npz(recording)), allow_pickle=False) as npz:
         np.testing.assert_array_equal(npz["hidden"], recording.hidden)
         assert json.loads(str(npz["meta"]))["step"] == recording.step
+
+
+@pytest.mark.parametrize("demo", ["adding_race_T50", "char_rnn", "parity_race"])
+def test_bundled_demo_runs_load_are_small_and_replay_their_whole_run(demo):
+    from scripts.make_demo_runs import DEMOS, FOLDER
+
+    path = FOLDER / f"{demo}.rnnrun"
+    assert path.stat().st_size < 2_000_000
+    run = load_run(path)
+    expected = next(d for d in DEMOS if d.file == path.name)
+    assert run.title == expected.title and list(run.lanes) == list(expected.lanes)
+    for label, lane in run.lanes.items():
+        assert lane.config == expected.lanes[label]
+        assert lane.steps == list(range(1, expected.steps + 1))
+        assert lane.weights[0][0] == 0 and lane.weights[-1][0] == expected.steps
+    if demo == "adding_race_T50":  # the lesson the race teaches: gated cells solve it, the plain RNN does not
+        assert run.lanes["GRU"].solved_at and run.lanes["LSTM"].solved_at and run.lanes["RNN"].solved_at is None
+
+
+def test_the_demo_script_is_deterministic(tmp_path):
+    from scripts.make_demo_runs import Demo, make
+
+    demo = Demo("tiny.rnnrun", "tiny", {"GRU": CONFIG.replace(cell="gru")}, 30, probes=2, weights=2)
+    first = make(demo, tmp_path).read_bytes()
+    assert make(demo, tmp_path).read_bytes() == first
