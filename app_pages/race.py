@@ -6,8 +6,8 @@ from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.link import write_link
 from ui.present import settings_box
-from ui.replay import mode_ui, pick_run_ui, read_replay_link, replay_ui
-from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui, run_panel
+from ui.replay import replay_tab
+from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui
 from ui.training_settings import RACE_LR, number_field, settings_ui, training_fields
 from ui.widgets import keep_across_pages, remember
 
@@ -16,11 +16,7 @@ st.caption(
     "The three cells train in turns, one step each, on the same batches from the same seed. Each has its "
     "own learning rate, because the plain RNN needs a smaller one to learn at all: a fair race exposes it."
 )
-read_replay_link("race_")
-if mode_ui("race_"):
-    picked = pick_run_ui("race_", prefer="adding_race_T50")
-    if picked:
-        replay_ui("race_", *picked, panel=run_panel, race=True)
+if replay_tab("race_", prefer="adding_race_T50", race=True):  # a recorded run instead of training
     st.stop()
 holder = job_holder("race")
 attach_from_link(holder, "race")  # a reload or a second tab finds its run again

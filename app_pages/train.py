@@ -6,8 +6,8 @@ from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.link import write_link
 from ui.present import settings_box
-from ui.replay import mode_ui, pick_run_ui, read_replay_link, replay_ui
-from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui, run_panel
+from ui.replay import replay_tab
+from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui
 from ui.training_settings import settings_ui, training_fields
 
 st.header("Train a model live")
@@ -16,11 +16,7 @@ st.caption(
     "runs four held-out sequences through the explicit loop, and the charts show what it recorded. The "
     "dashed line is the memoryless baseline: the best a model can do without remembering anything."
 )
-read_replay_link("train_")
-if mode_ui("train_"):
-    picked = pick_run_ui("train_", prefer="char_rnn")
-    if picked:
-        replay_ui("train_", *picked, panel=run_panel, race=False)
+if replay_tab("train_", prefer="char_rnn", race=False):  # a recorded run instead of training
     st.stop()
 holder = job_holder("train")
 attach_from_link(holder, "train")  # a reload or a second tab finds its run again

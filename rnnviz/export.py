@@ -34,20 +34,23 @@ def save_checkpoint(path: str | Path, model: SeqModel, **metadata) -> None:
     Path(path).write_bytes(checkpoint_bytes(model.state_dict(), model.spec, **metadata))
 
 
-def _read(source) -> bytes:
-    """The file's bytes, never more than MAX_CHECKPOINT_BYTES + 1 of them (/dev/zero is endless)."""
+def read_bytes(source, limit: int, error: type[ValueError], what: str) -> bytes:
+    """A file's bytes (a path, or the bytes of an upload), never more than `limit` + 1 of them
+    (/dev/zero is endless); anything else is `error` with a sentence. `what`: "a checkpoint"."""
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
     elif isinstance(source, str | Path):
         try:
             with open(source, "rb") as file:
-                data = file.read(MAX_CHECKPOINT_BYTES + 1)
+                data = file.read(limit + 1)
         except IsADirectoryError:
-            raise CheckpointError(f"{source} is a folder, not a checkpoint file.") from None
+            raise error(f"{source} is a folder, not {what}.") from None
     else:
-        raise CheckpointError(f"A checkpoint is a path or bytes, not {type(source).__name__}.")
-    if len(data) > MAX_CHECKPOINT_BYTES:
-        raise CheckpointError(f"The file is larger than {MAX_CHECKPOINT_BYTES // 1_000_000} MB.")
+        raise error(f"{what[0].upper()}{what[1:]} is a path or bytes, not {type(source).__name__}.")
+    if len(data) > limit:
+        raise error(f"The file is larger than {limit // 1_000_000} MB, too large for {what}.")
+    if not data:
+        raise error("The file is empty.")
     return data
 
 
@@ -97,7 +100,7 @@ def _check_vocabulary(metadata: dict, spec: RNNSpec) -> None:
 def load_checkpoint(source: str | Path | bytes) -> tuple[SeqModel, dict]:
     """→ (model, metadata). `source` is a path or the bytes of an upload. Anything wrong with
     the file is a CheckpointError with a sentence; nothing is unpickled."""
-    data = _read(source)
+    data = read_bytes(source, MAX_CHECKPOINT_BYTES, CheckpointError, "a checkpoint")
     metadata = _header(data)
     spec = _spec(metadata)
     _check_vocabulary(metadata, spec)

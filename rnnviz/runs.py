@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rnnviz.export import CheckpointError, checkpoint_bytes, load_checkpoint
+from rnnviz.export import CheckpointError, checkpoint_bytes, load_checkpoint, read_bytes
 from rnnviz.jobs import Lane
 from rnnviz.recording import ARRAY_FIELDS, Recording, arrays
 from rnnviz.spec import RNNSpec, SpecError
@@ -335,24 +335,6 @@ def _check_shapes(recording: Recording, name: str) -> None:
         raise RunFileError(f"{name}: its per-step arrays do not have {steps} steps.")
 
 
-def _read_file(source) -> bytes:
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-    elif isinstance(source, str | Path):
-        try:
-            with open(source, "rb") as file:
-                data = file.read(MAX_FILE_BYTES + 1)
-        except IsADirectoryError:
-            raise RunFileError(f"{source} is a folder, not a run file.") from None
-    else:
-        raise RunFileError(f"A run file is a path or bytes, not {type(source).__name__}.")
-    if len(data) > MAX_FILE_BYTES:
-        raise RunFileError(f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB; run files are smaller.")
-    if not data:
-        raise RunFileError("The file is empty.")
-    return data
-
-
 def _config(values, where: str) -> TrainConfig:
     """A TrainConfig from JSON, each value of its field's type, then validated."""
     if not isinstance(values, dict):
@@ -399,7 +381,7 @@ def _table(data: bytes, columns: list[str], name: str) -> pd.DataFrame:
 def load_run(source) -> Run:
     """A run file (a path or the bytes of an upload) → Run. Anything wrong with it is a
     RunFileError with a sentence; nothing is unpickled."""
-    data = _read_file(source)
+    data = read_bytes(source, MAX_FILE_BYTES, RunFileError, "a run file")
     budget = _Budget()
     members = budget.members(data, "The file", allowed=MEMBER.fullmatch)
     if "run.json" not in members:

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 import streamlit as st
 import torch
 
-from rnnviz.export import CheckpointError
 from rnnviz.model import SeqModel, build_model, example_input
-from rnnviz.runs import MAX_FILE_BYTES, Run, RunFileError
+from rnnviz.runs import MAX_FILE_BYTES, Run
 from rnnviz.spec import RNNSpec
 from rnnviz.tasks import Task, input_labels
-from ui.replay import demo_names, open_upload, opened, opened_checkpoints
+from ui.replay import demo_names, opened, opened_checkpoints, take_upload
 from ui.spec_sidebar import current_spec, first_time_this_run, spec_sidebar
 from ui.training import job_holder
 from ui.widgets import number_ui
@@ -67,20 +66,12 @@ def _trained_sources() -> dict[str, tuple]:
 
 def _take_file(key: str) -> None:
     """An uploaded run file or checkpoint joins the Model menu, chosen; a bad one is refused."""
-    upload = st.session_state.get(f"{key}_file")
-    if upload is None:
+    found = take_upload(f"{key}_file", f"{key}_file_note")
+    if found is None:
         return
-    try:
-        kind, name = open_upload(upload)
-    except (RunFileError, CheckpointError) as error:
-        st.session_state[f"{key}_file_note"] = f"{upload.name!r} was not opened: {error}"
-        return
-    st.session_state[f"{key}_file_note"] = ""
-    if kind == "checkpoint":
-        st.session_state[f"{key}_source"] = name
-    else:
-        first = next(iter(opened()[name].lanes))
-        st.session_state[f"{key}_source"] = f"Recorded {name}: {first}"
+    kind, name = found
+    first = name if kind == "checkpoint" else f"Recorded {name}: {next(iter(opened()[name].lanes))}"
+    st.session_state[f"{key}_source"] = first
 
 
 def _open_file_ui(key: str) -> None:

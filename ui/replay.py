@@ -114,21 +114,31 @@ def mode_ui(prefix: str) -> bool:
     return mode == MODES[1]
 
 
-def _take_upload(prefix: str) -> None:
-    upload = st.session_state.get(f"{prefix}replay_upload")
+def take_upload(upload_key: str, note_key: str) -> tuple[str, str] | None:
+    """Open the file in the uploader `upload_key` (see open_upload); a file that cannot be used
+    leaves a sentence in `note_key` and changes nothing else."""
+    upload = st.session_state.get(upload_key)
     if upload is None:
-        return
+        return None
     try:
-        kind, name = open_upload(upload)
+        opened_file = open_upload(upload)
     except (RunFileError, CheckpointError) as error:
-        st.session_state[f"{prefix}replay_note"] = f"{upload.name!r} was not opened: {error}"
+        st.session_state[note_key] = f"{upload.name!r} was not opened: {error}"
+        return None
+    st.session_state[note_key] = ""
+    return opened_file
+
+
+def _take_upload(prefix: str) -> None:
+    found = take_upload(f"{prefix}replay_upload", f"{prefix}replay_note")
+    if found is None:
         return
+    kind, name = found
     if kind == "checkpoint":
         st.session_state[f"{prefix}replay_note"] = (
-            f"{upload.name!r} is a checkpoint (weights, no history): open it on Inside, Generate or Compare."
+            "That file is a checkpoint (weights, no history): open it on Inside, Generate or Compare."
         )
         return
-    st.session_state[f"{prefix}replay_note"] = ""
     st.session_state[f"{prefix}replay_choice"] = name
 
 
@@ -160,6 +170,20 @@ def pick_run_ui(prefix: str, prefer: str = "") -> tuple[str, Run] | None:
     if note:
         right.error(note)
     return None if choice == UPLOAD else (choice, opened()[choice])
+
+
+def replay_tab(prefix: str, prefer: str, race: bool) -> bool:
+    """The Train or Race page's choice between training live and replaying a recorded run; draws
+    the replay and returns True when it is chosen (the page then stops)."""
+    from ui.training import run_panel
+
+    read_replay_link(prefix)
+    if not mode_ui(prefix):
+        return False
+    picked = pick_run_ui(prefix, prefer)
+    if picked:
+        replay_ui(prefix, *picked, panel=run_panel, race=race)
+    return True
 
 
 def replay_ui(prefix: str, name: str, run: Run, panel, race: bool) -> None:
