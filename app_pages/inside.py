@@ -36,7 +36,6 @@ if not chosen:
 x, labels = chosen
 with st.spinner("Running the sequence through the model, step by step…"):
     recording = record(source.model, x)
-recording_downloads(recording, "inside_recording")
 spec = source.spec
 a, b = st.columns(2)
 with a:
@@ -104,3 +103,5 @@ with right:
         chart(figure=saturation_figure(gates), key="saturation")
     else:
         st.caption("A plain RNN has no gates.")
+st.markdown("**Take it home.** This sequence's recording: every state and gate of every unit at every step.")
+recording_downloads(recording, "inside_recording")

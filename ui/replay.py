@@ -17,6 +17,7 @@ from rnnviz.runs import MAX_FILE_BYTES, Run, RunFileError, load_run
 from rnnviz.tasks import TASKS, char_task
 from ui.link import LinkField, read_link_once, write_link
 from ui.player import player
+from ui.present import settings_box
 
 DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo_runs"
 UPLOAD = "Upload a run file…"
@@ -180,7 +181,8 @@ def replay_tab(prefix: str, prefer: str, race: bool) -> bool:
     read_replay_link(prefix)
     if not mode_ui(prefix):
         return False
-    picked = pick_run_ui(prefix, prefer)
+    with settings_box("Recorded run: choose one, or upload a run file"):
+        picked = pick_run_ui(prefix, prefer)
     if picked:
         replay_ui(prefix, *picked, panel=run_panel, race=race)
     return True

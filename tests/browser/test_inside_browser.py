@@ -17,6 +17,7 @@ def test_click_a_unit_highlights_the_text_and_the_scrubber_plays(server, page):
     assert len(before) == 8
     heatmap = page.locator(".st-key-heatmap .js-plotly-plot")
     heatmap.locator(".main-svg").first.wait_for()
+    heatmap.scroll_into_view_if_needed()
     # the page position of the cell (step 0, unit 5), from plotly's own axes: the far left end of
     # the row, away from any marker, and a third of a row off its centre
     x, y = heatmap.evaluate("""el => { const r = el.getBoundingClientRect(), L = el._fullLayout;
