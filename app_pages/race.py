@@ -6,7 +6,7 @@ from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.link import write_link
 from ui.present import settings_box
-from ui.replay import replay_tab
+from ui.replay import REPLAY, replay_tab
 from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui
 from ui.training_settings import RACE_LR, number_field, settings_ui, training_fields
 from ui.widgets import keep_across_pages, remember
@@ -16,7 +16,7 @@ st.caption(
     "The three cells train in turns, one step each, on the same batches from the same seed. Each has its "
     "own learning rate, because the plain RNN needs a smaller one to learn at all: a fair race exposes it."
 )
-if replay_tab("race_", prefer="adding_race_T50", race=True):  # a recorded run instead of training
+if replay_tab("race_", prefer="adding_race_T50", race=True) == REPLAY:  # a recorded run, no training
     st.stop()
 holder = job_holder("race")
 attach_from_link(holder, "race")  # a reload or a second tab finds its run again

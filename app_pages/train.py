@@ -6,7 +6,8 @@ from rnnviz.jobs import TrainingJob
 from rnnviz.tasks import TASKS
 from ui.link import write_link
 from ui.present import settings_box
-from ui.replay import replay_tab
+from ui.recipes import read_recipe_link, recipe_ui
+from ui.replay import LIVE, RECIPE, REPLAY, replay_tab
 from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui
 from ui.training_settings import settings_ui, training_fields
 
@@ -16,7 +17,11 @@ st.caption(
     "runs four held-out sequences through the explicit loop, and the charts show what it recorded. The "
     "dashed line is the memoryless baseline: the best a model can do without remembering anything."
 )
-if replay_tab("train_", prefer="char_rnn", race=False):  # a recorded run instead of training
+read_recipe_link("train_")
+mode = replay_tab("train_", prefer="char_rnn", race=False, modes=(LIVE, REPLAY, RECIPE))
+if mode == RECIPE:
+    recipe_ui("train_")
+if mode != LIVE:
     st.stop()
 holder = job_holder("train")
 attach_from_link(holder, "train")  # a reload or a second tab finds its run again

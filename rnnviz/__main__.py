@@ -3,6 +3,7 @@
 python -m rnnviz shapes --cell lstm --batch-size 32 --seq-len 100
 python -m rnnviz train --task adding --cell lstm --seq-len 50 --steps 3000 [--until-solved] [--json] [--run out.rnnrun]
 python -m rnnviz replay out.rnnrun
+python -m rnnviz train --recipe char_rnn [--seed 3] [--json]
 python -m rnnviz sample model.safetensors --prime good --length 15 [--temperature 0.8]
 """
 
@@ -54,10 +55,44 @@ def _progress(done: int, total: int, text: str) -> None:
     print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text}", end="", file=sys.stderr, flush=True)
 
 
+def recipe_command(args: argparse.Namespace) -> int:
+    """train --recipe NAME: the tutorial's own loop, its points beside the ones it printed."""
+    import json
+
+    from rnnviz.recipes import RECIPES
+
+    recipe = RECIPES[args.recipe]
+    published = dict(recipe.published)
+    for tensor, shape, meaning in recipe.shapes():
+        if not args.json:
+            print(f"{tensor:>26}  {' × '.join(map(str, shape)):<16} {meaning}")
+    if recipe.train is None:
+        from rnnviz.recipes.keras_imdb import parameter_counts
+
+        for layer, (keras, torch_count) in parameter_counts().items():
+            print(f"{layer:>26}  Keras {keras:>9,} parameters, PyTorch {torch_count:>9,}")
+        return 0
+
+    def report(x: int, value: float) -> None:
+        if args.json:
+            print(json.dumps({recipe.x_label: x, recipe.y_label: value, "published": published.get(x)}), flush=True)
+        else:
+            printed = f"   (the source printed {published[x]:.4f})" if x in published else ""
+            print(f"{recipe.x_label} {x:>4}  {recipe.y_label} {value:.4f}{printed}", flush=True)
+
+    result = recipe.train(args.seed, on_point=report)
+    print(json.dumps({"summary": result.summary}) if args.json else result.summary)
+    return 0
+
+
 def train_command(args: argparse.Namespace) -> int:
     import json
 
     import torch
+
+    if args.recipe:
+        torch.set_num_threads(args.threads)
+        return recipe_command(args)
 
     from rnnviz.export import save_checkpoint
     from rnnviz.train import TrainConfig, Trainer
@@ -169,7 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     from rnnviz.train import OPTIMIZERS
 
     train = commands.add_parser("train", help="train a model on a toy task and report the result")
+    from rnnviz.recipes import RECIPES
+
     train.add_argument("--task", choices=list(TASKS), default="adding")
+    train.add_argument(
+        "--recipe", choices=list(RECIPES), help="run a tutorial's own recipe instead (its printed numbers beside)"
+    )
     train.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="lstm")
     train.add_argument("--seq-len", type=int, default=None, help="input steps (default: the task's)")
     train.add_argument("--hidden-size", type=int, default=64)

@@ -21,7 +21,8 @@ from ui.present import settings_box
 
 DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo_runs"
 UPLOAD = "Upload a run file…"
-MODES = ("Train it live", "Replay a recorded run")
+LIVE, REPLAY, RECIPE = "Train it live", "Replay a recorded run", "Reproduce a tutorial"
+MODES = (LIVE, REPLAY)
 OPENED = "_opened_runs"  # session state: name → Run, every run file this session opened
 CHECKPOINTS = "_opened_checkpoints"  # session state: label → (task, model, step)
 REPLAY_NAMES = frozenset({"replay", "step", "speed"})  # the link's names for a replay
@@ -98,21 +99,21 @@ def read_replay_link(prefix: str) -> None:
     first = not st.session_state.get(f"_link_read_{prefix}replay")
     read_link_once(f"{prefix}replay", fields, ignore=others)
     if first and st.session_state.get(f"{prefix}replay"):
-        st.session_state[f"{prefix}mode"] = MODES[1]
+        st.session_state[f"{prefix}mode"] = REPLAY
 
 
-def mode_ui(prefix: str) -> bool:
-    """Train live or replay; True for replay."""
-    st.session_state.setdefault(f"{prefix}mode", MODES[0])
-    mode = st.segmented_control(
+def mode_ui(prefix: str, modes: tuple[str, ...] = MODES) -> str:
+    """Train live, replay (or reproduce a tutorial): the chosen one."""
+    if st.session_state.get(f"{prefix}mode") not in modes:
+        st.session_state[f"{prefix}mode"] = LIVE
+    return st.segmented_control(
         "Run",
-        MODES,
+        modes,
         key=f"{prefix}mode",
         required=True,
         label_visibility="collapsed",
         help="A recorded run plays back instantly, with no training: for a slow machine or a lecture.",
     )
-    return mode == MODES[1]
 
 
 def take_upload(upload_key: str, note_key: str) -> tuple[str, str] | None:
@@ -173,19 +174,20 @@ def pick_run_ui(prefix: str, prefer: str = "") -> tuple[str, Run] | None:
     return None if choice == UPLOAD else (choice, opened()[choice])
 
 
-def replay_tab(prefix: str, prefer: str, race: bool) -> bool:
-    """The Train or Race page's choice between training live and replaying a recorded run; draws
-    the replay and returns True when it is chosen (the page then stops)."""
+def replay_tab(prefix: str, prefer: str, race: bool, modes: tuple[str, ...] = MODES) -> str:
+    """The Train or Race page's choice between training live and replaying a recorded run (and
+    more `modes`); draws the replay when it is chosen. → the chosen mode."""
     from ui.training import run_panel
 
     read_replay_link(prefix)
-    if not mode_ui(prefix):
-        return False
+    mode = mode_ui(prefix, modes)
+    if mode != REPLAY:
+        return mode
     with settings_box("Recorded run: choose one, or upload a run file"):
         picked = pick_run_ui(prefix, prefer)
     if picked:
         replay_ui(prefix, *picked, panel=run_panel, race=race)
-    return True
+    return mode
 
 
 def replay_ui(prefix: str, name: str, run: Run, panel, race: bool) -> None:

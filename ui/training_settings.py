@@ -127,7 +127,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
     Every value is this session's, survives a visit to another page, and is read from the link
     on the first visit (the page writes the link back with write_link after its last widget)."""
     fields = {f.name: f for f in training_fields(prefix, race)}
-    read_link_once(prefix, list(fields.values()), ignore={"run", "replay", "step", "speed"})
+    read_link_once(prefix, list(fields.values()), ignore={"run", "replay", "step", "speed", "recipe", "recipe_seed"})
     keys = [f.key for f in fields.values()] + [f"{prefix}text", f"{prefix}device"]  # every widget here
     keep_across_pages(keys)
     names = list(TASKS)
