@@ -180,3 +180,19 @@ def test_chollet_numpy_loop_equals_torch_and_has_the_books_shapes():
     assert result["numpy"].shape == (100, 64) and result["inputs"].shape == (100, 32)
     assert result["largest difference"] < 1e-12
     assert RECIPES["chollet"].train(0).points == []
+
+
+def test_the_cli_runs_a_recipe_and_prints_its_points_beside_the_sources(capsys):
+    import json
+
+    from rnnviz.__main__ import main
+
+    assert main(["train", "--recipe", "char_rnn", "--seed", "1", "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    points, summary = lines[:-1], lines[-1]
+    assert [p["epoch"] for p in points] == list(range(10, 101, 10))
+    assert [p["published"] for p in points] == [v for _, v in RECIPES["char_rnn"].published]
+    assert [p["loss"] for p in points] == [v for _, v in RECIPES["char_rnn"].train(1).points]
+    assert "good i am fine" in summary["summary"]
+    assert main(["train", "--recipe", "keras_imdb"]) == 0
+    assert "Keras 131,584 parameters, PyTorch   132,096" in capsys.readouterr().out
