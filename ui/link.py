@@ -127,6 +127,13 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
         LinkField("seed", "generate_seed", "int", 0, 0, 1_000_000),
     ],
     "lecture": [LinkField("step", "lecture_step", "int", 1, 1, 100)],
+    "scan": [
+        LinkField("T", "scan_steps", "int", 16, 2, 32),
+        LinkField("kind", "scan_kind", "choice", "mingru", choices=("mingru", "minlstm")),
+        LinkField("seed", "scan_seed", "int", 0, 0, 10_000),
+        LinkField("step", "scan_step", "int", 0, 0, 100),
+        LinkField("speed", "scan_speed", "float", 0.6, 0.2, 2.0),
+    ],
     "trajectory": [
         LinkField("step", "trajectory_path_step", "int", 0, 0, 10**6),
         LinkField("speed", "trajectory_path_speed", "float", 0.6, 0.2, 2.0),

@@ -67,6 +67,14 @@ PAGES = [
         "vanishing",
     ),
     PageInfo(
+        "scan",
+        "Scan vs loop",
+        "account_tree",
+        "Backpropagation through time",
+        "minGRU's parallel scan against the loop, level by level, and what each costs as T grows.",
+        "scan",
+    ),
+    PageInfo(
         "scratch",
         "From scratch",
         "calculate",
