@@ -3,12 +3,13 @@
 import streamlit as st
 
 from rnnviz.jobs import TrainingJob
+from rnnviz.spec import CELL_NAMES
 from rnnviz.tasks import TASKS
 from ui.link import write_link
 from ui.present import settings_box
 from ui.replay import REPLAY, replay_tab
 from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui
-from ui.training_settings import RACE_LR, number_field, settings_ui, training_fields
+from ui.training_settings import CELL_ORDER, RACE_CELLS, number_field, settings_ui, training_fields
 from ui.widgets import keep_across_pages, remember
 
 st.header("Race: RNN against GRU against LSTM")
@@ -23,13 +24,22 @@ attach_from_link(holder, "race")  # a reload or a second tab finds its run again
 with settings_box("Settings: task, sizes, optimiser, learning rates"):
     settings = settings_ui("race_", race=True)
     fields = training_fields("race_", race=True)
-    rate_fields = [f for f in fields if f.name.startswith("lr_")]
+    keep_across_pages(["race_cells"])
+    st.session_state.setdefault("race_cells", list(RACE_CELLS))
+    cells = st.multiselect(
+        "Cells in the race",
+        CELL_ORDER,
+        key="race_cells",
+        format_func=CELL_NAMES.get,
+        help="The classic race is RNN, GRU and LSTM; add minGRU or minLSTM (Feng et al. 2024) to race them too.",
+    )
+    rate_fields = [f for f in fields if f.name.startswith("lr_") and f.name[3:] in cells]
     keep_across_pages([f.key for f in rate_fields])
     rates = {
-        f.name[3:]: number_field(f"{f.name[3:].upper()} learning rate", f, column)
-        for f, column in zip(rate_fields, st.columns(3))
+        f.name[3:]: number_field(f"{CELL_NAMES[f.name[3:]]} learning rate", f, column)
+        for f, column in zip(rate_fields, st.columns(max(len(rate_fields), 3)))
     }
-    remember([f.key for f in rate_fields])
+    remember([f.key for f in rate_fields] + ["race_cells"])
 task = TASKS[st.session_state["race_task"]]
 MEASURED = {
     "adding": " Measured on a 2-core machine with plain PyTorch: an LSTM (hidden 64, batch 64, Adam 1e-2, clip "
@@ -41,11 +51,13 @@ st.info(f"**Reference.** {task.reference}.{MEASURED.get(task.name, '')}", icon="
 
 def make_job():
     config, steps = settings
-    lanes = {cell.upper(): config.replace(cell=cell, lr=float(rates[cell])) for cell in RACE_LR}
+    lanes = {CELL_NAMES[cell]: config.replace(cell=cell, lr=float(rates[cell])) for cell in CELL_ORDER if cell in rates}
     return TrainingJob(lanes, max_steps=steps or None)
 
 
-controls_ui(holder, make_job if settings and None not in rates.values() else None)
+if not cells:
+    st.error("Pick at least one cell to race.")
+controls_ui(holder, make_job if settings and rates and None not in rates.values() else None)
 downloads_ui(holder)
 live_ui(holder, race=True)
 seq_len = TASKS[st.session_state["race_task"]].default_seq_len

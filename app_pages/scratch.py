@@ -5,7 +5,13 @@ import inspect
 import numpy as np
 import streamlit as st
 
-from rnnviz.reference import chollet_forward, chollet_step_parts, chollet_torch_difference, lstm_step_from_torch
+from rnnviz.reference import (
+    chollet_forward,
+    chollet_step_parts,
+    chollet_torch_difference,
+    lstm_step_from_torch,
+    mingru_step_from_torch,
+)
 from ui.widgets import index_slider
 
 STEPS, FEATURES, UNITS = 8, 4, 6  # small enough to read every number
@@ -21,7 +27,7 @@ with a:
 with c:
     j = index_slider("Unit j", UNITS, "scratch_unit")
 
-simple, gated = st.tabs(["Simple RNN (Chollet's NumPy loop)", "LSTM cell"])
+simple, gated, minimal = st.tabs(["Simple RNN (Chollet's NumPy loop)", "LSTM cell", "minGRU cell"])
 with simple:
     left, right = st.columns([1, 1])
     left.code(inspect.getsource(chollet_forward), language="python")
@@ -73,5 +79,28 @@ with gated:
         )
         st.success(
             f"These NumPy numbers equal PyTorch's `nn.LSTM` (step {t}, all gates and h_t): largest "
+            f"difference {difference:.1e}."
+        )
+
+with minimal:
+    m, difference = mingru_step_from_torch(inputs, UNITS, t)
+    left, right = st.columns([3, 2])
+    with left:
+        st.latex(rf"z_{{{t}}}[{j}] = \sigma(W_z x_t + b_z) = \sigma({m['pre_z'][j]:.3f}) = {m['z'][j]:.4f}")
+        st.caption("update gate: how much of the candidate to take. It reads x_t only, not h_{t−1}.")
+        st.latex(rf"\tilde h_{{{t}}}[{j}] = g(W_h x_t + b_h) = g({m['pre_h'][j]:.3f}) = {m['g'][j]:.4f}")
+        st.caption("candidate: g(v) = v + ½ for v ≥ 0, σ(v) below, so it stays positive (the log-space scan needs it).")
+    with right:
+        st.markdown(
+            "**Linear in h.** Neither gate reads h_{t−1}, so h_t = a_t ⊙ h_{t−1} + b_t with a = 1 − z and "
+            "b = z ⊙ h̃ known in advance: a parallel scan computes every step at once (the Scan page)."
+        )
+        st.latex(
+            rf"\begin{{aligned}} h_{{{t}}}[{j}] &= (1 - z) \odot h_{{{t - 1}}} + z \odot \tilde h \\ &= "
+            rf"(1 - {m['z'][j]:.3f}) \times {m['h_prev'][j]:.3f} + {m['z'][j]:.3f} \times {m['g'][j]:.3f} "
+            rf"= {m['h'][j]:.4f} \end{{aligned}}"
+        )
+        st.success(
+            f"These NumPy numbers equal rnnviz's minGRU module (step {t}, both gates and h_t): largest "
             f"difference {difference:.1e}."
         )

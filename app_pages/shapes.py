@@ -4,6 +4,7 @@ import streamlit as st
 
 from rnnviz.plots import block_figure, gate_stack_figure, output_vs_h_n_figure
 from rnnviz.shapes import shape_ledger
+from rnnviz.spec import CELL_GATES
 from ui.present import chart
 from ui.spec_sidebar import current_spec
 from ui.widgets import index_slider
@@ -58,7 +59,8 @@ st.markdown(
 chart(figure=output_vs_h_n_figure(spec), key="output_vs_h_n")
 
 st.subheader("Parameters: the gates are stacked")
-gates = {"rnn": "one block", "lstm": "four blocks, i f g o", "gru": "three blocks, r z n"}[spec.cell]
+gates = CELL_GATES[spec.cell]
+gates = f"{len(gates)} blocks, {' '.join(gates)}" if gates else "one block"
 st.markdown(
     f"Each weight matrix holds the weights of every gate stacked in rows ({gates}), so "
     f"`weight_ih_l0` is `{shape['core.weight_ih_l0']}`."

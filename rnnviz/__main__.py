@@ -14,7 +14,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from rnnviz.spec import RNNSpec, SpecError
+from rnnviz.spec import CELLS, RNNSpec, SpecError
 
 SPEC_FIELDS = [f.name for f in fields(RNNSpec)]
 
@@ -102,6 +102,7 @@ def train_command(args: argparse.Namespace) -> int:
     config = TrainConfig(
         task=args.task,
         cell=args.cell,
+        decay=args.decay,
         hidden_size=args.hidden_size,
         num_layers=args.num_layers,
         seq_len=args.seq_len,
@@ -210,7 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument(
         "--recipe", choices=list(RECIPES), help="run a tutorial's own recipe instead (its printed numbers beside)"
     )
-    train.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="lstm")
+    train.add_argument("--cell", choices=list(CELLS), default="lstm")
+    train.add_argument(
+        "--decay", choices=["positive", "signed"], default="positive", help="mingru/minlstm: decay in [0, 1] or [-1, 1]"
+    )
     train.add_argument("--seq-len", type=int, default=None, help="input steps (default: the task's)")
     train.add_argument("--hidden-size", type=int, default=64)
     train.add_argument("--num-layers", type=int, default=1)

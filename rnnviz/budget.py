@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 BUDGET_BYTES = 256_000_000  # one request: 256 MB
 FLOAT = 4  # bytes per float32 number
-GATES = {"rnn": 1, "lstm": 4, "gru": 3}  # blocks stacked in each step's pre-activation
+GATES = {"rnn": 1, "lstm": 4, "gru": 3, "mingru": 2, "minlstm": 3}  # blocks stacked in each step's pre-activation
 
 # Bytes per unrolled state value (one unit of one layer, direction, step and example): what
 # autograd keeps of a fused step for the backward pass, and what the explicit loop of `record`
 # keeps on top (every op's saved tensors, NumPy copies of h/c/gates, fp64 gradients per use).
-FUSED_STATE_FLOATS = {"rnn": 6, "lstm": 20, "gru": 14}
-RECORD_STATE_BYTES = {"rnn": 140, "lstm": 260, "gru": 230}
+# minGRU/minLSTM: their scans keep (a_t, b_t), the gates and the tree's levels (rnnviz.cost counts
+# 6 floats a value for the loop, 19-20 for the scans).
+FUSED_STATE_FLOATS = {"rnn": 6, "lstm": 20, "gru": 14, "mingru": 24, "minlstm": 30}
+RECORD_STATE_BYTES = {"rnn": 140, "lstm": 260, "gru": 230, "mingru": 200, "minlstm": 240}
 
 
 @dataclass(frozen=True)

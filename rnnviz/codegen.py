@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rnnviz.spec import RNNSpec
 
-TORCH_CLASS = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
+TORCH_CLASS = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU", "mingru": "MinRNN", "minlstm": "MinRNN"}
 KERAS_CLASS = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+KIND = ("mingru", "minlstm")  # no Keras layer: keras_code says so
 
 
 def _shape(*dims) -> str:
@@ -22,6 +23,8 @@ def pytorch_code(spec: RNNSpec) -> str:
     options += ["batch_first=True"] if spec.batch_first else []
     options += ["bidirectional=True"] if spec.bidirectional else []
     options += [f"nonlinearity='{spec.nonlinearity}'"] if spec.cell == "rnn" and spec.nonlinearity != "tanh" else []
+    if spec.cell in KIND:
+        options += [f"kind='{spec.cell}'"] + (["negative=True"] if spec.decay == "signed" else [])
     core_args = ", ".join([str(F), str(H)] + options)
     seq = (lambda last: _shape(B, "T", last)) if spec.batch_first else (lambda last: _shape("T", B, last))
     if single:
@@ -32,6 +35,7 @@ def pytorch_code(spec: RNNSpec) -> str:
     lines = [
         "import torch",
         "from torch import nn",
+        *(["from rnnviz.minrnn import MinRNN  # torch has no minGRU / minLSTM module"] if spec.cell in KIND else []),
         "",
         "",
         "class Model(nn.Module):",
@@ -73,6 +77,12 @@ def pytorch_code(spec: RNNSpec) -> str:
 def keras_code(spec: RNNSpec) -> str:
     spec = spec.validate()
     T, F, H, O, V = spec.input_steps, spec.input_size, spec.hidden_size, spec.output_size, spec.vocab_size
+    if spec.cell in KIND:
+        return (
+            f"# Keras has no {'minGRU' if spec.cell == 'mingru' else 'minLSTM'} layer. The recurrence is\n"
+            "# h_t = a_t * h_{t-1} + b_t with a_t, b_t from x_t alone (Feng et al. 2024); a custom\n"
+            "# keras.layers.Layer would compute the gates with Dense layers and the scan with ops.cumsum.\n"
+        )
     layer = KERAS_CLASS[spec.cell]
 
     def rnn(return_sequences: bool) -> str:

@@ -143,3 +143,71 @@ def min_rnn(kind: str, x: Tensor, weight: Tensor, bias: Tensor | None, h0=None, 
     """One minGRU/minLSTM layer over x (B, T, F) → (states (B, T, H), gates)."""
     a, b, gates = coefficients(kind, x, weight, bias, negative)
     return SCANS[how](a, b, h0), gates
+
+
+class MinRNN(torch.nn.Module):
+    """minGRU or minLSTM layers with torch.nn.GRU's interface: (input, h_0) → (output, h_n),
+    `batch_first`, `num_layers`, `bidirectional`, parameters named weight_ih_l{k}[_reverse] and
+    bias_ih_l{k}[_reverse], and the attributes `unroll` reads (mode, input_size, ...). `how`: the
+    scan ("auto": the loop for short sequences, the tree for long ones)."""
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        batch_first: bool = False,
+        bidirectional: bool = False,
+        kind: str = "mingru",
+        negative: bool = False,
+        how: str = "auto",
+    ):
+        super().__init__()
+        self.kind, self.negative, self.how = kind, negative, how
+        self.mode = kind.upper()
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.batch_first, self.bidirectional, self.bias, self.dropout, self.proj_size = (
+            batch_first,
+            bidirectional,
+            True,
+            0.0,
+            0,
+        )
+        directions = 2 if bidirectional else 1
+        blocks = len(BLOCKS[kind])
+        bound = hidden_size**-0.5  # torch.nn.GRU's initialisation: U(±1/sqrt(hidden))
+        for layer in range(num_layers):
+            features = input_size if layer == 0 else hidden_size * directions
+            for suffix in [f"_l{layer}", f"_l{layer}_reverse"][:directions]:
+                weight = torch.empty(blocks * hidden_size, features).uniform_(-bound, bound)
+                self.register_parameter("weight_ih" + suffix, torch.nn.Parameter(weight))
+                bias = torch.empty(blocks * hidden_size).uniform_(-bound, bound)
+                self.register_parameter("bias_ih" + suffix, torch.nn.Parameter(bias))
+
+    def forward(self, x: Tensor, hx: Tensor | None = None):
+        batched = x.dim() == 3
+        if not batched:
+            x = x.unsqueeze(0 if self.batch_first else 1)
+            hx = None if hx is None else hx.unsqueeze(1)
+        if not self.batch_first:
+            x = x.transpose(0, 1)  # → (B, T, F)
+        how = self.how if self.how != "auto" else ("sequential" if x.shape[1] < 128 else "tree")
+        directions = 2 if self.bidirectional else 1
+        finals = []
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(directions):
+                suffix = f"_l{layer}" + ("_reverse" if direction else "")
+                weight, bias = getattr(self, "weight_ih" + suffix), getattr(self, "bias_ih" + suffix)
+                h0 = None if hx is None else hx[layer * directions + direction]
+                read = x.flip(1) if direction else x
+                states, _ = min_rnn(self.kind, read, weight, bias, h0, self.negative, how)
+                finals.append(states[:, -1])  # where this direction ends
+                outputs.append(states.flip(1) if direction else states)
+            x = torch.cat(outputs, dim=-1)
+        h_n = torch.stack(finals)
+        output = x if self.batch_first else x.transpose(0, 1)
+        if not batched:
+            output = output.squeeze(0 if self.batch_first else 1)
+            h_n = h_n.squeeze(1)
+        return output, h_n

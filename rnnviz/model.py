@@ -19,9 +19,10 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from rnnviz.spec import RNNSpec
+from rnnviz.minrnn import MinRNN
+from rnnviz.spec import MIN_CELLS, RNNSpec
 
-CORES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+CORES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU, "mingru": MinRNN, "minlstm": MinRNN}
 
 
 class SeqModel(nn.Module):
@@ -32,6 +33,8 @@ class SeqModel(nn.Module):
         # already the learned input projection).
         self.embedding = nn.Embedding(spec.vocab_size, spec.input_size) if spec.vocab_size else None
         extra = {"nonlinearity": spec.nonlinearity} if spec.cell == "rnn" else {}
+        if spec.cell in MIN_CELLS:
+            extra = {"kind": spec.cell, "negative": spec.decay == "signed"}
         self.core = CORES[spec.cell](
             spec.input_size,
             spec.hidden_size,

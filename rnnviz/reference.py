@@ -125,3 +125,39 @@ def lstm_step_from_torch(inputs: np.ndarray, units: int, t: int, seed: int = 0) 
     step = lstm_step(inputs[t], h_prev, c_prev, *weights)
     difference = max(np.abs(step[k] - recorded.gates[k][0, 0, t, 0]).max() for k in "ifgo")
     return step, float(max(difference, np.abs(step["h"] - recorded.hidden[0, 0, t, 0]).max()))
+
+
+def mingru_step(x_t: np.ndarray, h_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> dict:
+    """One minGRU step (Feng et al. 2024) in NumPy: the gates read x_t only.
+    z = σ(W_z x + b_z),  h̃ = g(W_h x + b_h) (g(v) = v + ½ for v ≥ 0, σ(v) below),
+    h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃."""
+    pre = W @ x_t + b
+    z_pre, h_pre = np.split(pre, 2)
+    z = 1 / (1 + np.exp(-z_pre))
+    candidate = np.where(h_pre >= 0, h_pre + 0.5, 1 / (1 + np.exp(-h_pre)))
+    return {
+        "pre_z": z_pre,
+        "pre_h": h_pre,
+        "z": z,
+        "g": candidate,
+        "h_prev": h_prev,
+        "h": (1 - z) * h_prev + z * candidate,
+    }
+
+
+def mingru_step_from_torch(inputs: np.ndarray, units: int, t: int, seed: int = 0) -> tuple[dict, float]:
+    """Step t of a seeded rnnviz MinRNN (minGRU) redone by `mingru_step` in NumPy, from the state
+    it computed at t-1. → (the step's pieces, largest |difference| from its gates and h_t)."""
+    import torch
+
+    from rnnviz.minrnn import MinRNN
+    from rnnviz.unroll import unroll
+
+    torch.manual_seed(seed)
+    layer = MinRNN(inputs.shape[1], units, kind="mingru").double()
+    recorded = unroll(layer, torch.from_numpy(inputs))  # unbatched (T, F)
+    h_prev = recorded.hidden[0, 0, t - 1, 0] if t else np.zeros(units)
+    W, b = layer.weight_ih_l0.detach().numpy(), layer.bias_ih_l0.detach().numpy()
+    step = mingru_step(inputs[t], h_prev, W, b)
+    difference = max(np.abs(step[k] - recorded.gates[k][0, 0, t, 0]).max() for k in "zg")
+    return step, float(max(difference, np.abs(step["h"] - recorded.hidden[0, 0, t, 0]).max()))

@@ -36,7 +36,7 @@ import pandas as pd
 from rnnviz.export import CheckpointError, checkpoint_bytes, load_checkpoint, read_bytes
 from rnnviz.jobs import Lane
 from rnnviz.recording import ARRAY_FIELDS, Recording, arrays
-from rnnviz.spec import RNNSpec, SpecError
+from rnnviz.spec import CELL_GATES, RNNSpec, SpecError
 from rnnviz.tasks.series import MAX_ROWS, finite
 from rnnviz.train import TrainConfig, TrainingError
 
@@ -327,7 +327,7 @@ def _check_shapes(recording: Recording, name: str) -> None:
     for what, array in same.items():
         if array is not None and array.shape != hidden.shape:
             raise RunFileError(f"{name}: {what} has shape {array.shape}, the hidden states {hidden.shape}.")
-    gate_names = {"lstm": set("ifgo"), "gru": set("rzn"), "rnn": set()}[spec.cell]
+    gate_names = set(CELL_GATES[spec.cell])
     if set(recording.gates) != gate_names:
         found = sorted(recording.gates)
         raise RunFileError(f"{name}: a {spec.cell.upper()} has gates {sorted(gate_names)}, not {found}.")

@@ -15,7 +15,8 @@ import torch
 from rnnviz.model import build_model, example_input
 from rnnviz.spec import GATES_PER_CELL, RNNSpec
 
-GATE_ORDER = {"rnn": "", "lstm": "i, f, g, o", "gru": "r, z, n"}
+GATE_ORDER = {"rnn": "", "lstm": "i, f, g, o", "gru": "r, z, n", "mingru": "z, g", "minlstm": "f, i, g"}
+KERAS_LAYER = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}  # Keras has no minGRU / minLSTM layer
 COLUMNS = ["group", "name", "shape", "axes", "elements", "torch", "note"]
 
 
@@ -167,27 +168,27 @@ def shape_ledger(spec: RNNSpec) -> pd.DataFrame:
                 "the (N, C) layout nn.CrossEntropyLoss expects",
             )
         # -- Keras ---------------------------------------------------------------------------
-        keras_layer = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}[core]
-        layer = f"layers.{keras_layer}({H}, return_sequences={{}})"
-        if D == 2:
-            layer = f"layers.Bidirectional({layer})"
-        batch_major = output.transpose(0, 1) if time_major else output
-        add(
-            "keras",
-            "return_sequences=True",
-            batch_major,
-            "batch, time, directions·hidden",
-            layer.format("True"),
-            "Keras is always batch-first",
-        )
-        add(
-            "keras",
-            "return_sequences=False",
-            last,
-            "batch, directions·hidden",
-            layer.format("False"),
-            "only the last step, like output[:, -1]",
-        )
+        if core in KERAS_LAYER:
+            layer = f"layers.{KERAS_LAYER[core]}({H}, return_sequences={{}})"
+            if D == 2:
+                layer = f"layers.Bidirectional({layer})"
+            batch_major = output.transpose(0, 1) if time_major else output
+            add(
+                "keras",
+                "return_sequences=True",
+                batch_major,
+                "batch, time, directions·hidden",
+                layer.format("True"),
+                "Keras is always batch-first",
+            )
+            add(
+                "keras",
+                "return_sequences=False",
+                last,
+                "batch, directions·hidden",
+                layer.format("False"),
+                "only the last step, like output[:, -1]",
+            )
         # -- unbatched -----------------------------------------------------------------------
         one = features.select(1 if time_major else 0, 0)
         one_output, one_state = model.core(one)
@@ -222,8 +223,14 @@ def shape_ledger(spec: RNNSpec) -> pd.DataFrame:
             else:
                 axes = gate_rows
             expr = f"{core}.{attribute}"
-            note = ("input → gates" if "_ih_" in attribute else "state → gates") + (
-                ", backward direction" if attribute.endswith("_reverse") else ""
+            note = (
+                ("input → gates" if "_ih_" in attribute else "state → gates")
+                + (
+                    " (the only weights: the gates read x_t alone)"
+                    if core in GATE_ORDER and core.startswith("min")
+                    else ""
+                )
+                + (", backward direction" if attribute.endswith("_reverse") else "")
             )
         elif module_name == "embedding":
             axes, expr, note = "vocabulary, features", "embedding.weight", "one learned row per token"

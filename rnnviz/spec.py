@@ -13,10 +13,20 @@ from dataclasses import dataclass, fields
 
 from rnnviz import budget
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = ("rnn", "lstm", "gru", "mingru", "minlstm")
+MIN_CELLS = ("mingru", "minlstm")  # gates from x_t only: h_t = a_t ⊙ h_{t-1} + b_t (rnnviz.minrnn)
 NONLINEARITIES = ("tanh", "relu")
+DECAYS = ("positive", "signed")
+CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "mingru": "minGRU", "minlstm": "minLSTM"}
+CELL_GATES = {  # the row blocks of weight_ih, in order, by the gate each computes
+    "rnn": (),
+    "lstm": ("i", "f", "g", "o"),
+    "gru": ("r", "z", "n"),
+    "mingru": ("z", "g"),
+    "minlstm": ("f", "i", "g"),
+}
 TOPOLOGIES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "synced")
-GATES_PER_CELL = {"rnn": 1, "lstm": 4, "gru": 3}  # rows stacked in weight_ih / weight_hh
+GATES_PER_CELL = {"rnn": 1, "lstm": 4, "gru": 3, "mingru": 2, "minlstm": 3}  # rows stacked in weight_ih / weight_hh
 
 # Inclusive bounds for every integer field; big enough for the classic examples (Keras IMDB:
 # 20,000 words), small enough that a 2-core laptop answers in seconds.
@@ -44,8 +54,9 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class RNNSpec:
-    cell: str = "lstm"  # the recurrent cell: rnn (Elman, tanh/relu), lstm or gru
-    nonlinearity: str = "tanh"  # activation of the plain rnn cell; lstm/gru ignore it
+    cell: str = "lstm"  # the recurrent cell: rnn (Elman, tanh/relu), lstm, gru, mingru or minlstm
+    nonlinearity: str = "tanh"  # activation of the plain rnn cell; the others ignore it
+    decay: str = "positive"  # mingru/minlstm: decay a_t in [0, 1], or "signed" [-1, 1] (Grazzi et al. 2024)
     topology: str = "synced"  # which steps read an input and which emit an output (Karpathy)
     batch_size: int = 4  # sequences processed side by side
     seq_len: int = 8  # input steps (one_to_one and one_to_many read a single input)
@@ -90,7 +101,10 @@ class RNNSpec:
         total = self.vocab_size * self.input_size
         for layer in range(self.num_layers):
             layer_input = self.input_size if layer == 0 else hidden * directions
-            total += directions * gates * hidden * (layer_input + hidden + 2)
+            if self.cell in MIN_CELLS:  # no weight_hh, one bias
+                total += directions * gates * hidden * (layer_input + 1)
+            else:
+                total += directions * gates * hidden * (layer_input + hidden + 2)
         return total + (hidden * directions + 1) * self.output_size
 
     # -- checks ----------------------------------------------------------------------------
@@ -99,6 +113,7 @@ class RNNSpec:
         """Raise SpecError for the first problem found; return self when all is well."""
         _check_choice("cell", self.cell, CELLS)
         _check_choice("nonlinearity", self.nonlinearity, NONLINEARITIES)
+        _check_choice("decay", self.decay, DECAYS)
         _check_choice("topology", self.topology, TOPOLOGIES)
         for name, (low, high) in INT_BOUNDS.items():
             value = getattr(self, name)

@@ -41,8 +41,9 @@ class TrainingError(ValueError):
 @dataclass(frozen=True)
 class TrainConfig:
     task: str = "adding"  # a key of TASKS
-    cell: str = "lstm"  # rnn, lstm or gru
+    cell: str = "lstm"  # rnn, lstm, gru, mingru or minlstm
     nonlinearity: str = "tanh"  # plain rnn only
+    decay: str = "positive"  # mingru/minlstm: "positive" (decay in [0, 1]) or "signed" ([-1, 1])
     hidden_size: int = 64  # units per layer
     num_layers: int = 1  # stacked recurrent layers
     seq_len: int | None = None  # input steps; None: the task's default
@@ -124,6 +125,8 @@ class TrainConfig:
     def spec(self):
         task = self.task_object()
         extra = {"nonlinearity": self.nonlinearity} if self.cell == "rnn" else {}
+        if self.decay != "positive":
+            extra["decay"] = self.decay
         return task.spec(
             self.cell, self.hidden_size, self.num_layers, self.batch_size, self.seq_len, **extra
         ).validate()

@@ -24,8 +24,19 @@ import torch
 from torch import Tensor, nn
 
 from rnnviz.cells import gru_cell, lstm_cell, rnn_cell
+from rnnviz.minrnn import coefficients
 
-GATE_NAMES = {"RNN_TANH": (), "RNN_RELU": (), "LSTM": ("i", "f", "g", "o"), "GRU": ("r", "z", "n")}
+GATE_NAMES = {
+    "RNN_TANH": (),
+    "RNN_RELU": (),
+    "LSTM": ("i", "f", "g", "o"),
+    "GRU": ("r", "z", "n"),
+    "MINGRU": ("z", "g"),  # rnnviz.minrnn.MinRNN: gates from x_t alone
+    "MINLSTM": ("f", "i", "g"),
+}
+
+
+MIN_MODES = ("MINGRU", "MINLSTM")
 
 
 @dataclass
@@ -158,7 +169,7 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
         raise ValueError("detach_every must be at least 1.")
     mode = getattr(module, "mode", None)
     if mode not in GATE_NAMES:
-        raise TypeError(f"unroll takes torch.nn.RNN, LSTM or GRU, not {type(module).__name__}.")
+        raise TypeError(f"unroll takes torch.nn.RNN, LSTM, GRU or rnnviz's MinRNN, not {type(module).__name__}.")
     if getattr(module, "proj_size", 0):
         raise ValueError("unroll does not support LSTM proj_size.")
     if module.training and module.dropout > 0 and module.num_layers > 1:
@@ -186,16 +197,19 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
         h_layer, c_layer, gate_layer, use_layer = [], [], [], []
         for direction in range(directions):
             suffix = f"_l{layer}" + ("_reverse" if direction else "")
-            W_ih, W_hh = getattr(module, "weight_ih" + suffix), getattr(module, "weight_hh" + suffix)
+            W_ih, W_hh = getattr(module, "weight_ih" + suffix), getattr(module, "weight_hh" + suffix, None)
             b_ih = getattr(module, "bias_ih" + suffix) if module.bias else None
-            b_hh = getattr(module, "bias_hh" + suffix) if module.bias else None
+            b_hh = getattr(module, "bias_hh" + suffix, None) if module.bias else None
             read = layer_input
             if layer:  # this direction's own use of the layer below, for its edge gradient
                 read = layer_input.view_as(layer_input)
                 layer_uses[-1].append(read)
-            ih = read @ W_ih.T  # (T, B, G·H), all steps at once
-            if b_ih is not None:
-                ih = ih + b_ih
+            if mode in MIN_MODES:  # a_t, b_t and the gates of every step at once: they read x_t only
+                decay, drive, min_gates = coefficients(module.kind, read, W_ih, b_ih, module.negative)
+            else:
+                ih = read @ W_ih.T  # (T, B, G·H), all steps at once
+                if b_ih is not None:
+                    ih = ih + b_ih
             h = h0[layer * directions + direction]  # (B, H)
             c = c0[layer * directions + direction] if is_lstm else None
             hs, cs, gs, uses = [None] * steps, [None] * steps, [None] * steps, [None] * steps
@@ -205,7 +219,9 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
                     h = h.detach()
                     c = c.detach() if is_lstm else None
                 uses[t] = h = h.view_as(h)  # h_{t-1} as this step reads it: the recurrent edge
-                if is_lstm:
+                if mode in MIN_MODES:
+                    h, gates = decay[t] * h + drive[t], {name: value[t] for name, value in min_gates.items()}
+                elif is_lstm:
                     h, c, gates = lstm_cell(ih[t], h, c, W_hh, b_hh)
                     cs[t] = c
                 elif mode == "GRU":

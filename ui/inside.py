@@ -9,7 +9,7 @@ import torch
 
 from rnnviz.model import SeqModel, build_model, example_input
 from rnnviz.runs import MAX_FILE_BYTES, Run
-from rnnviz.spec import RNNSpec
+from rnnviz.spec import CELL_NAMES, RNNSpec
 from rnnviz.tasks import Task, input_labels
 from ui.replay import demo_names, opened, opened_checkpoints, take_upload
 from ui.spec_sidebar import current_spec, first_time_this_run, spec_sidebar
@@ -18,7 +18,6 @@ from ui.widgets import number_ui
 
 UNTRAINED = "Untrained model of the sidebar configuration"
 INSPECTING_PAGES = ("inside", "trajectory", "generate", "compare")  # they show a chosen model's configuration
-CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 @dataclass

@@ -27,7 +27,7 @@ DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?")
 class LinkField:
     name: str  # in the URL
     key: str  # the widget's session-state key
-    kind: str  # "int", "float", "choice" or "text" (high = most characters)
+    kind: str  # "int", "float", "choice", "choices" (several, comma-separated) or "text" (high = most characters)
     default: object
     low: float = 0
     high: float = 0
@@ -39,6 +39,14 @@ class LinkField:
             if len(text) > self.high or any(ord(c) < 32 for c in text):
                 raise ValueError(f"{self.name} must be plain text of at most {self.high:g} characters.")
             return text
+        if self.kind == "choices":
+            picked = [part for part in text.split(",") if part]
+            wrong = [part for part in picked if part not in self.choices]
+            if wrong or not picked or len(set(picked)) != len(picked):
+                raise ValueError(
+                    f"{self.name} must be some of {', '.join(self.choices)} (comma-separated), not {text!r}."
+                )
+            return picked
         if self.kind == "choice":
             if text not in self.choices:
                 raise ValueError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {text!r}.")
@@ -52,6 +60,8 @@ class LinkField:
         return value
 
     def format(self, value) -> str:
+        if self.kind == "choices":
+            return ",".join(value)
         return f"{value:g}" if self.kind == "float" else str(value)
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from rnnviz.device import pick_device
 from rnnviz.presets import PRESETS
-from rnnviz.spec import CELLS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec, SpecError
+from rnnviz.spec import CELL_NAMES, CELLS, DECAYS, INT_BOUNDS, MIN_CELLS, NONLINEARITIES, TOPOLOGIES, RNNSpec, SpecError
 from ui.link import ALWAYS_KEPT
 from ui.widgets import number_ui
 
@@ -22,7 +22,6 @@ SPEC_NAMES = frozenset(FIELDS)
 SPEC_KEY = "spec"  # the last valid RNNSpec
 PROBLEMS_KEY = "url_problems"
 NO_PRESET = "(your own)"
-CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 TOPOLOGY_LABELS = {
     "one_to_one": "one to one",
     "one_to_many": "one to many",
@@ -153,9 +152,10 @@ def spec_sidebar(keep: set[str] | frozenset = frozenset()) -> RNNSpec:
             CELLS,
             key="cell",
             horizontal=True,
-            format_func=CELL_LABELS.get,
+            format_func=CELL_NAMES.get,
             help="RNN: one tanh layer. LSTM: input, forget, output gates and a cell state. GRU: reset and "
-            "update gates.",
+            "update gates. minGRU, minLSTM (Feng et al. 2024): gates that read x_t only, so the recurrence is "
+            "linear and can run as a parallel scan (see the Scan page).",
         )
         st.radio(
             "Nonlinearity (RNN only)",
@@ -163,6 +163,15 @@ def spec_sidebar(keep: set[str] | frozenset = frozenset()) -> RNNSpec:
             key="nonlinearity",
             horizontal=True,
             disabled=st.session_state["cell"] != "rnn",
+        )
+        st.radio(
+            "Decay (minGRU, minLSTM)",
+            DECAYS,
+            key="decay",
+            horizontal=True,
+            format_func={"positive": "0 to 1", "signed": "−1 to 1"}.get,
+            disabled=st.session_state["cell"] not in MIN_CELLS,
+            help="−1 to 1 lets the state flip sign each step (Grazzi et al. 2024): running parity needs it.",
         )
         st.selectbox(
             "Topology",

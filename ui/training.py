@@ -201,7 +201,8 @@ def run_panel(snapshot: dict, race: bool) -> None:
             min(snapshot["steps"] / snapshot["max_steps"], 1.0),
             text=f"step {snapshot['steps']} of {snapshot['max_steps']}",
         )
-    columns = st.columns(2 + len(lanes))
+    wide = len(lanes) <= 3  # more lanes get a row of their own, so no label is cut off
+    columns = st.columns(2 + len(lanes)) if wide else st.columns(2) + st.columns(len(lanes))
     columns[0].metric("Step", snapshot["steps"])
     rate = snapshot["steps_per_second"]
     columns[1].metric(
@@ -212,7 +213,14 @@ def run_panel(snapshot: dict, race: bool) -> None:
     for column, (label, lane) in zip(columns[2:], lanes.items()):
         value = f"{lane.evaluations[-1]['metric']:.4g}" if lane.evaluations else "—"
         solved = f"solved at step {lane.solved_at}" if lane.solved_at is not None else None
-        column.metric(f"{label} held-out {task.metric}", value, solved, delta_color="off")
+        solved = solved if wide or solved is None else f"solved at {lane.solved_at}"
+        column.metric(
+            f"{label} held-out {task.metric}" if wide else f"{label} {task.metric}",
+            value,
+            solved,
+            delta_color="off",
+            help=f"On {lane.config.eval_size} held-out sequences.",
+        )
     if race:
         st.markdown(race_summary(lanes, task, seq_len))
     left, right = st.columns(2)

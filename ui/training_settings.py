@@ -7,7 +7,7 @@ import streamlit as st
 
 from rnnviz.batching import MAX_TEXT_CHARS, TextError, check_text, decode_text
 from rnnviz.device import DEVICES, available_devices
-from rnnviz.spec import SpecError
+from rnnviz.spec import CELL_NAMES, DECAYS, MIN_CELLS, SpecError
 from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
 from rnnviz.tasks.series import MAX_ROWS, SeriesError, read_csv_columns, series_values
 from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
@@ -85,7 +85,10 @@ def series_ui(prefix: str) -> tuple[float, ...] | None:
     return values
 
 
-RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2}  # a tanh RNN diverges or stalls at 1e-2 on adding
+# a tanh RNN diverges or stalls at 1e-2 on adding; minGRU and minLSTM race only when picked
+RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2, "mingru": 1e-2, "minlstm": 1e-2}
+RACE_CELLS = ["rnn", "gru", "lstm"]  # the classic race
+CELL_ORDER = ("rnn", "gru", "lstm", "mingru", "minlstm")
 
 
 def training_fields(prefix: str, race: bool = False) -> list[LinkField]:
@@ -101,11 +104,13 @@ def training_fields(prefix: str, race: bool = False) -> list[LinkField]:
         LinkField("clip", f"{prefix}clip", "float", 1.0, 0.0, 1000.0),
         LinkField("tbptt", f"{prefix}tbptt", "int", 0, 0, 500),
         LinkField("seed", f"{prefix}seed", "int", 0, 0, 2**31 - 1),
+        LinkField("decay", f"{prefix}decay", "choice", "positive", choices=DECAYS),
     ]
     if race:
-        return fields + [LinkField(f"lr_{c}", f"{prefix}lr_{c}", "float", lr, 1e-5, 10.0) for c, lr in RACE_LR.items()]
+        rates = [LinkField(f"lr_{c}", f"{prefix}lr_{c}", "float", lr, 1e-5, 10.0) for c, lr in RACE_LR.items()]
+        return fields + [LinkField("cells", f"{prefix}cells", "choices", RACE_CELLS, choices=CELL_ORDER)] + rates
     return fields + [
-        LinkField("cell", f"{prefix}cell", "choice", "lstm", choices=("rnn", "gru", "lstm")),
+        LinkField("cell", f"{prefix}cell", "choice", "lstm", choices=CELL_ORDER),
         LinkField("lr", f"{prefix}lr", "float", 0.01, 1e-5, 1000.0),
     ]
 
@@ -153,7 +158,18 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
         st.session_state.setdefault(f"{prefix}cell", "lstm")
         cell = st.session_state[f"{prefix}cell"]
         if not hidden("cell"):
-            cell = b.radio("Cell", ["rnn", "gru", "lstm"], key=f"{prefix}cell", horizontal=True, format_func=str.upper)
+            cell = b.radio("Cell", CELL_ORDER, key=f"{prefix}cell", horizontal=True, format_func=CELL_NAMES.get)
+    st.session_state.setdefault(f"{prefix}decay", "positive")
+    decay = st.session_state[f"{prefix}decay"]
+    if (race or cell in MIN_CELLS) and not hidden("decay"):
+        decay = b.radio(
+            "Decay (minGRU, minLSTM)",
+            DECAYS,
+            key=f"{prefix}decay",
+            horizontal=True,
+            format_func={"positive": "0 to 1", "signed": "−1 to 1"}.get,
+            help="−1 to 1 lets the state flip sign at each step (Grazzi et al. 2024): running parity needs it.",
+        )
     hidden_size = number_field("Hidden size", fields["hidden"], c)
     seq_len = number_ui(
         "Sequence length",
@@ -224,6 +240,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             clip=clip or None,
             tbptt=tbptt or None,
             seed=seed,
+            decay=decay,
             device=device,
             text=text,
         ).validate()

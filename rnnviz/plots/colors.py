@@ -23,15 +23,21 @@ GATES = {
     "h": "#2ca02c",
 }
 SEQUENTIAL = "Blues"
-CELLS = {"rnn": "#d62728", "gru": "#9467bd", "lstm": "#1f77b4"}
+CELLS = {"rnn": "#d62728", "gru": "#9467bd", "lstm": "#1f77b4", "mingru": "#2ca02c", "minlstm": "#8c564b"}
 
 # One diverging scale for every signed value (heatmaps, highlighted text): negative blue, zero
 # white, positive red, as Plotly's "RdBu" reversed; the text highlight uses its two ends.
 DIVERGING = "RdBu_r"
 NEGATIVE_RGB = "33,102,172"  # RdBu's blue end
 POSITIVE_RGB = "178,24,43"  # RdBu's red end
-CELL_DASHES = {"rnn": "dash", "gru": "dot", "lstm": "solid"}  # so no race line hides another
-CELL_SYMBOLS = {"rnn": "circle", "gru": "diamond", "lstm": "square"}
+CELL_DASHES = {
+    "rnn": "dash",
+    "gru": "dot",
+    "lstm": "solid",
+    "mingru": "dashdot",
+    "minlstm": "longdash",
+}  # so no race line hides another
+CELL_SYMBOLS = {"rnn": "circle", "gru": "diamond", "lstm": "square", "mingru": "triangle-up", "minlstm": "cross"}
 EXPONENT_FORMAT = "e"  # tick labels 1e-4, not SI prefixes (100µ) that read as units
 PROJECTOR_TEXT = "#000000"  # presentation mode: black text
 PROJECTOR_GRID = "#bdbdbd"  # and a grid that survives a washed-out projector

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from rnnviz.graph import unrolled_graph
 from rnnviz.plots import colors
 from rnnviz.plots.diagram import node_positions, topology_figure
-from rnnviz.spec import GATES_PER_CELL, RNNSpec
+from rnnviz.spec import CELL_GATES, GATES_PER_CELL, MIN_CELLS, RNNSpec
 
 DEPTH = (0.55, 0.4)  # screen direction of the batch axis in the oblique drawing
 
@@ -165,13 +165,15 @@ def output_vs_h_n_figure(spec: RNNSpec) -> go.Figure:
 
 
 def gate_stack_figure(spec: RNNSpec) -> go.Figure:
-    """weight_ih_l0 and weight_hh_l0 as blocks of rows, one band per gate (i f g o / r z n)."""
-    gates = {"rnn": ["h"], "lstm": ["i", "f", "g", "o"], "gru": ["r", "z", "n"]}[spec.cell]
+    """weight_ih_l0 and weight_hh_l0 as blocks of rows, one band per gate (i f g o / r z n); minGRU
+    and minLSTM have no weight_hh: their gates read x_t alone."""
+    gates = list(CELL_GATES[spec.cell]) or ["h"]
     G, H, F = GATES_PER_CELL[spec.cell], spec.hidden_size, spec.input_size
     band = 1.0
     fig = go.Figure()
     x = 0.0
-    for name, columns in [("weight_ih_l0", F), ("weight_hh_l0", H)]:
+    matrices = [("weight_ih_l0", F)] + ([] if spec.cell in MIN_CELLS else [("weight_hh_l0", H)])
+    for name, columns in matrices:
         width = _length(columns)
         for k, gate in enumerate(gates):
             y0 = (G - 1 - k) * band

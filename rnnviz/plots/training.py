@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from rnnviz.plots import colors
 
-LANE_COLOURS = {"rnn": colors.CELLS["rnn"], "gru": colors.CELLS["gru"], "lstm": colors.CELLS["lstm"]}
+LANE_COLOURS = dict(colors.CELLS)
 
 
 def _colour(label: str, k: int) -> str:

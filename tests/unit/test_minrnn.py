@@ -73,3 +73,34 @@ def test_the_tree_has_2_log2_T_levels_of_independent_pairs():
             touched = [i for pair in pairs for i in pair]
             assert len(touched) == len(set(touched))  # no index twice in a level: all at once
     assert tree_levels(1) == []
+
+
+@pytest.mark.parametrize("decay,solves", [("positive", False), ("signed", True)])
+def test_running_parity_needs_a_signed_decay(decay, solves, capsys):
+    """Grazzi et al. 2024: with decays in [0, 1] a linear recurrence cannot flip sign, so running
+    parity stays at the memoryless baseline; with [-1, 1] it is solved (fixed seed and budget)."""
+    import json
+
+    from rnnviz.__main__ import main
+
+    argv = ["train", "--task", "running_parity", "--cell", "mingru", "--decay", decay, "--steps", "800"]
+    main(argv + ["--seed", "0", "--eval-every", "100", "--until-solved", "--json"])
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert summary["solved"] is solves
+    if not solves:
+        assert summary["value"] < 0.6  # accuracy: the baseline is 0.5
+
+
+def test_min_cells_train_record_and_replay_like_the_others():
+    from rnnviz.jobs import TrainingJob
+    from rnnviz.runs import load_run, run_bytes
+    from rnnviz.train import TrainConfig
+
+    config = TrainConfig(task="adding", cell="minlstm", hidden_size=8, seq_len=12, batch_size=16, probe_every=10)
+    job = TrainingJob({"minLSTM": config, "minGRU": config.replace(cell="mingru")}, max_steps=20).start()
+    job._thread.join(60)
+    assert job.state == "finished", job.message
+    run = load_run(run_bytes(job))
+    recording = run.lanes["minLSTM"].recording
+    assert set(recording.gates) == {"f", "i", "g"} and recording.hidden_grad is not None
+    assert set(run.lanes["minGRU"].recording.gates) == {"z", "g"}

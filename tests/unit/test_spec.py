@@ -13,7 +13,7 @@ from rnnviz.spec import CELLS, INT_BOUNDS, TOPOLOGIES
 
 def test_defaults_are_valid_and_every_field_has_a_default():
     spec = RNNSpec().validate()
-    assert len(fields(spec)) == 13
+    assert len(fields(spec)) == 14
 
 
 @pytest.mark.parametrize(
