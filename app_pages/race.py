@@ -5,6 +5,7 @@ import streamlit as st
 from rnnviz.jobs import TrainingJob
 from rnnviz.spec import CELL_NAMES
 from rnnviz.tasks import TASKS
+from ui.cost import cost_ui
 from ui.link import write_link
 from ui.present import settings_box
 from ui.replay import REPLAY, replay_tab
@@ -57,6 +58,9 @@ def make_job():
 
 if not cells:
     st.error("Pick at least one cell to race.")
+elif settings:
+    with st.expander("What each cell costs per training step, measured here", icon=":material/speed:"):
+        cost_ui(cells, settings[0])
 controls_ui(holder, make_job if settings and rates and None not in rates.values() else None)
 downloads_ui(holder)
 live_ui(holder, race=True)

@@ -1,6 +1,7 @@
-"""What recurrence costs, measured: time per training step (forward and backward) and the
-activation memory autograd keeps for the backward pass, for a fused GRU, minGRU as a loop, as
-the paper's log-space scan and as a Blelloch tree, as the sequence grows.
+"""What recurrence costs, measured: time per training step (forward and backward), the activation
+memory autograd keeps for the backward pass, and the parameter count, for the fused PyTorch
+modules, the explicit loop (rnnviz.unroll) and minGRU/minLSTM as a loop, as the paper's log-space
+scan and as a Blelloch tree, as the sequence grows.
 
 Memory is counted exactly, not estimated: every tensor autograd saves for the backward pass goes
 through a saved_tensors_hooks pack hook, which adds up its bytes (each storage once).
@@ -13,30 +14,52 @@ import time
 import torch
 from torch import nn
 
-from rnnviz.minrnn import min_rnn
+from rnnviz.minrnn import MinRNN
+from rnnviz.unroll import unroll
 
-IMPLEMENTATIONS = ("nn.GRU (fused)", "minGRU loop", "minGRU log scan", "minGRU tree")
+IMPLEMENTATIONS = ("nn.GRU (fused)", "minGRU loop", "minGRU log scan", "minGRU tree")  # the Scan page's
+ALL = (
+    "nn.RNN (fused)",
+    "nn.GRU (fused)",
+    "nn.LSTM (fused)",
+    "GRU explicit loop",
+    "minGRU loop",
+    "minGRU log scan",
+    "minGRU tree",
+    "minLSTM loop",
+    "minLSTM tree",
+)
+FOR_CELL = {  # what a race of each cell trains with
+    "rnn": "nn.RNN (fused)",
+    "gru": "nn.GRU (fused)",
+    "lstm": "nn.LSTM (fused)",
+    "mingru": "minGRU loop",
+    "minlstm": "minLSTM loop",
+}
+SCAN = {"loop": "sequential", "log scan": "log", "tree": "tree"}
 
 
-def _step(name: str, x: torch.Tensor, parts: dict):
-    if name == "nn.GRU (fused)":
-        return parts["gru"](x)[0]
-    how = {"minGRU loop": "sequential", "minGRU log scan": "log", "minGRU tree": "tree"}[name]
-    return min_rnn("mingru", x, parts["weight"], parts["bias"], how=how)[0]
-
-
-def _parts(features: int, hidden: int, device) -> dict:
+def build(name: str, features: int, hidden: int) -> nn.Module:
     torch.manual_seed(0)
-    return {
-        "gru": nn.GRU(features, hidden, batch_first=True).to(device),
-        "weight": (torch.randn(2 * hidden, features, device=device) * features**-0.5).requires_grad_(),
-        "bias": torch.zeros(2 * hidden, device=device, requires_grad=True),
-    }
+    if name.startswith("min"):
+        kind, how = name.split(" ", 1)
+        return MinRNN(features, hidden, batch_first=True, kind=kind.lower(), how=SCAN[how])
+    cell = name.split(" ")[0].removeprefix("nn.")
+    core = {"RNN": nn.RNN, "GRU": nn.GRU, "LSTM": nn.LSTM}[cell]
+    return core(features, hidden, batch_first=True)
+
+
+def _output(name: str, module: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    return unroll(module, x).output if "explicit" in name else module(x)[0]
+
+
+def parameters(name: str, features: int = 32, hidden: int = 64) -> int:
+    return sum(p.numel() for p in build(name, features, hidden).parameters())
 
 
 def saved_bytes(name: str, steps: int, batch: int = 16, features: int = 32, hidden: int = 64) -> int:
     """Bytes autograd keeps between the forward and the backward pass of one step."""
-    parts = _parts(features, hidden, "cpu")
+    module = build(name, features, hidden)
     x = torch.randn(batch, steps, features)
     seen: dict[int, int] = {}
 
@@ -46,7 +69,7 @@ def saved_bytes(name: str, steps: int, batch: int = 16, features: int = 32, hidd
         return tensor
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
-        _step(name, x, parts).sum()
+        _output(name, module, x).sum()
     return sum(seen.values())
 
 
@@ -54,14 +77,14 @@ def step_seconds(
     name: str, steps: int, batch: int = 16, features: int = 32, hidden: int = 64, repeats: int = 5, device="cpu"
 ) -> float:
     """Median wall-clock seconds of one forward and backward pass."""
-    parts = _parts(features, hidden, device)
+    module = build(name, features, hidden).to(device)
     x = torch.randn(batch, steps, features, device=device)
     times = []
     for k in range(repeats + 1):
         if device != "cpu":
             torch.cuda.synchronize()
         start = time.perf_counter()
-        _step(name, x, parts).sum().backward()
+        _output(name, module, x).sum().backward()
         if device != "cpu":
             torch.cuda.synchronize()
         if k:  # the first is a warm-up
@@ -69,17 +92,20 @@ def step_seconds(
     return sorted(times)[len(times) // 2]
 
 
-def measure(steps_list=(16, 32, 64, 128, 256), repeats: int = 3, device="cpu") -> list[dict]:
-    """One row per implementation and T: seconds per step and activation memory in bytes."""
+def measure(
+    steps_list=(16, 32, 64, 128, 256), names=IMPLEMENTATIONS, repeats: int = 3, device="cpu", batch=16, hidden=64
+) -> list[dict]:
+    """One row per implementation and T: seconds per step, activation memory in bytes, parameters."""
     rows = []
     for steps in steps_list:
-        for name in IMPLEMENTATIONS:
+        for name in names:
             rows.append(
                 {
                     "implementation": name,
                     "T": steps,
-                    "seconds": step_seconds(name, steps, repeats=repeats, device=device),
-                    "saved_bytes": saved_bytes(name, steps),
+                    "seconds": step_seconds(name, steps, batch=batch, hidden=hidden, repeats=repeats, device=device),
+                    "saved_bytes": saved_bytes(name, steps, batch=batch, hidden=hidden),
+                    "parameters": parameters(name, hidden=hidden),
                 }
             )
     return rows

@@ -10,7 +10,7 @@ import pytest
 
 from rnnviz.inside import STATE_NAMES
 from rnnviz.plots import colors
-from rnnviz.spec import CELLS
+from rnnviz.spec import CELL_GATES, CELLS
 
 
 def finish_training(app, task: str, steps: int):
@@ -54,7 +54,7 @@ def test_the_highlighted_text_follows_the_chosen_map_on_the_heatmaps_scale(app, 
     app.switch_page("app_pages/inside.py").run()
     unit = 3
     app.slider(key="inside_unit").set_value(unit).run()
-    for name in {"rnn": "h", "lstm": "hcifgo", "gru": "hrzn"}[cell]:
+    for name in "h" + "".join(CELL_GATES[cell]) + ("c" if cell == "lstm" else ""):
         app.session_state["inside_map"] = name  # what a click on that segment does
         app.run()
         assert not app.exception, app.exception

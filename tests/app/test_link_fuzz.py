@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from rnnviz.spec import CELLS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec
+from rnnviz.spec import CELLS, DECAYS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec
 from ui.pages import PAGES
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -46,6 +46,7 @@ ODD = [
 CHOICES = {
     "cell": CELLS,
     "nonlinearity": NONLINEARITIES,
+    "decay": DECAYS,
     "topology": TOPOLOGIES,
     "bidirectional": ("true", "false"),
     "batch_first": ("true", "false"),

@@ -18,3 +18,22 @@ def test_scan_page_steps_through_the_levels_and_the_numbers_agree(app):
     app.toggle(key="scan_negative").set_value(True).run()
     app.radio(key="scan_kind").set_value("minlstm").run()
     assert not app.exception
+
+
+def test_a_race_can_add_mingru_and_measures_what_each_cell_costs(app):
+    app.switch_page("app_pages/race.py").run()
+    app.number_input(key="race_seq_len").set_value(10)
+    app.number_input(key="race_hidden").set_value(8)
+    app.multiselect(key="race_cells").set_value(["rnn", "lstm", "mingru"]).run()
+    assert not app.exception
+    assert [n.label for n in app.number_input if n.label.endswith("learning rate")] == [
+        "RNN learning rate",
+        "LSTM learning rate",
+        "minGRU learning rate",
+    ]
+    app.button(key="race_cost_measure").click().run()
+    table = app.table[-1].value
+    assert list(table["cell"]) == ["RNN", "LSTM", "minGRU"]
+    parameters = dict(zip(table["cell"], table["parameters"]))
+    assert int(parameters["minGRU"].replace(",", "")) < int(parameters["LSTM"].replace(",", ""))
+    assert app.query_params["cells"] in ("rnn,lstm,mingru", ["rnn,lstm,mingru"])

@@ -54,7 +54,7 @@ def test_every_page_renders_its_figures(server, page, path):
 
 def test_changing_a_widget_updates_the_url(server, page):
     open_page(page, f"{server.url}/topologies")
-    page.locator(".st-key-cell").get_by_text("GRU").click()
+    page.locator(".st-key-cell").get_by_text("GRU", exact=True).click()
     page.wait_for_url(re.compile(r"cell=gru"), timeout=20_000)
     field = page.locator(".st-key-hidden_size input")
     field.fill("24")
