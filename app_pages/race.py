@@ -47,7 +47,13 @@ MEASURED = {
     "1) gets the adding problem at T = 50 below MSE 0.01 in about 550 steps; the tanh RNN stays on the 1/6 "
     "baseline at lr 1e-2 and needs lr 1e-3 and ~10,000 steps."
 }
-st.info(f"**Reference.** {task.reference}.{MEASURED.get(task.name, '')}", icon=":material/menu_book:")
+MIN_REFERENCE = (
+    " minGRU and minLSTM: Feng et al. 2024, Were RNNs all we needed?; with decay in [0, 1] a linear recurrence cannot "
+    "flip sign, so running parity needs the decay in [−1, 1] (Grazzi et al. 2024, Unlocking state-tracking in "
+    "linear RNNs through negative eigenvalues)."
+)
+extra = MIN_REFERENCE if any(c in st.session_state.get("race_cells", []) for c in ("mingru", "minlstm")) else ""
+st.info(f"**Reference.** {task.reference}.{MEASURED.get(task.name, '')}{extra}", icon=":material/menu_book:")
 
 
 def make_job():
@@ -60,7 +66,7 @@ if not cells:
     st.error("Pick at least one cell to race.")
 elif settings:
     with st.expander("What each cell costs per training step, measured here", icon=":material/speed:"):
-        cost_ui(cells, settings[0])
+        cost_ui(cells, settings[0], "race")
 controls_ui(holder, make_job if settings and rates and None not in rates.values() else None)
 downloads_ui(holder)
 live_ui(holder, race=True)

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from rnnviz.jobs import TrainingJob
+from rnnviz.spec import CELL_NAMES
 from rnnviz.tasks import TASKS
+from ui.cost import cost_ui
 from ui.link import write_link
 from ui.present import settings_box
 from ui.recipes import read_recipe_link, recipe_ui
@@ -31,9 +33,12 @@ with settings_box("Settings: task, sizes, optimiser, text"):
 
 def make_job():
     config, steps = settings
-    return TrainingJob({config.cell.upper(): config}, max_steps=steps or None)
+    return TrainingJob({CELL_NAMES[config.cell]: config}, max_steps=steps or None)
 
 
+if settings:
+    with st.expander("What this cell costs per training step, measured here", icon=":material/speed:"):
+        cost_ui([settings[0].cell], settings[0], "train")
 controls_ui(holder, make_job if settings else None)
 downloads_ui(holder)
 live_ui(holder)

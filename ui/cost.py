@@ -15,7 +15,7 @@ def _measured(names: tuple[str, ...], steps: int, batch: int, hidden: int) -> li
     return measure((steps,), names=names, repeats=3, batch=batch, hidden=hidden)
 
 
-def cost_ui(cells: list[str], config) -> None:
+def cost_ui(cells: list[str], config, page: str) -> None:
     steps, batch, hidden = config.spec().steps, config.batch_size, config.hidden_size
     st.caption(
         f"One forward and backward pass of the recurrent layer alone at this race's sizes (T = {steps}, batch "
@@ -23,9 +23,9 @@ def cost_ui(cells: list[str], config) -> None:
         "the bytes autograd keeps for the backward pass (BPTT), counted tensor by tensor. The Scan page plots "
         "them against T."
     )
-    if not st.button("Measure", key="race_cost_measure") and not st.session_state.get("race_cost_shown"):
+    if not st.button("Measure", key=f"{page}_cost_measure") and not st.session_state.get(f"{page}_cost_shown"):
         return
-    st.session_state["race_cost_shown"] = True
+    st.session_state[f"{page}_cost_shown"] = True
     rows = _measured(tuple(FOR_CELL[c] for c in cells), steps, batch, hidden)
     table = pd.DataFrame(
         [
