@@ -129,7 +129,7 @@ def train_command(args: argparse.Namespace) -> int:
 
     lane = on_step = None
     if args.run:
-        from rnnviz.jobs import Lane, observe
+        from rnnviz.lane import Lane, observe
 
         label = config.cell.upper()
         lane = Lane(label, config)

@@ -22,11 +22,8 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
-import struct
 import zipfile
-import zlib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -34,28 +31,37 @@ import numpy as np
 import pandas as pd
 
 from rnnviz.export import CheckpointError, checkpoint_bytes, load_checkpoint, read_bytes
-from rnnviz.jobs import Lane
-from rnnviz.recording import ARRAY_FIELDS, Recording, arrays
-from rnnviz.spec import CELL_GATES, RNNSpec, SpecError
+from rnnviz.lane import Lane
+from rnnviz.recording_file import (
+    MAX_UNPACKED_BYTES,
+    RunFileError,
+    UnpackBudget,
+    add_member,
+    recording_from_npz,
+    recording_npz,
+)
+from rnnviz.spec import SpecError
 from rnnviz.tasks.series import MAX_ROWS, finite
 from rnnviz.train import TrainConfig, TrainingError
 
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_UNPACKED_BYTES",
+    "Run",
+    "RunFileError",
+    "load_run",
+    "recording_from_npz",
+    "recording_npz",
+    "run_bytes",
+    "save_run",
+]
 FORMAT, VERSION = "rnnviz-run", 1
 MAX_FILE_BYTES = 64_000_000  # a run file on disk or uploaded
-MAX_UNPACKED_BYTES = 256_000_000  # everything its members declare, unpacked (zip bombs stop here)
-MAX_MEMBERS = 5000
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every member's timestamp: the same run gives the same bytes
 HISTORY_COLUMNS = ["step", "loss", "grad_norm"]
 EVALUATION_COLUMNS = ["step", "eval_loss", "metric", "solved"]
 MEMBER = re.compile(
     r"run\.json|lanes/(\d{1,2})/(history\.csv|evaluations\.csv|probes/(\d{1,9})\.npz|weights/(\d{1,9})\.safetensors)"
 )
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, ValueError, OSError, EOFError, NotImplementedError)
-NUMBER_KINDS = "biuf"  # bool, int, unsigned, float: the only array kinds a run file may hold
-
-
-class RunFileError(ValueError):
-    """A file that is not a usable run file, with a sentence saying why."""
 
 
 @dataclass
@@ -133,39 +139,8 @@ def _spread(items: list, most: int | None) -> list:
     return [items[k] for k in sorted({round(i * (len(items) - 1) / (most - 1)) for i in range(most)})]
 
 
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
-
-
 def _csv(rows: list[dict], columns: list[str]) -> bytes:
     return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n").encode()
-
-
-def recording_npz(recording: Recording, compact: bool = False) -> bytes:
-    """One Recording as an .npz: its arrays by flat name ("gates/i") and `meta`, a JSON string
-    with its spec, step, loss, tbptt and parameter-gradient norms. np.load reads it (no pickle).
-    compact: float64 arrays (the gradients) are stored as float32."""
-    meta = {
-        "spec": recording.spec.to_params(),
-        "step": recording.step,
-        "loss": recording.loss,
-        "tbptt": recording.tbptt,
-        "param_grad_norms": recording.param_grad_norms,
-    }
-    members = {**arrays(recording), "meta": np.array(json.dumps(meta))}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, array in members.items():
-            npy = io.BytesIO()
-            array = np.asarray(array)
-            if compact and array.dtype == np.float64:
-                array = array.astype(np.float32)
-            np.lib.format.write_array(npy, array, allow_pickle=False)
-            _add(archive, name + ".npy", npy.getvalue())
-    return buffer.getvalue()
 
 
 def run_bytes(
@@ -208,9 +183,9 @@ def run_bytes(
             for step, state in kept_weights:
                 data = checkpoint_bytes(state, lane.config.spec(), task=task.name, vocabulary=task.vocabulary)
                 members.append((f"lanes/{k}/weights/{step}.safetensors", data))
-        _add(archive, "run.json", json.dumps(header, indent=1).encode())
+        add_member(archive, "run.json", json.dumps(header, indent=1).encode())
         for name, data in members:
-            _add(archive, name, data)
+            add_member(archive, name, data)
     return buffer.getvalue()
 
 
@@ -222,117 +197,6 @@ def save_run(source, path: str | Path, **options) -> Path:
 
 
 # -- reading -----------------------------------------------------------------------------------
-
-
-class _Budget:
-    """Bytes still allowed to be unpacked from one file, across every member and nested npz."""
-
-    def __init__(self, total: int = MAX_UNPACKED_BYTES):
-        self.left = total
-
-    def members(self, data: bytes, what: str, allowed=None) -> dict[str, bytes]:
-        """Every member of the zip `data`, unpacked; the declared sizes are checked first."""
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            infos = archive.infolist()
-        except ZIP_ERRORS:
-            raise RunFileError(f"{what} is not a zip file, or it is truncated or damaged.") from None
-        if len(infos) > MAX_MEMBERS:
-            raise RunFileError(f"{what} has {len(infos):,} members; a run file has at most {MAX_MEMBERS:,}.")
-        declared = sum(info.file_size for info in infos)
-        if declared > self.left:
-            raise RunFileError(
-                f"{what} declares {declared / 1e6:,.0f} MB unpacked; at most {MAX_UNPACKED_BYTES / 1e6:,.0f} MB are "
-                "allowed."
-            )
-        self.left -= declared
-        found = {}
-        for info in infos:
-            if allowed is not None and not allowed(info.filename):
-                raise RunFileError(f"{what} holds {info.filename!r}, which is not part of a run file.")
-            if info.filename in found:
-                raise RunFileError(f"{what} holds {info.filename!r} twice.")
-            try:
-                found[info.filename] = archive.read(info)
-            except (*ZIP_ERRORS, RuntimeError) as error:  # RuntimeError: an encrypted member
-                raise RunFileError(f"{info.filename!r} in {what} cannot be unpacked ({error}).") from None
-        return found
-
-
-def read_npy(data: bytes, name: str) -> np.ndarray:
-    """One .npy member: plain numbers (or a JSON string) whose byte size matches its shape; an
-    object array (which only a pickle could fill) is refused before a byte of it is read."""
-    buffer = io.BytesIO(data)
-    try:
-        version = np.lib.format.read_magic(buffer)
-        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        shape, fortran, dtype = read_header(buffer)
-    except (ValueError, TypeError, SyntaxError, OverflowError, RecursionError, MemoryError) as error:
-        raise RunFileError(f"{name} is not a readable .npy array ({error}).") from None
-    if dtype.hasobject or dtype.kind not in NUMBER_KINDS + "U":
-        raise RunFileError(f"{name} holds {dtype} values; a run file holds only numbers.")
-    count = math.prod(shape)
-    if count * dtype.itemsize != len(data) - buffer.tell():
-        raise RunFileError(f"{name} declares shape {shape} but holds {len(data) - buffer.tell():,} bytes of data.")
-    array = np.frombuffer(data, dtype=dtype, count=count, offset=buffer.tell())
-    return array.reshape(shape, order="F" if fortran else "C").copy()
-
-
-def recording_from_npz(data: bytes, name: str = "the probe", budget: _Budget | None = None) -> Recording:
-    """The inverse of recording_npz, with every array's shape checked against the spec."""
-    budget = budget or _Budget()
-    members = budget.members(data, name, allowed=lambda n: n.endswith(".npy"))
-    found = {n.removesuffix(".npy"): read_npy(d, f"{n} in {name}") for n, d in members.items()}
-    meta = found.pop("meta", None)
-    try:
-        meta = json.loads(str(meta[()]))
-        spec = RNNSpec.from_params(meta["spec"])
-        step, loss, tbptt, norms = meta["step"], meta["loss"], meta["tbptt"], meta["param_grad_norms"]
-    except (TypeError, ValueError, KeyError, IndexError, RecursionError, AttributeError) as error:
-        raise RunFileError(f"{name} has no readable description (meta): {error}") from None
-    if not (isinstance(step, int) and step >= 0 and isinstance(norms, dict)):
-        raise RunFileError(f"{name}'s description (meta) has a bad step or gradient norms.")
-    values = {}
-    for key in ARRAY_FIELDS:
-        if key in ("gates", "edge_grads"):
-            values[key] = {n.split("/", 1)[1]: a for n, a in found.items() if n.startswith(key + "/")}
-        else:
-            values[key] = found.get(key)
-    if values["edge_grads"] == {}:
-        values["edge_grads"] = None
-    unknown = (
-        set(found)
-        - {k for k in ARRAY_FIELDS if values[k] is not None}
-        - {f"{k}/{n}" for k in ("gates", "edge_grads") for n in (values[k] or {})}
-    )
-    if unknown:
-        raise RunFileError(f"{name} holds arrays a recording does not have: {', '.join(sorted(unknown))}.")
-    missing = [k for k in ("inputs", "core_inputs", "outputs", "step_outputs", "reads_input", "loss_mask", "hidden")]
-    missing = [k for k in missing if values[k] is None]
-    if missing:
-        raise RunFileError(f"{name} lacks {', '.join(missing)}.")
-    recording = Recording(spec=spec, loss=loss, param_grad_norms=norms, step=step, tbptt=tbptt, **values)
-    _check_shapes(recording, name)
-    return recording
-
-
-def _check_shapes(recording: Recording, name: str) -> None:
-    spec, hidden = recording.spec, recording.hidden
-    steps = recording.steps
-    expected = (spec.num_layers, spec.num_directions, steps)
-    if hidden.ndim != 5 or hidden.shape[:3] != expected or hidden.shape[4] != spec.hidden_size:
-        raise RunFileError(f"{name}: hidden states of shape {hidden.shape} do not fit its configuration.")
-    same = {"cell": recording.cell, "hidden_grad": recording.hidden_grad, "cell_grad": recording.cell_grad}
-    same.update({f"gate {g}": a for g, a in recording.gates.items()})
-    for what, array in same.items():
-        if array is not None and array.shape != hidden.shape:
-            raise RunFileError(f"{name}: {what} has shape {array.shape}, the hidden states {hidden.shape}.")
-    gate_names = set(CELL_GATES[spec.cell])
-    if set(recording.gates) != gate_names:
-        found = sorted(recording.gates)
-        raise RunFileError(f"{name}: a {spec.cell.upper()} has gates {sorted(gate_names)}, not {found}.")
-    if recording.loss_mask.shape != (steps,) or recording.step_outputs.shape[0] != steps:
-        raise RunFileError(f"{name}: its per-step arrays do not have {steps} steps.")
 
 
 def _config(values, where: str) -> TrainConfig:
@@ -382,7 +246,7 @@ def load_run(source) -> Run:
     """A run file (a path or the bytes of an upload) → Run. Anything wrong with it is a
     RunFileError with a sentence; nothing is unpickled."""
     data = read_bytes(source, MAX_FILE_BYTES, RunFileError, "a run file")
-    budget = _Budget()
+    budget = UnpackBudget()
     members = budget.members(data, "The file", allowed=MEMBER.fullmatch)
     if "run.json" not in members:
         raise RunFileError("The file is a zip but not a run file: it has no run.json.")
@@ -416,7 +280,7 @@ def load_run(source) -> Run:
     return Run(lanes, max_steps, state or "finished", message, title)
 
 
-def _lane(k: int, entry, members: dict[str, bytes], budget: _Budget, used: set[str]) -> Lane:
+def _lane(k: int, entry, members: dict[str, bytes], budget: UnpackBudget, used: set[str]) -> Lane:
     where = f"Lane {k} of run.json"
     if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or not entry["label"].strip():
         raise RunFileError(f"{where} has no label.")

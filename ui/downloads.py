@@ -10,7 +10,7 @@ import streamlit as st
 
 from rnnviz.plots.html import standalone_html
 from rnnviz.recording import Recording, recording_table
-from rnnviz.runs import recording_npz
+from rnnviz.recording_file import recording_npz
 
 
 def _html(make_figure, title: str) -> bytes:

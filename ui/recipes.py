@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rnnviz.jobs import RecipeJob
 from rnnviz.plots.recipe import recipe_figure
 from rnnviz.recipes import RECIPES, seed_spread
+from rnnviz.recipes.job import RecipeJob
 from rnnviz.recipes.keras_imdb import parameter_counts
 from ui.link import LinkField, read_link_once, write_link
 from ui.present import chart

@@ -1,0 +1,58 @@
+"""A recipe run in the background, its printed points collected as they come."""
+
+from __future__ import annotations
+
+import threading
+
+import torch
+
+from rnnviz.jobs import ACTIVE, SLOTS
+
+
+class RecipeJob:
+    """A recipe (rnnviz.recipes) run in the background, its printed points collected as they come;
+    it waits for a training slot like any run."""
+
+    def __init__(self, recipe, seed: int):
+        self.recipe, self.seed = recipe, seed
+        self.points: list[tuple[int, float]] = []
+        self.result = None
+        self.state, self.message = "starting", ""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._main, name="rnnviz-recipe", daemon=True)
+
+    def start(self) -> RecipeJob:
+        self._thread.start()
+        return self
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _point(self, x: int, value: float) -> None:
+        if self._stop.is_set():
+            raise InterruptedError
+        self.points = self.points + [(x, value)]
+
+    def _main(self) -> None:
+        torch.set_num_threads(1)
+
+        def wait_in_line():
+            self.state = "queued"
+
+        if not SLOTS.acquire(self, self._stop, on_wait=wait_in_line):
+            self.state = "stopped"
+            return
+        try:
+            self.state = "running"
+            self.result = self.recipe.train(self.seed, on_point=self._point)
+            self.state = "finished"
+        except InterruptedError:
+            self.state = "stopped"
+        except Exception as error:  # shown in the page as a sentence
+            self.state, self.message = "failed", f"The recipe failed: {error}"
+        finally:
+            SLOTS.release()
