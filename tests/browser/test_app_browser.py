@@ -105,7 +105,7 @@ def test_home_links_to_every_page(server, page):
 
     open_page(page, server.url)
     links = page.locator("[data-testid=stMain] [data-testid=stPageLink] a")
-    assert links.count() == len(ALL) - 1  # every page but Home itself
+    expect(links).to_have_count(len(ALL) - 1, timeout=20_000)  # every page but Home itself
     for info in ALL[1:]:
         expect(page.locator("[data-testid=stMain]").get_by_text(info.line)).to_be_visible()
 
