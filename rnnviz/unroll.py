@@ -155,8 +155,13 @@ def _final_states(nested: list) -> Tensor:
     return torch.stack([d[0] if k else d[-1] for layer in nested for k, d in enumerate(layer)])
 
 
-def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = None) -> Unrolled:
+def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = None, lengths=None) -> Unrolled:
     """Run `module` on `x` (and `hx`) step by step; see the module docstring.
+
+    lengths (B,): each sequence's real steps, the rest padding, as in pack_padded_sequence: a
+    padded step changes no state (forwards the state is held after the last real step; backwards
+    a direction starts at that step), and its output is zero. `output`, `h_n` and `c_n` then equal
+    the module on the PackedSequence (after pad_packed_sequence).
 
     detach_every=k is truncated BPTT: each direction detaches its carried state after every k
     steps it processes (chunks from where it starts), so no gradient crosses a cut in time.
@@ -186,6 +191,7 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
     elif module.batch_first:
         x = x.transpose(0, 1)  # (B, T, F) → (T, B, F)
     steps, batch = x.shape[0], x.shape[1]
+    valid = None if lengths is None else _valid_steps(lengths, steps, batch, batched, x)  # (T, B, 1) 1 or 0
     if hx is None:
         zeros = x.new_zeros(layers * directions, batch, H)
         hx = (zeros, zeros) if is_lstm else zeros
@@ -219,6 +225,7 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
                     h = h.detach()
                     c = c.detach() if is_lstm else None
                 uses[t] = h = h.view_as(h)  # h_{t-1} as this step reads it: the recurrent edge
+                previous = (h, c)
                 if mode in MIN_MODES:
                     h, gates = decay[t] * h + drive[t], {name: value[t] for name, value in min_gates.items()}
                 elif is_lstm:
@@ -228,6 +235,10 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
                     h, gates = gru_cell(ih[t], h, W_hh, b_hh)
                 else:
                     h, gates = rnn_cell(ih[t], h, W_hh, b_hh, "tanh" if mode == "RNN_TANH" else "relu")
+                if valid is not None:  # a padded step holds the state it was given
+                    h = valid[t] * h + (1 - valid[t]) * previous[0]
+                    if is_lstm:
+                        c = cs[t] = valid[t] * c + (1 - valid[t]) * previous[1]
                 hs[t], gs[t] = h, gates
             for t_h in hs + (cs if is_lstm else []):
                 if t_h.requires_grad:
@@ -242,6 +253,8 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
         recurrent_uses.append(use_layer)
         # (T, B, D·H): the next layer reads both directions side by side
         layer_input = torch.stack([torch.cat([d[t] for d in h_layer], dim=-1) for t in range(steps)])
+        if valid is not None:  # a padded step's output is zero, as pad_packed_sequence gives it
+            layer_input = layer_input * valid
         if layer < layers - 1:
             layer_uses.append([])
 
@@ -271,6 +284,18 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
         layer_uses=layer_uses,
         head_use=head_use,
     )
+
+
+def _valid_steps(lengths, steps: int, batch: int, batched: bool, x: Tensor) -> Tensor:
+    """lengths → (T, B, 1): 1 at each sequence's real steps, 0 at its padding; checked."""
+    if not batched:
+        raise ValueError("lengths need a batch: give x as (batch, time, features) or (time, batch, features).")
+    lengths = torch.as_tensor(lengths)
+    if lengths.dim() != 1 or len(lengths) != batch or lengths.is_floating_point():
+        raise ValueError(f"lengths must hold one whole number per sequence ({batch}); it is {tuple(lengths.shape)}.")
+    if int(lengths.min()) < 1 or int(lengths.max()) > steps:
+        raise ValueError(f"every length must be between 1 and the {steps} steps of x.")
+    return (torch.arange(steps)[:, None] < lengths.cpu()[None, :]).to(x.dtype).to(x.device).unsqueeze(-1)
 
 
 def _check_input(module: nn.RNNBase, x, hx, is_lstm: bool, states: int) -> None:

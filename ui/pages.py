@@ -51,6 +51,14 @@ PAGES = [
         "batches",
     ),
     PageInfo(
+        "packing",
+        "Padding & packing",
+        "view_week",
+        "Learn",
+        "Sentences of different lengths in one batch: the mask, pack_padded_sequence, and the output[:, -1] bug.",
+        "packing",
+    ),
+    PageInfo(
         "bptt",
         "Unroll & BPTT",
         "swap_horiz",
