@@ -123,6 +123,14 @@ PAGES = [
         "trajectory",
     ),
     PageInfo(
+        "decoder",
+        "Decoder & attention",
+        "translate",
+        "Inside a trained network",
+        "A decoder that feeds back its output: teacher forcing against free-running, exposure bias, attention.",
+        "decoder",
+    ),
+    PageInfo(
         "generate",
         "Generate",
         "edit_note",

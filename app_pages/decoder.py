@@ -1,0 +1,138 @@
+"""Decoder: an encoder-decoder whose decoder feeds back its previous output, teacher-forced in
+training, free-running at test; the exposure-bias gap per output position; Luong attention."""
+
+import random
+
+import numpy as np
+import streamlit as st
+import torch
+
+from rnnviz.plots.decoder import attention_figure, position_figure
+from rnnviz.seq2seq import SEQ2SEQ_TASKS, Seq2Seq, train
+from ui.player import player
+from ui.present import chart, settings_box
+from ui.widgets import number_ui
+
+st.header("Decoder: teacher forcing, exposure bias, attention")
+st.caption(
+    "A real decoder feeds back its previous output: in training the true previous token (teacher forcing), "
+    "at test time its own prediction (free-running). Until its first mistake it reads exactly what it read in "
+    "training; after one, it reads its own error, and later positions suffer: exposure bias."
+)
+with settings_box("Settings: task, cell, attention, teacher forcing"):
+    a, b, c, d = st.columns([3, 2, 2, 2])
+    name = a.selectbox("Task", list(SEQ2SEQ_TASKS), key="decoder_task", format_func=lambda n: SEQ2SEQ_TASKS[n].title)
+    attention = b.selectbox(
+        "Attention",
+        ["none", "dot", "general"],
+        key="decoder_attention",
+        help="Luong et al. 2015: score h_t·e_s (dot) or h_t·W e_s (general).",
+    )
+    feedback = c.radio(
+        "Decoder input",
+        ["previous", "empty"],
+        key="decoder_feedback",
+        horizontal=True,
+        format_func={"previous": "previous output", "empty": "empty (zeros)"}.get,
+        help="Empty inputs are the seed blog's many-to-many: only the state carries the answer.",
+    )
+    forcing = d.slider(
+        "Teacher forcing",
+        0.0,
+        1.0,
+        1.0,
+        0.25,
+        key="decoder_forcing",
+        help="The share of training steps fed the true previous token instead of the model's own.",
+    )
+    e, f = st.columns(2)
+    updates = number_ui(
+        "Training steps",
+        "decoder_updates",
+        100,
+        3000,
+        600,
+        e,
+        help="Short budgets show exposure bias best; ~1,250 steps solve 2-digit addition.",
+    )
+    seed = number_ui("Seed", "decoder_seed", 0, 10_000, 0, f)
+if updates is None or seed is None:
+    st.stop()
+task = SEQ2SEQ_TASKS[name]
+st.caption(f"**Reference.** {task.reference}.")
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def trained(name: str, attention: str, feedback: str, forcing: float, updates: int, seed: int):
+    torch.manual_seed(seed)
+    model = Seq2Seq(
+        SEQ2SEQ_TASKS[name].vocabulary,
+        hidden=64,
+        attention=None if attention == "none" else attention,
+        feedback=feedback,
+    )
+    bar = st.progress(0.0, text="Training the encoder-decoder…")
+    history = train(
+        model,
+        SEQ2SEQ_TASKS[name],
+        updates=updates,
+        teacher_forcing=forcing,
+        seed=seed,
+        every=max(updates // 6, 1),
+        on_point=lambda p: bar.progress(p["update"] / updates, text=f"Training: step {p['update']} of {updates}"),
+    )
+    bar.empty()
+    return model.eval(), history
+
+
+model, history = trained(name, attention, feedback, forcing, int(updates), int(seed))
+last = history[-1]
+m1, m2, m3 = st.columns(3)
+m1.metric(
+    "Exact match (whole answer right)",
+    f"{last['exact match']:.1%}",
+    help="The same teacher-forced or free-running: until its first mistake a decoder reads the same tokens.",
+)
+m2.metric("Token accuracy, teacher-forced", f"{last['teacher-forced tokens']:.1%}")
+m3.metric(
+    "Token accuracy, free-running",
+    f"{last['free-running tokens']:.1%}",
+    f"{last['free-running tokens'] - last['teacher-forced tokens']:+.1%} exposure bias",
+    delta_color="off",
+)
+chart(figure=position_figure(last["teacher-forced by position"], last["free-running by position"]), key="positions")
+
+st.subheader("One example, step by step")
+k = number_ui("Held-out example", "decoder_example", 0, 999, 0)
+if k is None:
+    st.stop()
+src, tgt, pairs = task.batch(1000, random.Random(seed + 1000))
+one_src, one_tgt = src[k : k + 1], tgt[k : k + 1]
+with torch.no_grad():
+    forced = model(one_src, one_tgt, teacher_forcing=1.0)
+    free = model(one_src, length=task.target_len)
+source, target = pairs[k]
+forced_text, free_text = task.decode(forced.tokens)[0], task.decode(free.tokens)[0]
+wrong = [t for t, (p, q) in enumerate(zip(free_text, target)) if p != q]
+st.markdown(
+    f"Input `{source!r}` → target `{target!r}`. Teacher-forced it writes `{forced_text!r}`; free-running "
+    f"`{free_text!r}`"
+    + (f": its first mistake is at output position {wrong[0]}, and every later step reads it." if wrong else ".")
+    + (
+        f" (The question is read backwards, as in the Keras example: {source!r} is {source.strip()[::-1]}.)"
+        if name == "addition"
+        else ""
+    )
+)
+if free.attention is not None:
+    weights = free.attention[0].numpy()
+
+    def draw(step: int) -> None:
+        chart(figure=attention_figure(weights, source, free_text, step), key="attention")
+
+    player("decoder_attention", [f"output {t}: {c!r}" for t, c in enumerate(free_text)], draw, start=0, link_name=None)
+    mirrored = np.mean(weights.argmax(1) == np.arange(len(source) - 1, -1, -1)) if name == "reversal" else None
+    if mirrored is not None:
+        st.caption(f"On reversal each output step should look at the mirrored input: here {mirrored:.0%} of steps do.")
+else:
+    st.caption("Turn on attention to see which input steps each output step looks at.")

@@ -1,0 +1,33 @@
+"""Browser: the Decoder page shows the exposure-bias chart and, with attention, the attention
+heatmap filling in as the player steps through the output."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import READY, assert_no_exception, open_page
+
+pytestmark = pytest.mark.browser
+
+ROWS_SHOWN = """() => { const el = Array.from(document.querySelectorAll('.st-key-attention .js-plotly-plot')).pop();
+    return el && el._fullData ? el._fullData[0].z.filter(row => row.some(v => Number.isFinite(v))).length : 0; }"""
+
+
+def test_attention_fills_in_step_by_step(server, page):
+    open_page(page, f"{server.url}/decoder")
+    page.locator(".st-key-decoder_updates input").fill("150")
+    page.locator(".st-key-decoder_updates input").press("Enter")
+    page.wait_for_selector(READY, timeout=120_000)
+    page.locator(".st-key-decoder_task").click()
+    page.get_by_role("option", name="Reverse 6 digits").click()
+    page.wait_for_selector(READY, timeout=120_000)
+    page.locator(".st-key-decoder_attention").click()
+    page.get_by_role("option", name="dot").click()
+    page.wait_for_selector(READY, timeout=120_000)
+    expect(page.get_by_text("Token accuracy, free-running")).to_be_visible(timeout=60_000)
+    page.wait_for_function(f"() => ({ROWS_SHOWN})() === 1", timeout=30_000)  # output step 0 only
+    page.wait_for_selector(READY)
+    for shown in (2, 3):  # → one output step further: its row of weights appears
+        page.get_by_role("heading", name="One example").click()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => ({ROWS_SHOWN})() === {shown}", timeout=30_000)
+    assert_no_exception(page)
