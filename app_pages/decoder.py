@@ -1,14 +1,11 @@
 """Decoder: an encoder-decoder whose decoder feeds back its previous output, teacher-forced in
 training, free-running at test; the exposure-bias gap per output position; Luong attention."""
 
-import random
-
-import numpy as np
 import streamlit as st
-import torch
 
 from rnnviz.plots.decoder import attention_figure, position_figure
-from rnnviz.seq2seq import SEQ2SEQ_TASKS, Seq2Seq, train
+from rnnviz.seq2seq import SEQ2SEQ_TASKS, decode_example
+from ui.decoder import trained
 from ui.player import player
 from ui.present import chart, settings_box
 from ui.widgets import number_ui
@@ -62,29 +59,6 @@ task = SEQ2SEQ_TASKS[name]
 st.caption(f"**Reference.** {task.reference}.")
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
-def trained(name: str, attention: str, feedback: str, forcing: float, updates: int, seed: int):
-    torch.manual_seed(seed)
-    model = Seq2Seq(
-        SEQ2SEQ_TASKS[name].vocabulary,
-        hidden=64,
-        attention=None if attention == "none" else attention,
-        feedback=feedback,
-    )
-    bar = st.progress(0.0, text="Training the encoder-decoder…")
-    history = train(
-        model,
-        SEQ2SEQ_TASKS[name],
-        updates=updates,
-        teacher_forcing=forcing,
-        seed=seed,
-        every=max(updates // 6, 1),
-        on_point=lambda p: bar.progress(p["update"] / updates, text=f"Training: step {p['update']} of {updates}"),
-    )
-    bar.empty()
-    return model.eval(), history
-
-
 model, history = trained(name, attention, feedback, forcing, int(updates), int(seed))
 last = history[-1]
 m1, m2, m3 = st.columns(3)
@@ -106,33 +80,31 @@ st.subheader("One example, step by step")
 k = number_ui("Held-out example", "decoder_example", 0, 999, 0)
 if k is None:
     st.stop()
-src, tgt, pairs = task.batch(1000, random.Random(seed + 1000))
-one_src, one_tgt = src[k : k + 1], tgt[k : k + 1]
-with torch.no_grad():
-    forced = model(one_src, one_tgt, teacher_forcing=1.0)
-    free = model(one_src, length=task.target_len)
-source, target = pairs[k]
-forced_text, free_text = task.decode(forced.tokens)[0], task.decode(free.tokens)[0]
-wrong = [t for t, (p, q) in enumerate(zip(free_text, target)) if p != q]
+example = decode_example(model, task, int(k), int(seed))
+source, free_text = example.source, example.free
 st.markdown(
-    f"Input `{source!r}` → target `{target!r}`. Teacher-forced it writes `{forced_text!r}`; free-running "
-    f"`{free_text!r}`"
-    + (f": its first mistake is at output position {wrong[0]}, and every later step reads it." if wrong else ".")
+    f"Input `{source!r}` → target `{example.target!r}`. Teacher-forced it writes `{example.forced!r}`; "
+    f"free-running `{free_text!r}`"
+    + (
+        f": its first mistake is at output position {example.first_mistake}, and every later step reads it."
+        if example.first_mistake is not None
+        else "."
+    )
     + (
         f" (The question is read backwards, as in the Keras example: {source!r} is {source.strip()[::-1]}.)"
         if name == "addition"
         else ""
     )
 )
-if free.attention is not None:
-    weights = free.attention[0].numpy()
+if example.attention is not None:
 
     def draw(step: int) -> None:
-        chart(figure=attention_figure(weights, source, free_text, step), key="attention")
+        chart(figure=attention_figure(example.attention, source, free_text, step), key="attention")
 
     player("decoder_attention", [f"output {t}: {c!r}" for t, c in enumerate(free_text)], draw, start=0, link_name=None)
-    mirrored = np.mean(weights.argmax(1) == np.arange(len(source) - 1, -1, -1)) if name == "reversal" else None
-    if mirrored is not None:
-        st.caption(f"On reversal each output step should look at the mirrored input: here {mirrored:.0%} of steps do.")
+    if example.mirrored is not None:
+        st.caption(
+            f"On reversal each output step should look at the mirrored input: here {example.mirrored:.0%} of steps do."
+        )
 else:
     st.caption("Turn on attention to see which input steps each output step looks at.")

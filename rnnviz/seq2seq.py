@@ -226,3 +226,35 @@ def train(
             if until is not None and free >= until:
                 break
     return history
+
+
+@dataclass
+class Example:
+    """One held-out example decoded both ways."""
+
+    source: str
+    target: str
+    forced: str  # teacher-forced: every step read the true previous token
+    free: str  # free-running: every step read its own previous output
+    first_mistake: int | None  # the first output position the free-running decoder got wrong
+    attention: object | None  # (L, S) numpy weights of the free-running decoder, with attention
+    mirrored: float | None  # reversal: share of output steps whose strongest weight is the mirrored input
+
+
+def decode_example(model: Seq2Seq, task: Seq2SeqTask, index: int, seed: int = 0) -> Example:
+    """Held-out example `index` (of the 1,000 `train` evaluates on, for this seed) decoded both ways."""
+    src, tgt, pairs = task.batch(index + 1, random.Random(seed + 1000))
+    one_src, one_tgt = src[index : index + 1], tgt[index : index + 1]
+    with torch.no_grad():
+        forced = model(one_src, one_tgt, teacher_forcing=1.0)
+        free = model(one_src, length=task.target_len)
+    source, target = pairs[index]
+    free_text = task.decode(free.tokens)[0]
+    wrong = [t for t, (p, q) in enumerate(zip(free_text, target)) if p != q]
+    weights = None if free.attention is None else free.attention[0].numpy()
+    mirrored = None
+    if weights is not None and task.name == "reversal":
+        mirrored = float((weights.argmax(1) == list(range(len(source) - 1, -1, -1))).mean())
+    return Example(
+        source, target, task.decode(forced.tokens)[0], free_text, wrong[0] if wrong else None, weights, mirrored
+    )
