@@ -40,7 +40,9 @@ def player(
     entry per step; `start` is the first step shown (default: the last, everything computed);
     `scrub`: a slider under the buttons moves to any step."""
     count = len(labels)
-    step_key, play_key, speed_key, tick_key = (f"{key}_{name}" for name in ("step", "playing", "speed", "tick"))
+    step_key, play_key, speed_key, tick_key, timer_key = (
+        f"{key}_{name}" for name in ("step", "playing", "speed", "tick", "timer")
+    )
     st.session_state.setdefault(step_key, count - 1 if start is None else start)
     st.session_state[step_key] = min(max(int(st.session_state[step_key]), 0), count - 1)  # fewer steps now
     st.session_state.setdefault(play_key, False)
@@ -48,6 +50,9 @@ def player(
     given = float(st.session_state[speed_key])  # a link may ask for any pace: take the nearest offered
     st.session_state[speed_key] = min(SPEEDS, key=lambda s: abs(s - given))
     playing, speed = st.session_state[play_key], st.session_state[speed_key]
+    # the timer this full run gives the fragment; a fragment run compares against this, not its closure,
+    # which may come from an older run when a key press lands while the page reruns
+    st.session_state[timer_key] = (playing, speed)
 
     @st.fragment(run_every=speed if playing else None)
     def body():
@@ -94,7 +99,7 @@ def player(
             )
         step = st.session_state[step_key]
         st.markdown(f"**Step {step + 1} of {count}:** {labels[step]}")
-        if (st.session_state[play_key], st.session_state[speed_key]) != (playing, speed):
+        if (st.session_state[play_key], st.session_state[speed_key]) != st.session_state[timer_key]:
             st.rerun()  # start, stop or re-time the playback timer, which belongs to the whole page
         if link_name:
             st.query_params[link_name] = str(step)

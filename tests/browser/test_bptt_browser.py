@@ -59,14 +59,27 @@ def test_keys_step_through_both_passes_one_at_a_time(server, page):
     assert_no_exception(page)
 
 
+def wait_for_button(page, name: str) -> None:
+    """Wait for the visible button `name`; on timeout say which buttons the page showed instead."""
+    try:
+        page.get_by_role("button", name=re.compile(name)).filter(visible=True).first.wait_for(timeout=20_000)
+    except Exception:
+        shown = page.evaluate(
+            "() => Array.from(document.querySelectorAll('button')).filter(b => b.offsetParent)"
+            ".map(b => b.innerText.split('\\n')[0])"
+        )
+        raise AssertionError(f"no {name} button after 20 s at {page.url}; buttons shown: {shown}") from None
+
+
 def played(page, server, speed: float, seconds: float) -> int:
     open_page(page, f"{server.url}/bptt?seq_len=12&step=0&speed={speed:g}")
+    wait_for_button(page, "Play")  # drawn, so its key is bound
     page.mouse.click(900, 120)
     page.keyboard.press(" ")  # Space: play
-    page.get_by_role("button", name=re.compile("Pause")).wait_for(timeout=20_000)
+    wait_for_button(page, "Pause")
     page.wait_for_timeout(seconds * 1000)
     page.keyboard.press(" ")  # Space: pause
-    page.get_by_role("button", name=re.compile("Play")).wait_for(timeout=20_000)
+    wait_for_button(page, "Play")
     page.wait_for_timeout(1000)
     stopped = shown_step(page)
     page.wait_for_timeout(1500)
