@@ -2,8 +2,9 @@
 
 A job trains one model, or several in lockstep (a race: RNN, GRU and LSTM take turns, one step
 each, so they share the CPU fairly). The page polls `snapshot()`; the controls are thread-safe
-calls. At most MAX_RUNNING jobs train at once on the whole server; the others wait, "queued",
-first come first served (two cores: a third concurrent run would make every run 2-3× slower).
+calls. At most MAX_RUNNING jobs train at once on the whole server (env RNNVIZ_MAX_RUNS, default 2);
+the others wait, "queued", first come first served (two cores: a third concurrent run would make
+every run 2-3× slower).
 
     idle → starting → (queued →) running ⇄ paused → finished | stopped | diverged | failed
 
@@ -13,6 +14,7 @@ is taken, with the number of runs ahead of it.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -23,7 +25,17 @@ from rnnviz.train import TrainConfig, Trainer
 
 __all__ = ["ACTIVE", "MAX_RUNNING", "SLOTS", "Lane", "SlotQueue", "TrainingJob", "observe"]
 
-MAX_RUNNING = 2
+
+def _max_running(default: int = 2) -> int:
+    """RNNVIZ_MAX_RUNS (a replica's cap, deploy/), 1 to 64; a bad value falls back to the default."""
+    try:
+        value = int(os.environ.get("RNNVIZ_MAX_RUNS", default))
+    except ValueError:
+        return default
+    return value if 1 <= value <= 64 else default
+
+
+MAX_RUNNING = _max_running()
 ACTIVE = ("starting", "queued", "running", "paused")
 WAIT_FOR_THREAD = 10.0  # seconds a control waits for the training thread to act on it
 

@@ -15,7 +15,7 @@ import sys
 from playwright.sync_api import sync_playwright
 
 from scripts.chromium import launch
-from tests.browser.conftest import READY, Server, open_page
+from scripts.server import READY, Server, open_page
 from ui.pages import PAGES
 
 

@@ -1,70 +1,13 @@
 """A live `streamlit run app.py` and Debian's Chromium driven by Playwright (never downloads a browser)."""
 
 import os
-import pathlib
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from scripts.chromium import CHROMIUM, launch
+from scripts.server import READY, Server, open_page  # noqa: F401 (the tests import them from here)
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-READY = "[data-testid=stApp][data-test-script-state=notRunning]"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        # a closed tab's run stops after this grace period (10 minutes in the app): short for tests
-        env = dict(os.environ, PYTHONUNBUFFERED="1", RNNVIZ_RUN_GRACE_S="6")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=2).read() == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("streamlit did not become healthy in 90 s")
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+GRACE = {"RNNVIZ_RUN_GRACE_S": "6"}  # a closed tab's run stops after this grace (10 minutes in the app)
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +24,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server():
-    s = Server()
+    s = Server(env=GRACE)
     yield s
     s.stop()
 
@@ -89,7 +32,7 @@ def server():
 @pytest.fixture
 def fresh_server():
     """A cold server whose very first request will be the test's."""
-    s = Server()
+    s = Server(env=GRACE)
     yield s
     s.stop()
 
@@ -100,13 +43,6 @@ def page(browser):
     p = context.new_page()
     yield p
     context.close()
-
-
-def open_page(page, url: str):
-    page.goto(url)
-    page.wait_for_selector(READY, timeout=90_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(READY, timeout=90_000)
 
 
 def assert_no_exception(page):

@@ -1,0 +1,133 @@
+"""How fast every page answers in Chromium, on an idle server: page load, page switch, and widget
+touch → page settled (the script stopped and nothing on screen changed for 400 ms afterwards).
+
+    python benchmarks/page_latency.py [--repeat 3] [--pages bptt,inside]
+
+Starts its own `streamlit run app.py`. For each page: the load in a new tab (a new session), the
+switch to it from Home by the sidebar (same session), and up to five widgets in the page itself
+(sliders nudged with →, toggles flipped, number inputs stepped): medians over repeats. Then the
+Inside page's unit click with a trained hidden-64 LSTM (the bundled char-RNN run).
+
+Targets (issue 14): widget touch ≤ 300 ms on every page, Inside unit click ≤ 500 ms, page switch
+≤ 800 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import statistics
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from scripts.chromium import launch  # noqa: E402
+from scripts.server import Server, open_page, settle_ms  # noqa: E402
+from ui.pages import PAGES  # noqa: E402
+
+TOUCHES = 5  # widgets touched per page
+MAIN = "[data-testid=stMain]"
+INSIDE_MODEL = "Recorded char_rnn: LSTM"
+UNITS = (5, 40, 17, 63, 30)  # rows clicked on the Inside heatmap
+
+
+def touches(page) -> list:
+    """Up to TOUCHES actions on the page's own widgets (not the sidebar), each a callable."""
+    actions = []
+    for slider in page.locator(f"{MAIN} [data-testid=stSlider] [role=slider]").all()[:2]:
+        if slider.is_visible():
+            actions.append(lambda s=slider: (s.focus(), s.press("ArrowRight")))
+    for toggle in page.locator(f"{MAIN} [data-testid=stCheckbox] label").all()[:2]:
+        if toggle.is_visible():
+            actions.append(lambda t=toggle: t.click())
+    for up in page.locator(f"{MAIN} [data-testid=stNumberInputStepUp]").all()[:2]:
+        if up.is_visible() and up.is_enabled():
+            actions.append(lambda u=up: u.click())
+    return actions[:TOUCHES]
+
+
+def measure_page(browser, url: str, title: str, path: str) -> dict[str, float | int]:
+    tab = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    load = settle_ms(tab, lambda: tab.goto(f"{url}/{path}"), timeout_ms=90_000)
+    times = [settle_ms(tab, act) for act in touches(tab)]
+    open_page(tab, url)  # Home, then the sidebar to the page: a switch inside one session
+    link = tab.locator("[data-testid=stSidebarNav] a").filter(has_text=title).first
+    switch = settle_ms(tab, link.click)
+    tab.context.close()
+    return {
+        "load": load,
+        "switch": switch,
+        "touch": statistics.median(times) if times else float("nan"),
+        "n": len(times),
+    }
+
+
+def inside_unit_clicks(browser, url: str) -> list[float]:
+    """Click rows of the Inside heatmap with the bundled trained hidden-64 LSTM chosen."""
+    tab = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    open_page(tab, f"{url}/inside")
+    tab.locator(".st-key-inside_source").click()
+    tab.get_by_role("option", name=INSIDE_MODEL).click()
+    tab.locator(".st-key-heatmap .js-plotly-plot .nsewdrag").first.wait_for(timeout=60_000)
+    settle_ms(tab, lambda: None)
+    times = []
+    heatmap = tab.locator(".st-key-heatmap .js-plotly-plot")
+    for unit in UNITS:
+        heatmap.scroll_into_view_if_needed()
+        x, y = heatmap.evaluate(  # the row of `unit`, from plotly's own axes
+            """(el, unit) => { const r = el.getBoundingClientRect(), L = el._fullLayout;
+            return [r.left + L.xaxis._offset + L.xaxis.l2p(2.3),
+                    r.top + L.yaxis._offset + L.yaxis.l2p(unit + 0.2)]; }""",
+            unit,
+        )
+        tab.mouse.move(x, y)  # a user's pointer reaches the row (its hover) before the click
+        tab.wait_for_timeout(200)
+        times.append(settle_ms(tab, lambda x=x, y=y: tab.mouse.click(x, y)))
+        tab.get_by_text(f"Unit {unit}'s hidden state").first.wait_for(timeout=5_000)  # the click did select it
+    tab.context.close()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pages", default="", help="comma-separated url paths (default: all)")
+    args = parser.parse_args()
+    chosen = [p for p in PAGES if not args.pages or (p.url_path or "home") in args.pages.split(",")]
+    server = Server()
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            measure_page(browser, server.url, PAGES[0].title, "")  # warm the server: imports, caches
+            print(f"{'page':22s} {'load ms':>8s} {'switch ms':>10s} {'touch ms':>9s} {'widgets':>8s}")
+            rows = []
+            for info in chosen:
+                runs = [measure_page(browser, server.url, info.title, info.url_path) for _ in range(args.repeat)]
+                row = {key: statistics.median(r[key] for r in runs) for key in ("load", "switch", "touch")}
+                rows.append(row)
+                print(
+                    f"{info.title:22s} {row['load']:8.0f} {row['switch']:10.0f} {row['touch']:9.0f} {runs[0]['n']:8d}",
+                    flush=True,
+                )
+            touched = [r["touch"] for r in rows if r["touch"] == r["touch"]]
+            print(
+                f"\nmedian over pages: load {statistics.median(r['load'] for r in rows):.0f} ms, switch "
+                f"{statistics.median(r['switch'] for r in rows):.0f} ms (target ≤ 800), touch "
+                f"{statistics.median(touched):.0f} ms (target ≤ 300); slowest touch {max(touched):.0f} ms, "
+                f"slowest switch {max(r['switch'] for r in rows):.0f} ms"
+            )
+            if not args.pages or "inside" in args.pages:
+                clicks = inside_unit_clicks(browser, server.url)
+                print(
+                    f"Inside unit click, trained hidden-64 LSTM: median {statistics.median(clicks):.0f} ms "
+                    f"(target ≤ 500), all: {', '.join(f'{c:.0f}' for c in clicks)}"
+                )
+            browser.close()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Several `streamlit run app.py` replicas behind Debian's nginx with sticky sessions, on loopback:
+deploy/nginx.conf with its upstream servers and listen port replaced. For the replica test and the
+classroom benchmark (`--replicas 2`).
+
+    with Replicas(2) as replicas:   # replicas.url is nginx; replicas.servers the streamlit processes
+        ...
+    routes(replicas.access_log)     # route cookie → the replicas its requests reached
+"""
+
+from __future__ import annotations
+
+import collections
+import pathlib
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+from scripts.server import ROOT, Server, free_port
+
+CONFIG = ROOT / "deploy" / "nginx.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def nginx_config(ports: list[int], listen: int) -> str:
+    """deploy/nginx.conf serving `listen` in front of the replicas on `ports`."""
+    text = CONFIG.read_text()
+    servers = re.findall(r"^\s*server 127\.0\.0\.1:\d+ max_fails=0;\n", text, flags=re.M)
+    if len(servers) < 1 or "listen 8080;" not in text:
+        raise RuntimeError("deploy/nginx.conf no longer has the upstream and listen lines this script replaces")
+    indent = servers[0][: len(servers[0]) - len(servers[0].lstrip())]
+    lines = "".join(f"{indent}server 127.0.0.1:{port} max_fails=0;\n" for port in ports)
+    text = text.replace("".join(servers), lines)
+    return text.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
+
+
+class Replicas:
+    def __init__(self, count: int = 2, env: dict[str, str] | None = None):
+        if not pathlib.Path(NGINX).exists():
+            raise RuntimeError("nginx is missing: apt-get install -y nginx")
+        self.count, self.env = count, env
+        self.servers: list[Server] = []
+        self.nginx: subprocess.Popen | None = None
+
+    def __enter__(self) -> Replicas:
+        self.folder = pathlib.Path(tempfile.mkdtemp(prefix="rnnviz-nginx-"))
+        self.folder.chmod(0o755)  # nginx started as root runs its workers as nobody
+        try:
+            self.servers = [Server(env=self.env) for _ in range(self.count)]
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            (self.folder / "nginx.conf").write_text(nginx_config([s.port for s in self.servers], self.port))
+            self.nginx = subprocess.Popen(
+                [NGINX, "-p", str(self.folder), "-c", "nginx.conf", "-g", "daemon off;"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            self._wait_healthy()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.nginx.poll() is not None:
+                raise RuntimeError(f"nginx exited: {self.nginx.stderr.read().decode()[-2000:]}")
+            try:
+                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=2).read() == b"ok":
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("nginx did not answer in 30 s")
+
+    def replica_of(self, route: str) -> str:
+        """The replica (host:port) nginx sends the route cookie `route` to."""
+        request = urllib.request.Request(self.url + "/_stcore/health", headers={"Cookie": f"rnnviz_route={route}"})
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return answer.headers["X-Rnnviz-Replica"]
+
+    @property
+    def access_log(self) -> pathlib.Path:
+        return self.folder / "access.log"
+
+    def __exit__(self, *exc) -> None:
+        if self.nginx is not None:
+            self.nginx.terminate()
+            self.nginx.wait(10)
+        for server in self.servers:
+            server.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def routes(access_log: pathlib.Path) -> dict[str, dict[str, list[str]]]:
+    """route → replica → the paths it served, from nginx's access log (format `route` in the config)."""
+    found: dict[str, dict[str, list[str]]] = collections.defaultdict(lambda: collections.defaultdict(list))
+    for line in access_log.read_text().splitlines():
+        match = re.match(r'(\S+) (\S+) \d+ "\S+ (\S+)', line)
+        if match and match.group(2) != "-":
+            route, replica, path = match.groups()
+            found[route][replica].append(path)
+    return found

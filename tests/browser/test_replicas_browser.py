@@ -1,0 +1,80 @@
+"""Browser: two replicas behind Debian's nginx (deploy/nginx.conf). Each student's session, its
+training run, its upload and its reconnection stay on one replica; different students can land on
+different replicas."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from rnnviz.export import checkpoint_bytes
+from rnnviz.runs import load_run
+from scripts.replicas import Replicas, routes
+from scripts.server import ROOT
+from tests.browser.conftest import GRACE, READY, assert_no_exception
+from tests.browser.test_training_browser import start_small_run, wait_for_more_steps
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def replicas():
+    with Replicas(2, env=GRACE) as running:
+        yield running
+
+
+def route_cookie(page) -> str:
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "rnnviz_route")
+
+
+def one_student(page, url: str, checkpoint) -> str:
+    """Train, upload a checkpoint on Inside (same session), reload the run's link (a new session,
+    a reconnection); returns the run's id. Every step fails if a request reached the other replica:
+    an upload to a replica without the session is refused, a run id unknown there "has ended"."""
+    start_small_run(page, f"{url}/train")
+    page.wait_for_url(re.compile(r"run=[0-9a-f]{8}"), timeout=30_000)
+    run_id = re.search(r"run=([0-9a-f]{8})", page.url).group(1)
+    before = wait_for_more_steps(page, 2)
+
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Inside").first.click()
+    page.wait_for_url(re.compile(r"/inside"), timeout=30_000)
+    page.get_by_text("Open a checkpoint or a run file").click()
+    page.locator(".st-key-inside_file input[type=file]").set_input_files(str(checkpoint))
+    expect(page.get_by_text("task 'Next character'")).to_be_visible(timeout=20_000)  # the upload arrived
+
+    page.goto(f"{url}/train?run={run_id}")
+    page.wait_for_selector(READY, timeout=60_000)
+    page.locator("[data-testid=stMetric]").filter(has_text="Step").first.wait_for(timeout=30_000)
+    assert page.get_by_text("has ended").count() == 0
+    wait_for_more_steps(page, before)  # the same run, still training, found again
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.get_by_text("Stopped.").wait_for(timeout=20_000)
+    assert_no_exception(page)
+    return run_id
+
+
+def test_each_session_stays_on_its_replica(replicas, browser, tmp_path):
+    task, model, _ = load_run(ROOT / "demo_runs" / "char_rnn.rnnrun").model_copy("LSTM")
+    checkpoint = tmp_path / "lstm.safetensors"
+    checkpoint.write_bytes(checkpoint_bytes(model.state_dict(), model.spec, task=task.name, vocabulary=task.vocabulary))
+    # two students that nginx sends to different replicas (found by asking it), and one with no cookie yet
+    home = replicas.replica_of("student-0")
+    other = next(f"student-{k}" for k in range(1, 200) if replicas.replica_of(f"student-{k}") != home)
+    students = {}
+    for route in ("student-0", other, None):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        if route:
+            context.add_cookies([{"name": "rnnviz_route", "value": route, "url": replicas.url}])
+        page = context.new_page()
+        one_student(page, replicas.url, checkpoint)
+        students[route_cookie(page)] = page
+        assert route is None or route_cookie(page) == route  # nginx keeps a cookie it did not set
+        context.close()
+
+    served = routes(replicas.access_log)
+    for route in students:
+        assert len(served[route]) == 1, f"{route} reached {sorted(served[route])}"  # one replica only
+        paths = next(iter(served[route].values()))
+        assert any(p.startswith("/_stcore/stream") for p in paths)  # its websockets (two sessions)
+        assert any(p.startswith("/_stcore/upload_file") for p in paths)  # and its upload
+    assert set(served["student-0"]) != set(served[other])  # the class is spread over both replicas
