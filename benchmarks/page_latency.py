@@ -5,7 +5,8 @@ touch → page settled (the script stopped and nothing on screen changed for 400
 
 Starts its own `streamlit run app.py`. For each page: the load in a new tab (a new session), the
 switch to it from Home by the sidebar (same session), and up to five widgets in the page itself
-(sliders nudged with →, toggles flipped, number inputs stepped): medians over repeats. Then the
+(sliders nudged with →, segmented controls and radios switched, toggles flipped, number
+inputs stepped): medians over repeats. Then the
 Inside page's unit click with a trained hidden-64 LSTM (the bundled char-RNN run).
 
 Targets (issue 14): widget touch ≤ 300 ms on every page, Inside unit click ≤ 500 ms, page switch
@@ -34,18 +35,33 @@ UNITS = (5, 40, 17, 63, 30)  # rows clicked on the Inside heatmap
 
 
 def touches(page) -> list:
-    """Up to TOUCHES actions on the page's own widgets (not the sidebar), each a callable."""
-    actions = []
-    for slider in page.locator(f"{MAIN} [data-testid=stSlider] [role=slider]").all()[:2]:
-        if slider.is_visible():
-            actions.append(lambda s=slider: (s.focus(), s.press("ArrowRight")))
-    for toggle in page.locator(f"{MAIN} [data-testid=stCheckbox] label").all()[:2]:
+    """Up to TOUCHES actions on the page's own widgets (not the sidebar), each a callable: sliders
+    nudged with →, segmented controls and radios switched, toggles flipped, number inputs stepped."""
+    found = {kind: [] for kind in ("slider", "segment", "radio", "toggle", "number")}
+    for box in page.locator(f"{MAIN} [data-testid=stSlider]").all():
+        if box.is_visible():
+            thumb = box.locator("input[type=range]").first
+            found["slider"].append(lambda t=thumb: (t.focus(), t.press("ArrowRight")))
+    for group in page.locator(f"{MAIN} [data-testid=stButtonGroup]").all():
+        other = group.locator("button[aria-checked=false], button:not([kind$=Active])").filter(visible=True)
+        if group.is_visible() and other.count():
+            found["segment"].append(lambda b=other.first: b.click())
+    for radio in page.locator(f"{MAIN} [data-testid=stRadio]").all():
+        other = radio.locator("label:not(:has(input:checked))").filter(visible=True)
+        if radio.is_visible() and other.count():
+            found["radio"].append(lambda b=other.first: b.click())
+    for toggle in page.locator(f"{MAIN} [data-testid=stCheckbox] label").all():
         if toggle.is_visible():
-            actions.append(lambda t=toggle: t.click())
-    for up in page.locator(f"{MAIN} [data-testid=stNumberInputStepUp]").all()[:2]:
+            found["toggle"].append(lambda t=toggle: t.click())
+    for up in page.locator(f"{MAIN} [data-testid=stNumberInputStepUp]").all():
         if up.is_visible() and up.is_enabled():
-            actions.append(lambda u=up: u.click())
-    return actions[:TOUCHES]
+            found["number"].append(lambda u=up: u.click())
+    actions = []
+    while len(actions) < TOUCHES and any(found.values()):  # one of each kind in turn
+        for kind in found:
+            if found[kind] and len(actions) < TOUCHES:
+                actions.append(found[kind].pop(0))
+    return actions
 
 
 def measure_page(browser, url: str, title: str, path: str) -> dict[str, float | int]:
@@ -107,9 +123,9 @@ def main() -> None:
                 runs = [measure_page(browser, server.url, info.title, info.url_path) for _ in range(args.repeat)]
                 row = {key: statistics.median(r[key] for r in runs) for key in ("load", "switch", "touch")}
                 rows.append(row)
+                touch = f"{row['touch']:9.0f}" if runs[0]["n"] else f"{'—':>9s}"  # only sidebar widgets
                 print(
-                    f"{info.title:22s} {row['load']:8.0f} {row['switch']:10.0f} {row['touch']:9.0f} {runs[0]['n']:8d}",
-                    flush=True,
+                    f"{info.title:22s} {row['load']:8.0f} {row['switch']:10.0f} {touch} {runs[0]['n']:8d}", flush=True
                 )
             touched = [r["touch"] for r in rows if r["touch"] == r["touch"]]
             print(

@@ -19,6 +19,7 @@ import urllib.request
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 READY = "[data-testid=stApp][data-test-script-state=notRunning]"
 QUIET_MS = 400  # no DOM change for this long after the script stopped: the page has settled
+NO_CHANGE_MS = 3000  # an interaction that changed nothing on screen in this long: it is done
 
 
 def free_port() -> int:
@@ -71,18 +72,20 @@ WATCH = """() => { if (window.__rnnvizWatch) return; window.__rnnvizWatch = true
   window.__lastChange = performance.now();
   new MutationObserver(() => { window.__lastChange = performance.now(); })
     .observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true}); }"""
-SETTLED = f"""() => {{ ({WATCH})(); const app = document.querySelector('[data-testid=stApp]');
-  return app && app.dataset.testScriptState === 'notRunning'
-    && performance.now() - window.__lastChange > {QUIET_MS}; }}"""
+SETTLED = f"""(noChangeMs = {NO_CHANGE_MS}) => {{ ({WATCH})();
+  const app = document.querySelector('[data-testid=stApp]');
+  const now = performance.now(), start = window.__rnnvizStart ?? 0;
+  return app && app.dataset.testScriptState === 'notRunning' && now - window.__lastChange > {QUIET_MS}
+    && (window.__lastChange > start || now - start > noChangeMs); }}"""
 
 
 def settle_ms(page, act, timeout_ms: int = 60_000) -> float:
     """Milliseconds from `act()` to the last change on screen it caused: the script has stopped and
-    nothing has changed for QUIET_MS since (figures drawn, fragments done). An `act` that loads a
-    new document counts from that document's start."""
+    nothing has changed for QUIET_MS since (figures drawn, fragments done); something must have
+    changed, unless NO_CHANGE_MS pass without any. An `act` that loads a new document counts from
+    that document's start."""
     page.evaluate(WATCH)
     page.evaluate("() => { window.__rnnvizStart = performance.now(); }")
     act()
-    page.wait_for_timeout(50)  # let the click or key reach the server before asking whether it is done
     page.wait_for_function(SETTLED, timeout=timeout_ms, polling=50)
     return page.evaluate("() => Math.max(window.__lastChange - (window.__rnnvizStart ?? 0), 0)")
