@@ -5,7 +5,7 @@
 Starts its own server (with --replicas 2 or more: that many behind nginx with sticky sessions,
 deploy/nginx.conf; needs Debian's nginx). The lecturer's tab starts a training run on the Train
 page (until stopped). Then, for each N, N students open `/lecture?step=1` at once and each does:
-→ → → through the lesson, the sidebar to Unroll & BPTT, → → on its player, the sidebar to Inside,
+→ → → through the lesson, the sidebar to Unroll & BPTT, ← ← on its player, the sidebar to Inside,
 a click on a heatmap row. Each interaction is timed from the key or click to the page settled
 (scripts/server.py). Printed per N: page-load and interaction p50/p95, server RSS with the class
 idle in its tabs, memory per idle session, the server's CPU seconds per student (with the
@@ -26,6 +26,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
+from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
 
 from scripts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -73,8 +74,8 @@ async def student(browser, url: str, loads: list, touches: list):
     nav = page.locator("[data-testid=stSidebarNav] a")
     touches.append(("to Unroll & BPTT", await settle(page, lambda: nav.filter(has_text="Unroll").first.click())))
     await page.mouse.click(900, 100)
-    for _ in range(2):
-        touches.append(("BPTT step", await settle(page, lambda: page.keyboard.press("ArrowRight"))))
+    for _ in range(2):  # the player opens on the last step: back through the backward pass
+        touches.append(("BPTT step", await settle(page, lambda: page.keyboard.press("ArrowLeft"))))
     touches.append(("to Inside", await settle(page, lambda: nav.filter(has_text="Inside").first.click())))
     heatmap = page.locator(".st-key-heatmap .js-plotly-plot")
     await heatmap.locator(".nsewdrag").first.wait_for(timeout=120_000)
@@ -83,7 +84,10 @@ async def student(browser, url: str, loads: list, touches: list):
         return [r.left + L.xaxis._offset + L.xaxis.l2p(1.3), r.top + L.yaxis._offset + L.yaxis.l2p(5.2)]; }"""
     )
     await page.mouse.move(x, y)
-    await page.wait_for_timeout(200)
+    try:  # plotly picks the row on hover; a click before that is lost
+        await heatmap.locator(".hoverlayer .hovertext").first.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        pass
     touches.append(("Inside unit click", await settle(page, lambda: page.mouse.click(x, y))))
     return context
 

@@ -68,6 +68,7 @@ def measure_page(browser, url: str, title: str, path: str) -> dict[str, float | 
     tab = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     load = settle_ms(tab, lambda: tab.goto(f"{url}/{path}"), timeout_ms=90_000)
     times = [settle_ms(tab, act) for act in touches(tab)]
+    times = [t for t in times if t == t]  # NaN: the touch left the page (nothing to time)
     open_page(tab, url)  # Home, then the sidebar to the page: a switch inside one session
     link = tab.locator("[data-testid=stSidebarNav] a").filter(has_text=title).first
     switch = settle_ms(tab, link.click)
@@ -98,8 +99,8 @@ def inside_unit_clicks(browser, url: str) -> list[float]:
                     r.top + L.yaxis._offset + L.yaxis.l2p(unit + 0.2)]; }""",
             unit,
         )
-        tab.mouse.move(x, y)  # a user's pointer reaches the row (its hover) before the click
-        tab.wait_for_timeout(200)
+        tab.mouse.move(x, y)  # a user's pointer reaches the row: plotly picks it on hover, then the click
+        heatmap.locator(".hoverlayer .hovertext").first.wait_for(timeout=10_000)
         times.append(settle_ms(tab, lambda x=x, y=y: tab.mouse.click(x, y)))
         tab.get_by_text(f"Unit {unit}'s hidden state").first.wait_for(timeout=5_000)  # the click did select it
     tab.context.close()
