@@ -22,6 +22,19 @@ def _pick_unit(key: str) -> None:
         st.session_state["inside_unit"] = int(unit[0] if isinstance(unit, list) else unit)
 
 
+@st.fragment
+def highlighted_text(labels: list[str], activation, limit: float, unit: int, shown: str) -> None:
+    """The input coloured by one unit, and the threshold that outlines steps: moving it reruns this part only."""
+    threshold = st.slider("Threshold", -limit, limit, limit / 2, key="inside_threshold", format="%.2f")
+    st.html(highlighted_text_html(labels, activation, threshold))
+    on = steps_above(activation, threshold)
+    st.caption(
+        f"Background: unit {unit}'s {NAMES[shown]} at each step, on the heatmap's scale (red positive, blue "
+        f"negative, white zero). Outlined: the "
+        f"{len(on)} steps above the threshold: {on[:30]}{' …' if len(on) > 30 else ''}."
+    )
+
+
 st.header("Inside the network")
 st.caption(
     "Run one sequence through a model and see, for every step, every unit of the hidden state, the LSTM's "
@@ -66,14 +79,8 @@ activation = maps[shown][:, unit]
 limit = float(abs(activation).max()) or 1.0
 if not -limit <= st.session_state.get("inside_threshold", 0.0) <= limit:  # another unit or map: rescale
     st.session_state["inside_threshold"] = limit / 2
-threshold = st.slider("Threshold", -limit, limit, limit / 2, key="inside_threshold", format="%.2f")
-st.html(highlighted_text_html(labels, activation, threshold))
-on = steps_above(activation, threshold)
-st.caption(
-    f"Background: unit {unit}'s {NAMES[shown]} at each step, on the heatmap's scale (red positive, blue "
-    f"negative, white zero). Outlined: the "
-    f"{len(on)} steps above the threshold: {on[:30]}{' …' if len(on) > 30 else ''}."
-)
+
+highlighted_text(labels, activation, limit, unit, shown)
 if source.task is not None and source.task.name == "adding":
     found = memory_units(recording, x[0, :, 1][None].numpy())
     st.markdown(

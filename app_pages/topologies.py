@@ -17,6 +17,13 @@ def _pick_from_overview() -> None:
         pick_topology(picked[0] if isinstance(picked, list) else picked)
 
 
+@st.fragment
+def diagram(spec) -> None:
+    """The unrolled diagram and its toggle: flipping it redraws this figure only."""
+    show_shapes = st.toggle("Show tensor shapes on the arrows", key="show_edge_shapes")
+    chart(figure=topology_figure(unrolled_graph(spec), show_shapes=show_shapes), key="topology_diagram")
+
+
 spec = current_spec()
 st.header("Topologies: what goes in, what comes out")
 st.caption(
@@ -35,11 +42,7 @@ line = timeline(spec)
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader(TOPOLOGY_LABELS[spec.topology].capitalize())
-    show_shapes = st.toggle("Show tensor shapes on the arrows", key="show_edge_shapes")
-    chart(
-        figure=topology_figure(unrolled_graph(spec), show_shapes=show_shapes),
-        key="topology_diagram",
-    )
+    diagram(spec)
     a, b, c = st.columns(3)
     a.metric("Steps unrolled", line.steps)
     b.metric("Real inputs", line.input_steps, help="Steps that read a real input; the others read zeros.")
