@@ -1,7 +1,5 @@
 """RNN Explorer: the entry point and router. `streamlit run app.py`."""
 
-import sys
-
 import streamlit as st
 import torch
 
@@ -11,7 +9,6 @@ from ui.pages import PAGES
 from ui.present import present_toggle, read_present_flag
 from ui.spec_sidebar import load_link_once, new_run, show_url_problems, spec_sidebar
 
-sys.setswitchinterval(0.001)  # TEMP
 torch.set_num_threads(1)  # two OpenMP threads on a busy 2-core machine are 100× slower (DESIGN.md)
 st.set_page_config(
     page_title="RNN Explorer",

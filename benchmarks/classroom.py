@@ -31,27 +31,9 @@ from playwright.async_api import async_playwright  # noqa: E402
 
 from scripts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from scripts.replicas import Replicas  # noqa: E402
-from scripts.server import READY, SETTLED, WATCH, Server  # noqa: E402
+from scripts.server import READY, SETTLED, WATCH, Server, cpu_seconds, rss_mb  # noqa: E402
 
 PAGE_SIZE = {"width": 1280, "height": 800}
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total / 1024
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
 
 
 async def settle(page, act) -> float:

@@ -22,19 +22,11 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from benchmarks.classroom import rss_mb  # noqa: E402
 from scripts.chromium import launch  # noqa: E402
-from scripts.server import READY, Server, open_page  # noqa: E402
+from scripts.server import READY, Server, open_page, rss_mb, threads  # noqa: E402
 
 GRACE_S = 2
 SESSION_TTL_S = 5  # Streamlit keeps a closed tab's session this long for a reconnect (default 120 s)
-
-
-def threads(pid: int) -> int:
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("Threads:"):
-            return int(line.split()[1])
-    raise RuntimeError("no thread count")
 
 
 def cycle(browser, url: str) -> None:

@@ -89,3 +89,31 @@ def settle_ms(page, act, timeout_ms: int = 60_000) -> float:
     act()
     page.wait_for_function(SETTLED, timeout=timeout_ms, polling=50)
     return page.evaluate("() => Math.max(window.__lastChange - (window.__rnnvizStart ?? 0), 0)")
+
+
+# what a server process holds, from /proc (Linux): for the benchmarks
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def threads(pid: int) -> int:
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    raise RuntimeError("no thread count")

@@ -113,3 +113,14 @@ def test_a_stopped_waiter_leaves_the_line():
     assert queue.ahead_of("leaver") is None
     queue.release()
     assert queue.acquire("next", stop)
+
+
+@pytest.mark.parametrize(
+    "value, expected", [(None, 2), ("5", 5), ("1", 1), ("64", 64), ("0", 2), ("65", 2), ("-3", 2), ("two", 2), ("", 2)]
+)
+def test_a_replica_caps_its_runs_from_the_environment(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv("RNNVIZ_MAX_RUNS", raising=False)
+    else:
+        monkeypatch.setenv("RNNVIZ_MAX_RUNS", value)
+    assert jobs._max_running() == expected
