@@ -3,6 +3,7 @@
 import streamlit as st
 import torch
 
+from ui.collector import freeze_imports
 from ui.inside import INSPECTING_PAGES
 from ui.link import page_link_names, share_link
 from ui.pages import PAGES
@@ -35,3 +36,4 @@ try:
     pages.run()
 finally:  # after the page (even one that stopped early), so the link holds what it wrote
     share_link()
+    freeze_imports()  # so Streamlit's collection after the run walks only what sessions made

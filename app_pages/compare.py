@@ -32,20 +32,28 @@ if first.label == second.label and first.step == second.step:
         "Both sides show the same model with the same weights. Pick the weights at step 0 on one side, or "
         "another run (a race gives three), to see what differs."
     )
-chosen = input_ui(first, "compare")
-if not chosen:
-    st.stop()
-x, labels = chosen
-for column, source in ((left, first), (right, second)):
-    maps = state_maps(record(source.model, x))
-    chart(
-        container=column,
-        figure=state_heatmap(maps["h"], labels, f"{source.label} · step {source.step}: hidden state h"),
-        key=f"compare_h_{source is second}",
-    )
-    if "c" in maps:
+
+
+@st.fragment
+def side_by_side(first, second) -> None:
+    """The input and both models' maps: a new input redraws these figures only."""
+    chosen = input_ui(first, "compare")
+    if not chosen:
+        return
+    x, labels = chosen
+    for column, source in zip(st.columns(2), (first, second)):
+        maps = state_maps(record(source.model, x))
         chart(
             container=column,
-            figure=state_heatmap(maps["c"], labels, "cell state c"),
-            key=f"compare_c_{source is second}",
+            figure=state_heatmap(maps["h"], labels, f"{source.label} · step {source.step}: hidden state h"),
+            key=f"compare_h_{source is second}",
         )
+        if "c" in maps:
+            chart(
+                container=column,
+                figure=state_heatmap(maps["c"], labels, "cell state c"),
+                key=f"compare_c_{source is second}",
+            )
+
+
+side_by_side(first, second)

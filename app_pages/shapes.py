@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from rnnviz.plots import block_figure, gate_stack_figure, output_vs_h_n_figure
-from rnnviz.shapes import shape_ledger
+from rnnviz.plots import block_figure
 from rnnviz.spec import CELL_GATES
 from ui.present import chart
+from ui.shared import gate_stack_figure, output_vs_h_n_figure, shape_ledger
 from ui.spec_sidebar import current_spec
 from ui.widgets import index_slider
 
@@ -31,22 +31,30 @@ st.markdown(
         else "Batch comes first (`batch_first=True`)."
     )
 )
-left, right = st.columns([3, 2])
-with right:
-    example = index_slider("Example (batch index)", spec.batch_size, "block_example")
-    step = index_slider("Time step", spec.input_steps, "block_step")
-    pick_t = f"x[{step}]" if not spec.batch_first else f"x[:, {step}]"
-    pick_b = f"x[:, {example}]" if not spec.batch_first else f"x[{example}]"
-    st.markdown(
-        f":orange[**`{pick_t}`**] is what the cell reads at step {step}: one row per example, "
-        f"shape `{shape['x_t']}`.\n\n:violet[**`{pick_b}`**] is one whole example: its {spec.input_steps} "
-        f"steps, shape `{shape['x, one sequence']}`."
-    )
-with left:
-    chart(
-        figure=block_figure(spec.batch_size, spec.input_steps, features, example, step),
-        key="block",
-    )
+
+
+@st.fragment
+def block(spec, shape: dict) -> None:
+    """The block and its two sliders: moving one redraws this figure only."""
+    left, right = st.columns([3, 2])
+    with right:
+        example = index_slider("Example (batch index)", spec.batch_size, "block_example")
+        step = index_slider("Time step", spec.input_steps, "block_step")
+        pick_t = f"x[{step}]" if not spec.batch_first else f"x[:, {step}]"
+        pick_b = f"x[:, {example}]" if not spec.batch_first else f"x[{example}]"
+        st.markdown(
+            f":orange[**`{pick_t}`**] is what the cell reads at step {step}: one row per example, "
+            f"shape `{shape['x_t']}`.\n\n:violet[**`{pick_b}`**] is one whole example: its {spec.input_steps} "
+            f"steps, shape `{shape['x, one sequence']}`."
+        )
+    with left:
+        chart(
+            figure=block_figure(spec.batch_size, spec.input_steps, spec.input_size, example, step),
+            key="block",
+        )
+
+
+block(spec, shape)
 
 st.subheader("`output` versus `h_n`")
 st.markdown(

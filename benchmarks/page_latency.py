@@ -34,41 +34,49 @@ INSIDE_MODEL = "Recorded char_rnn: LSTM"
 UNITS = (5, 40, 17, 63, 30)  # rows clicked on the Inside heatmap
 
 
-def touches(page) -> list:
-    """Up to TOUCHES actions on the page's own widgets (not the sidebar), each a callable: sliders
-    nudged with →, segmented controls and radios switched, toggles flipped, number inputs stepped."""
+def label_of(widget) -> str:
+    label = widget.locator("[data-testid=stWidgetLabel]")
+    return (label.first.inner_text() if label.count() else widget.inner_text()).strip().splitlines()[0][:40]
+
+
+def touches(page) -> list[tuple[str, object]]:
+    """Up to TOUCHES actions on the page's own widgets (not the sidebar), each (what, callable):
+    sliders nudged with →, segmented controls and radios switched, toggles flipped, number inputs
+    stepped."""
     found = {kind: [] for kind in ("slider", "segment", "radio", "toggle", "number")}
     for box in page.locator(f"{MAIN} [data-testid=stSlider]").all():
         if box.is_visible():
-            thumb = box.locator("input[type=range]").first
-            found["slider"].append(lambda t=thumb: (t.focus(), t.press("ArrowRight")))
+            thumb = box.locator("input[type=range], [role=slider]").first
+            found["slider"].append((label_of(box), lambda t=thumb: (t.focus(), t.press("ArrowRight"))))
     for group in page.locator(f"{MAIN} [data-testid=stButtonGroup]").all():
         other = group.locator("button[aria-checked=false], button:not([kind$=Active])").filter(visible=True)
         if group.is_visible() and other.count():
-            found["segment"].append(lambda b=other.first: b.click())
+            found["segment"].append((label_of(group), lambda b=other.first: b.click()))
     for radio in page.locator(f"{MAIN} [data-testid=stRadio]").all():
-        other = radio.locator("label:not(:has(input:checked))").filter(visible=True)
+        other = radio.locator("[role=radiogroup] label:not(:has(input:checked))").filter(visible=True)
         if radio.is_visible() and other.count():
-            found["radio"].append(lambda b=other.first: b.click())
+            found["radio"].append((label_of(radio), lambda b=other.first: b.click()))
     for toggle in page.locator(f"{MAIN} [data-testid=stCheckbox] label").all():
         if toggle.is_visible():
-            found["toggle"].append(lambda t=toggle: t.click())
-    for up in page.locator(f"{MAIN} [data-testid=stNumberInputStepUp]").all():
-        if up.is_visible() and up.is_enabled():
-            found["number"].append(lambda u=up: u.click())
+            found["toggle"].append((toggle.inner_text().strip()[:40], lambda t=toggle: t.click()))
+    for number in page.locator(f"{MAIN} [data-testid=stNumberInput]").all():
+        up = number.locator("[data-testid=stNumberInputStepUp]")
+        if up.count() and up.is_visible() and up.is_enabled():
+            found["number"].append((label_of(number), lambda u=up: u.click()))
     actions = []
     while len(actions) < TOUCHES and any(found.values()):  # one of each kind in turn
         for kind in found:
             if found[kind] and len(actions) < TOUCHES:
-                actions.append(found[kind].pop(0))
+                what, act = found[kind].pop(0)
+                actions.append((f"{kind} {what!r}", act))
     return actions
 
 
 def measure_page(browser, url: str, title: str, path: str) -> dict[str, float | int]:
     tab = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     load = settle_ms(tab, lambda: tab.goto(f"{url}/{path}"), timeout_ms=90_000)
-    times = [settle_ms(tab, act) for act in touches(tab)]
-    times = [t for t in times if t == t]  # NaN: the touch left the page (nothing to time)
+    each = {what: settle_ms(tab, act) for what, act in touches(tab)}
+    times = [t for t in each.values() if t == t]  # NaN: the touch left the page (nothing to time)
     open_page(tab, url)  # Home, then the sidebar to the page: a switch inside one session
     link = tab.locator("[data-testid=stSidebarNav] a").filter(has_text=title).first
     switch = settle_ms(tab, link.click)
@@ -78,6 +86,7 @@ def measure_page(browser, url: str, title: str, path: str) -> dict[str, float | 
         "switch": switch,
         "touch": statistics.median(times) if times else float("nan"),
         "n": len(times),
+        "each": each,
     }
 
 
@@ -111,6 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pages", default="", help="comma-separated url paths (default: all)")
+    parser.add_argument("--each", action="store_true", help="also print each widget's median touch")
     args = parser.parse_args()
     chosen = [p for p in PAGES if not args.pages or (p.url_path or "home") in args.pages.split(",")]
     server = Server()
@@ -128,6 +138,9 @@ def main() -> None:
                 print(
                     f"{info.title:22s} {row['load']:8.0f} {row['switch']:10.0f} {touch} {runs[0]['n']:8d}", flush=True
                 )
+                for what in runs[0]["each"] if args.each else ():
+                    times = [t for r in runs if (t := r["each"].get(what, float("nan"))) == t]
+                    print(f"    {what:48s} {statistics.median(times) if times else float('nan'):6.0f} ms")
             touched = [r["touch"] for r in rows if r["touch"] == r["touch"]]
             print(
                 f"\nmedian over pages: load {statistics.median(r['load'] for r in rows):.0f} ms, switch "

@@ -52,9 +52,10 @@ def player(
     playing, speed = st.session_state[play_key], st.session_state[speed_key]
     # the timer this full run gives the fragment; a fragment run compares against this, not its closure,
     # which may come from an older run when a key press lands while the page reruns
-    st.session_state[timer_key] = (playing, speed)
+    timer = speed if playing else None
+    st.session_state[timer_key] = timer
 
-    @st.fragment(run_every=speed if playing else None)
+    @st.fragment(run_every=timer)
     def body():
         now = time.monotonic()
         if st.session_state[play_key] and now - st.session_state.get(tick_key, now) >= 0.9 * speed:
@@ -99,7 +100,7 @@ def player(
             )
         step = st.session_state[step_key]
         st.markdown(f"**Step {step + 1} of {count}:** {labels[step]}")
-        if (st.session_state[play_key], st.session_state[speed_key]) != st.session_state[timer_key]:
+        if (st.session_state[speed_key] if st.session_state[play_key] else None) != st.session_state[timer_key]:
             st.rerun()  # start, stop or re-time the playback timer, which belongs to the whole page
         if link_name:
             st.query_params[link_name] = str(step)

@@ -50,3 +50,33 @@ def test_the_threshold_outlines_other_steps_without_rerunning_the_page(server, p
     page.wait_for_timeout(500)
     assert page.locator(".st-key-heatmap").evaluate(CHANGES) == 0  # the heatmap was left alone
     assert_no_exception(page)
+
+
+def test_the_shapes_sliders_redraw_the_block_and_nothing_else(server, page):
+    open_page(page, f"{server.url}/shapes")
+    page.locator(".st-key-gate_stack .js-plotly-plot .main-svg").first.wait_for()
+    page.locator(".st-key-gate_stack").evaluate(WATCH)
+    page.locator(".st-key-output_vs_h_n").evaluate(WATCH)
+    thumb = page.locator(".st-key-block_example input[type=range]")
+    thumb.focus()
+    thumb.press("ArrowRight")  # example 0 → 1: the block highlights another slab
+    page.get_by_text(re.compile(r"x\[1\] is one whole example")).first.wait_for(timeout=20_000)
+    page.wait_for_timeout(500)
+    assert page.locator(".st-key-gate_stack").evaluate(CHANGES) == 0
+    assert page.locator(".st-key-output_vs_h_n").evaluate(CHANGES) == 0
+    assert_no_exception(page)
+
+
+def test_a_new_compare_input_redraws_both_maps_but_not_the_model_pickers(server, page):
+    open_page(page, f"{server.url}/compare")
+    heatmap = ".st-key-compare_h_False .js-plotly-plot"
+    page.locator(heatmap).first.wait_for()
+    z = f"() => JSON.stringify(document.querySelector('{heatmap}').data[0].z)"
+    before = page.evaluate(z)
+    page.locator(".st-key-compare_left_source").evaluate(WATCH)
+    page.locator(".st-key-compare_seed [data-testid=stNumberInputStepUp]").click()
+    page.wait_for_function(f"before => ({z})() !== before", arg=before, timeout=20_000)
+    page.wait_for_timeout(500)
+    assert page.locator(".st-key-compare_h_True .js-plotly-plot").count() == 1  # the right model's map is drawn
+    assert page.locator(".st-key-compare_left_source").evaluate(CHANGES) == 0
+    assert_no_exception(page)
