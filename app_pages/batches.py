@@ -14,6 +14,41 @@ STREAM = (
     "the cat saw the bird\nthe dog saw the cat\nevery one of them slept"
 )
 
+
+@st.fragment
+def one_sentence(batch) -> None:
+    """The slider, its table and its one-hot figure: moving it reruns only these."""
+    T = batch.one_hot.shape[1]
+    k = index_slider("Sentence", batch.one_hot.shape[0], "sentence_index")
+    shown = [c if c != " " else "␣" for c in batch.sentences[k]]
+    table = pd.DataFrame([shown[:-1], shown[1:]], index=["input x_t", "target y_t"], columns=range(T))
+    st.table(table)  # two rows: a static table, readable on a projector and drawn at once
+    chart(
+        figure=one_hot_figure(batch.one_hot[k], list(batch.sentences[k][:-1]), batch.vocabulary),
+        key="one_hot",
+    )
+
+
+@st.fragment
+def one_window(batches, num_steps: int) -> None:
+    """The window slider, the grid and that window's x and y: moving it reruns only these."""
+    batch_len = batches.grid.shape[1]
+    window = index_slider("Window (training step)", batches.epoch_size, "stream_window")
+    shown_columns = min(batch_len, max(60, (window + 2) * num_steps + 1))
+    chart(
+        figure=batch_grid_figure(batches.grid[:, :shown_columns], num_steps, window),
+        key="batch_grid",
+    )
+    if shown_columns < batch_len:
+        st.caption(f"Showing the first {shown_columns} of {batch_len} columns.")
+    x, y = batches.window(window)
+    left, right = st.columns(2)
+    left.markdown(f"**x** of window {window}")
+    left.dataframe(pd.DataFrame(x), width="stretch")
+    right.markdown(f"**y** of window {window} (one token later)")
+    right.dataframe(pd.DataFrame(y), width="stretch")
+
+
 st.header("Text into batches")
 padding, stream = st.tabs(["Sentences → one-hot (char-RNN)", "A token stream → batches (PTB)"])
 
@@ -34,14 +69,7 @@ with padding:
         f"`x.shape = ({B}, {T}, {V})`: **{B}** sentences × **{T}** steps (longest sentence minus one) × "
         f"**{V}** distinct characters. `y.shape = ({B}, {T})`: one target character id per step."
     )
-    k = index_slider("Sentence", B, "sentence_index")
-    shown = [c if c != " " else "␣" for c in batch.sentences[k]]
-    table = pd.DataFrame([shown[:-1], shown[1:]], index=["input x_t", "target y_t"], columns=range(T))
-    st.dataframe(table, width="stretch")
-    chart(
-        figure=one_hot_figure(batch.one_hot[k], list(batch.sentences[k][:-1]), batch.vocabulary),
-        key="one_hot",
-    )
+    one_sentence(batch)
 
 with stream:
     st.caption(
@@ -73,17 +101,4 @@ with stream:
         f"({batch_len} − 1) // {num_steps} = **{batches.epoch_size}** windows, each x and y "
         f"`({rows}, {num_steps})`."
     )
-    window = index_slider("Window (training step)", batches.epoch_size, "stream_window")
-    shown_columns = min(batch_len, max(60, (window + 2) * num_steps + 1))
-    chart(
-        figure=batch_grid_figure(batches.grid[:, :shown_columns], int(num_steps), window),
-        key="batch_grid",
-    )
-    if shown_columns < batch_len:
-        st.caption(f"Showing the first {shown_columns} of {batch_len} columns.")
-    x, y = batches.window(window)
-    left, right = st.columns(2)
-    left.markdown(f"**x** of window {window}")
-    left.dataframe(pd.DataFrame(x), width="stretch")
-    right.markdown(f"**y** of window {window} (one token later)")
-    right.dataframe(pd.DataFrame(y), width="stretch")
+    one_window(batches, int(num_steps))

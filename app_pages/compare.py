@@ -45,7 +45,7 @@ def side_by_side(first, second) -> None:
         maps = state_maps(record(source.model, x))
         chart(
             container=column,
-            figure=state_heatmap(maps["h"], labels, f"{source.label} · step {source.step}: hidden state h"),
+            figure=state_heatmap(maps["h"], labels, f"hidden state h, weights at step {source.step:,}"),
             key=f"compare_h_{source is second}",
         )
         if "c" in maps:
