@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rnnviz.inside import state_maps
-from rnnviz.plots.inside import state_heatmap
+from rnnviz.inside import STATE_NAMES, state_maps
+from rnnviz.plots.inside import stacked_state_heatmaps
 from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
 from ui.present import chart
@@ -43,17 +43,12 @@ def side_by_side(first, second) -> None:
     x, labels = chosen
     for column, source in zip(st.columns(2), (first, second)):
         maps = state_maps(record(source.model, x))
+        panels = {STATE_NAMES[name]: maps[name] for name in ("h", "c") if name in maps}
         chart(
             container=column,
-            figure=state_heatmap(maps["h"], labels, f"hidden state h, weights at step {source.step:,}"),
-            key=f"compare_h_{source is second}",
+            figure=stacked_state_heatmaps(panels, labels, f"weights at step {source.step:,}"),
+            key=f"compare_maps_{source is second}",
         )
-        if "c" in maps:
-            chart(
-                container=column,
-                figure=state_heatmap(maps["c"], labels, "cell state c"),
-                key=f"compare_c_{source is second}",
-            )
 
 
 side_by_side(first, second)

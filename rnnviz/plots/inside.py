@@ -8,6 +8,7 @@ import html
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from rnnviz.plots import colors
 from rnnviz.plots.animation import play_controls
@@ -59,6 +60,39 @@ def state_heatmap(values: np.ndarray, tokens: list[str], title: str, unit: int |
         hoverdistance=-1,
         clickmode="event+select",
         dragmode=False,
+    )
+    return fig
+
+
+def stacked_state_heatmaps(panels: dict[str, np.ndarray], tokens: list[str], title: str) -> go.Figure:
+    """Several (T, H) maps of one model over one input (h, and c for an LSTM) in one figure,
+    stacked on a shared input axis, each on its own symmetric diverging scale with its own bar."""
+    T = next(iter(panels.values())).shape[0]
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.12, subplot_titles=list(panels))
+    for row, values in enumerate(panels.values(), start=1):
+        low, high = fig.layout[f"yaxis{row if row > 1 else ''}"].domain
+        limit = float(np.abs(values).max()) or 1.0
+        fig.add_trace(
+            go.Heatmap(
+                z=values.T,
+                x=list(range(T)),
+                y=list(range(values.shape[1])),
+                colorscale=colors.DIVERGING,
+                zmin=-limit,
+                zmax=limit,
+                colorbar=dict(thickness=10, len=high - low, y=(low + high) / 2, yanchor="middle"),
+                hovertemplate="step %{x}, unit %{y}: %{z:.3f}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        fig.update_yaxes(title_text="unit", fixedrange=True, row=row, col=1)
+    ticks = list(range(T)) if T <= 60 else list(range(0, T, max(1, T // 30)))
+    fig.update_xaxes(tickvals=ticks, ticktext=[_tick(tokens[t]) for t in ticks], fixedrange=True)
+    fig.update_xaxes(title_text="input", row=len(panels), col=1)
+    height = sum(min(520, 130 + 5 * values.shape[1]) for values in panels.values())
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=14)), height=height, margin=dict(l=10, r=10, t=60, b=10), dragmode=False
     )
     return fig
 

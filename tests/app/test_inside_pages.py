@@ -112,7 +112,7 @@ def test_compare_step_zero_with_now_after_training(app):
     assert not app.exception
     app.radio(key="compare_left_when").set_value("at step 0").run()
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
-    assert any("step 0:" in t for t in titles) and any("step 60:" in t for t in titles)
-    left, right = [json.loads(c.proto.spec) for c in app.get("plotly_chart") if "compare_h" in c.proto.id]
+    assert "weights at step 0" in titles and "weights at step 60" in titles
+    left, right = [json.loads(c.proto.spec) for c in app.get("plotly_chart") if "compare_maps" in c.proto.id]
     # training changed what the network computes
     assert not np.array_equal(array(left["data"][0]["z"]), array(right["data"][0]["z"]))

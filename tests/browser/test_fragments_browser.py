@@ -69,7 +69,7 @@ def test_the_shapes_sliders_redraw_the_block_and_nothing_else(server, page):
 
 def test_a_new_compare_input_redraws_both_maps_but_not_the_model_pickers(server, page):
     open_page(page, f"{server.url}/compare")
-    heatmap = ".st-key-compare_h_False .js-plotly-plot"
+    heatmap = ".st-key-compare_maps_False .js-plotly-plot"
     page.locator(heatmap).first.wait_for()
     z = f"() => JSON.stringify(document.querySelector('{heatmap}').data[0].z)"
     before = page.evaluate(z)
@@ -77,6 +77,6 @@ def test_a_new_compare_input_redraws_both_maps_but_not_the_model_pickers(server,
     page.locator(".st-key-compare_seed [data-testid=stNumberInputStepUp]").click()
     page.wait_for_function(f"before => ({z})() !== before", arg=before, timeout=20_000)
     page.wait_for_timeout(500)
-    assert page.locator(".st-key-compare_h_True .js-plotly-plot").count() == 1  # the right model's map is drawn
+    assert page.locator(".st-key-compare_maps_True .js-plotly-plot").count() == 1  # the right model's map is drawn
     assert page.locator(".st-key-compare_left_source").evaluate(CHANGES) == 0
     assert_no_exception(page)

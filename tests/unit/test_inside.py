@@ -110,3 +110,17 @@ def test_vanishing_figure_draws_underflow_as_a_gap_with_a_marker_not_a_floor():
     markers = [t for t in fig.data if t.mode == "markers+text"]
     assert len(markers) == 2 and all(t.x[0] == 3 and "exactly 0" in t.text[0] for t in markers)
     np.testing.assert_allclose(real.relative[-1], fig.data[0].y[-1])
+
+
+def test_stacked_maps_put_each_state_on_its_own_row_scale_and_bar():
+    from rnnviz.plots.inside import stacked_state_heatmaps
+
+    rng = np.random.default_rng(0)
+    h, c = np.tanh(rng.normal(size=(7, 5))), 3 * rng.normal(size=(7, 5))
+    fig = stacked_state_heatmaps({"hidden state h": h, "cell state c": c}, list("abcdefg"), "weights at step 0")
+    top, bottom = fig.data
+    assert np.array_equal(np.array(top.z), h.T) and np.array_equal(np.array(bottom.z), c.T)  # units × time
+    assert top.zmax == -top.zmin == np.abs(h).max() and bottom.zmax == np.abs(c).max()  # 0 stays white on each
+    assert top.yaxis == "y" and bottom.yaxis == "y2" and fig.layout.xaxis.matches == "x2"  # one input axis
+    assert top.colorbar.y > bottom.colorbar.y  # each bar beside its own row
+    assert [a.text for a in fig.layout.annotations] == ["hidden state h", "cell state c"]
