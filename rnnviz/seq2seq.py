@@ -241,14 +241,19 @@ class Example:
     mirrored: float | None  # reversal: share of output steps whose strongest weight is the mirrored input
 
 
+def held_out(task: Seq2SeqTask, index: int, seed: int = 0) -> tuple[Tensor, Tensor, tuple[str, str]]:
+    """Held-out example `index` of the 1,000 `train` evaluates on for this seed: (1, S) source
+    ids, (1, L) target ids, and the two strings."""
+    src, tgt, pairs = task.batch(index + 1, random.Random(seed + 1000))
+    return src[index : index + 1], tgt[index : index + 1], pairs[index]
+
+
 def decode_example(model: Seq2Seq, task: Seq2SeqTask, index: int, seed: int = 0) -> Example:
     """Held-out example `index` (of the 1,000 `train` evaluates on, for this seed) decoded both ways."""
-    src, tgt, pairs = task.batch(index + 1, random.Random(seed + 1000))
-    one_src, one_tgt = src[index : index + 1], tgt[index : index + 1]
+    one_src, one_tgt, (source, target) = held_out(task, index, seed)
     with torch.no_grad():
         forced = model(one_src, one_tgt, teacher_forcing=1.0)
         free = model(one_src, length=task.target_len)
-    source, target = pairs[index]
     free_text = task.decode(free.tokens)[0]
     wrong = [t for t, (p, q) in enumerate(zip(free_text, target)) if p != q]
     weights = None if free.attention is None else free.attention[0].numpy()

@@ -64,11 +64,15 @@ def state_heatmap(values: np.ndarray, tokens: list[str], title: str, unit: int |
     return fig
 
 
-def stacked_state_heatmaps(panels: dict[str, np.ndarray], tokens: list[str], title: str) -> go.Figure:
+def stacked_state_heatmaps(
+    panels: dict[str, np.ndarray], tokens: list[str], title: str, x_title: str = "input"
+) -> go.Figure:
     """Several (T, H) maps of one model over one input (h, and c for an LSTM) in one figure,
     stacked on a shared input axis, each on its own symmetric diverging scale with its own bar."""
     T = next(iter(panels.values())).shape[0]
-    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.12, subplot_titles=list(panels))
+    fig = make_subplots(
+        rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.24 / len(panels), subplot_titles=list(panels)
+    )
     for row, values in enumerate(panels.values(), start=1):
         low, high = fig.layout[f"yaxis{row if row > 1 else ''}"].domain
         limit = float(np.abs(values).max()) or 1.0
@@ -89,8 +93,8 @@ def stacked_state_heatmaps(panels: dict[str, np.ndarray], tokens: list[str], tit
         fig.update_yaxes(title_text="unit", fixedrange=True, row=row, col=1)
     ticks = list(range(T)) if T <= 60 else list(range(0, T, max(1, T // 30)))
     fig.update_xaxes(tickvals=ticks, ticktext=[_tick(tokens[t]) for t in ticks], fixedrange=True)
-    fig.update_xaxes(title_text="input", row=len(panels), col=1)
-    height = sum(min(520, 130 + 5 * values.shape[1]) for values in panels.values())
+    fig.update_xaxes(title_text=x_title, row=len(panels), col=1)
+    height = 70 + sum(min(280, 140 + 2 * values.shape[1]) for values in panels.values())
     fig.update_layout(
         title=dict(text=title, font=dict(size=14)), height=height, margin=dict(l=10, r=10, t=60, b=10), dragmode=False
     )

@@ -31,3 +31,27 @@ def test_attention_fills_in_step_by_step(server, page):
         page.keyboard.press("ArrowRight")
         page.wait_for_function(f"() => ({ROWS_SHOWN})() === {shown}", timeout=30_000)
     assert_no_exception(page)
+
+
+PANELS = """() => { const el = Array.from(document.querySelectorAll('.st-key-decoder_inside .js-plotly-plot')).pop();
+    return el && el._fullLayout ? el._fullLayout.annotations.map(a => a.text).join(' | ') : ''; }"""
+
+
+def test_inside_the_decoder_draws_state_gate_and_gradient_and_the_gate_picker_switches(server, page):
+    open_page(page, f"{server.url}/decoder")
+    page.locator(".st-key-decoder_updates input").fill("100")
+    page.locator(".st-key-decoder_updates input").press("Enter")
+    page.wait_for_selector(READY, timeout=120_000)
+    page.wait_for_function(f"() => ({PANELS})().includes('input gate i')", timeout=60_000)
+    assert page.evaluate(PANELS).split(" | ") == [
+        "hidden state h",
+        "input gate i",
+        "dL/dh_t (total, through the later steps)",
+    ]
+    page.locator(".st-key-decoder_inside_gate button").filter(has_text="forget gate f").click()
+    page.wait_for_function(f"() => ({PANELS})().includes('forget gate f')", timeout=30_000)
+    ticks = page.evaluate(  # the tick labels plotly drew under the bottom panel
+        "() => Array.from(document.querySelectorAll('.st-key-decoder_inside .x3tick text')).map(t => t.textContent)"
+    )
+    assert ticks[0] == "0: '^'"  # the first step reads the start token
+    assert_no_exception(page)
