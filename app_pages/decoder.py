@@ -5,7 +5,7 @@ import streamlit as st
 
 from rnnviz.decoder_recording import record_decoder
 from rnnviz.inside import STATE_NAMES
-from rnnviz.plots.decoder import attention_figure, position_figure
+from rnnviz.plots.decoder import attention_figure, position_figure, seq2seq_figure
 from rnnviz.plots.inside import stacked_state_heatmaps
 from rnnviz.seq2seq import SEQ2SEQ_TASKS, START, decode_example, held_out
 from ui.decoder import trained
@@ -117,16 +117,17 @@ else:
 def inside_the_decoder() -> None:
     """The example's decoder steps: its state, one gate and dL/dh_t; the pickers redraw only this."""
     st.subheader("Inside the decoder")
-    left, right = st.columns(2)
+    left, right = st.columns([2, 3])
     how = left.segmented_control(
         "Each step reads",
-        ["the true previous token", "its own previous output"],
-        default="its own previous output",
+        ["teacher-forced", "free-running"],
+        default="free-running",
         key="decoder_inside_reads",
-        help="Teacher-forced (as in training) or free-running (as at test time).",
+        help="Teacher-forced: each step reads the true previous token, as in training. Free-running: its own "
+        "previous output, as at test time.",
     )
     src, tgt, _ = held_out(task, int(k), int(seed))
-    recorded = record_decoder(model, src, tgt, teacher_forcing=1.0 if how == "the true previous token" else 0.0)
+    recorded = record_decoder(model, src, tgt, teacher_forcing=1.0 if how == "teacher-forced" else 0.0)
     gate = right.segmented_control(
         "Gate",
         list(recorded.gates),
@@ -140,6 +141,17 @@ def inside_the_decoder() -> None:
     if gate in recorded.gates:
         panels[STATE_NAMES[gate]] = recorded.gates[gate][:, 0]
     panels["dL/dh_t (total, through the later steps)"] = recorded.hidden_grad[:, 0]
+    chart(
+        figure=seq2seq_figure(
+            source,
+            read,
+            task.decode(recorded.tokens)[0],
+            feedback,
+            attention != "none",
+            recorded.shapes,
+        ),
+        key="decoder_unrolled",
+    )
     chart(
         figure=stacked_state_heatmaps(
             panels, labels, "the decoder at each output step", x_title="output step: the token it read"

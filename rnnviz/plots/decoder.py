@@ -61,3 +61,163 @@ def attention_figure(weights: np.ndarray, source: str, target: str, shown: int) 
         yaxis=dict(title="output step", autorange="reversed"),
     )
     return fig
+
+
+def _char(c: str) -> str:
+    return {" ": "␣", "\n": "↵"}.get(c, c)
+
+
+def seq2seq_figure(
+    source: str,
+    read: list[str],
+    written: str,
+    feedback: str = "previous",
+    attention: bool = False,
+    shapes: dict[str, tuple] | None = None,
+) -> go.Figure:
+    """The encoder-decoder unrolled, as the model ran: the encoder reads `source` (one state e_s a
+    character), its last state starts the decoder, and decoder step t reads `read[t]` (the start
+    token, then the previous output with feedback="previous", zeros with "empty") and writes
+    `written[t]`. Feedback arrows run from each output to the next step's input; with attention,
+    every decoder step reads all encoder states. `shapes` (from record_decoder) labels the edges."""
+    S, L = len(source), len(written)
+    enc = [float(s) for s in range(S)]
+    dec = [S + 0.6 + t for t in range(L)]
+    fig = go.Figure()
+    nodes = [  # (legend name, colour, text colour, xs, ys, labels, hover)
+        (
+            "input x_s (the question)",
+            colors.INPUT,
+            "white",
+            enc,
+            [0.0] * S,
+            [_char(c) for c in source],
+            "encoder input",
+        ),
+        ("encoder state e_s", colors.STATE, "white", enc, [1.0] * S, [f"e{s}" for s in range(S)], "encoder state"),
+        ("decoder state h_t", colors.STATE, "white", dec, [1.0] * L, [f"h{t}" for t in range(L)], "decoder state"),
+        ("output y_t", colors.OUTPUT, "white", dec, [2.0] * L, [_char(c) for c in written], "decoder output"),
+    ]
+    if feedback == "empty":
+        nodes.append(("empty input (zeros)", colors.EMPTY_INPUT, colors.TEXT, dec, [0.0] * L, ["0"] * L, "reads zeros"))
+    else:
+        labels = [_char(c) for c in read]
+        nodes.append(("decoder input: the previous output", colors.INPUT, "white", dec, [0.0] * L, labels, "reads"))
+    for name, fill, ink, xs, ys, labels, hover in nodes:
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="markers+text",
+                name=name,
+                text=labels,
+                textfont=dict(color=ink, size=13),
+                marker=dict(symbol="square", size=30, color=fill, line=dict(color="white", width=1)),
+                hovertemplate=f"{hover}: %{{text}}<extra></extra>",
+            )
+        )
+    arrows = []
+
+    def arrow(x0, y0, x1, y1, colour=colors.EDGE, width=1.5):
+        arrows.append(
+            dict(
+                x=x1,
+                y=y1,
+                ax=x0,
+                ay=y0,
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                text="",
+                showarrow=True,
+                arrowhead=2,
+                arrowsize=1,
+                arrowwidth=width,
+                arrowcolor=colour,
+                standoff=15,
+                startstandoff=15,
+            )
+        )
+
+    for x in enc + dec:
+        arrow(x, 0.0, x, 1.0)  # each step reads its input
+    for x in dec:
+        arrow(x, 1.0, x, 2.0)  # and writes an output
+    states = enc + dec
+    for a, b in zip(states, states[1:]):
+        arrow(a, 1.0, b, 1.0, colors.STATE if a == enc[-1] else colors.EDGE, 2.5 if a == enc[-1] else 1.5)
+    if feedback != "empty":
+        for a, b in zip(dec, dec[1:]):
+            arrow(a, 2.0, b, 0.0, colors.HIGHLIGHT, 2.5)  # y_t becomes the next step's input
+    notes = [
+        dict(
+            x=(enc[-1] + dec[0]) / 2,
+            y=1.58,
+            text="the encoder's last state<br>starts the decoder",
+            showarrow=False,
+            font=dict(size=12, color=colors.STATE),
+        ),
+    ]
+    if feedback != "empty" and L > 1:
+        notes.append(
+            dict(
+                x=dec[-1] + 0.45,
+                y=1.0,
+                xanchor="left",
+                showarrow=False,
+                font=dict(size=12, color=colors.HIGHLIGHT),
+                text="feedback: each output is<br>the next step's input<br>"
+                "(teacher forcing: the<br>true previous token)",
+            )
+        )
+    if attention:
+        fig.add_shape(
+            type="rect",
+            x0=-0.45,
+            x1=enc[-1] + 0.45,
+            y0=0.6,
+            y1=1.4,
+            line=dict(color=colors.SECOND_HIGHLIGHT, width=2, dash="dot"),
+            fillcolor="rgba(0,0,0,0)",
+        )
+        notes.append(
+            dict(
+                x=(enc[0] + enc[-1]) / 2,
+                y=1.75,
+                showarrow=False,
+                font=dict(size=12, color=colors.SECOND_HIGHLIGHT),
+                text="attention: every decoder step weighs all of these",
+            )
+        )
+    if shapes:
+        for x, y, key in (  # away from the feedback arrows: the last decoder step, the encoder's last edge
+            (dec[-1] + 0.12, 0.5, "decoder input x_t"),
+            (enc[-1] - 0.5, 1.15, "decoder state h_t"),
+            (dec[-1] + 0.12, 1.5, "logits at step t"),
+            (enc[0] + 0.12, 0.5, "embedded src"),
+        ):
+            if key in shapes:
+                shape = shapes[key] if key != "embedded src" else (shapes[key][0], shapes[key][-1])  # one step
+                notes.append(
+                    dict(
+                        x=x,
+                        y=y,
+                        xanchor="left",
+                        showarrow=False,
+                        text=str(tuple(shape)),
+                        font=dict(size=11, color=colors.HIGHLIGHT),
+                        bgcolor="rgba(255,255,255,0.85)",
+                    )
+                )
+    fig.update_layout(
+        annotations=arrows + notes,
+        height=360,
+        margin=dict(l=10, r=10, t=30, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(visible=False, range=[-0.8, dec[-1] + (3.2 if feedback != "empty" else 0.8)]),
+        yaxis=dict(visible=False, range=[-0.4, 2.4]),
+        legend=dict(orientation="h", y=-0.05),
+        hovermode="closest",
+    )
+    return fig

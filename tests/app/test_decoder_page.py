@@ -46,7 +46,7 @@ def test_inside_the_decoder_shows_the_recorded_state_gate_and_gradient(app):
     assert figure["layout"]["xaxis3"]["ticktext"][0] == "0: '^'"  # the first step reads the start token
     app.segmented_control(key="decoder_inside_gate").set_value("f").run()
     assert [a["text"] for a in _inside(app)["layout"]["annotations"]][1] == "forget gate f"
-    app.segmented_control(key="decoder_inside_reads").set_value("the true previous token").run()
+    app.segmented_control(key="decoder_inside_reads").set_value("teacher-forced").run()
     forced = record_decoder(model, src, tgt, teacher_forcing=1.0)
     assert np.allclose(array(_inside(app)["data"][0]["z"]), forced.hidden[:, 0].T)
     assert not app.exception

@@ -92,3 +92,37 @@ def test_empty_feedback_reads_zeros_and_the_shapes_are_the_tensors():
     assert recorded.shapes["src"] == (B, S) and recorded.shapes["encoder outputs"] == (B, S, 12)
     assert recorded.shapes["decoder input x_t"] == (B, 5) and recorded.shapes["decoder state h_t"] == (B, 12)
     assert recorded.shapes["attention weights α_t"] == (B, S) and recorded.shapes["logits"] == (B, L, 12)
+
+
+def _arrows(fig, colour):
+    return [a for a in fig.layout.annotations if a.showarrow and a.arrowcolor == colour]
+
+
+@pytest.mark.parametrize("feedback", ["previous", "empty"])
+@pytest.mark.parametrize("attention", [None, "dot"])
+def test_the_unrolled_diagram_draws_what_the_recording_read(feedback, attention):
+    from rnnviz.plots import colors
+    from rnnviz.plots.decoder import seq2seq_figure
+    from rnnviz.seq2seq import START
+
+    model = _model("lstm", attention, feedback=feedback, task=REVERSAL)
+    src, tgt, pairs = REVERSAL.batch(1, random.Random(4))
+    recorded = record_decoder(model, src, tgt, teacher_forcing=0.0)
+    read = [(REVERSAL.vocabulary + START)[int(i)] for i in recorded.inputs[0]]
+    written = REVERSAL.decode(recorded.tokens)[0]
+    fig = seq2seq_figure(pairs[0][0], read, written, feedback, attention is not None, recorded.shapes)
+    S, L = REVERSAL.source_len, REVERSAL.target_len
+    by_name = {trace.name: trace for trace in fig.data}
+    assert list(by_name["input x_s (the question)"].text) == list(pairs[0][0])
+    assert list(by_name["output y_t"].text) == list(written)
+    feedbacks = _arrows(fig, colors.HIGHLIGHT)
+    if feedback == "previous":
+        assert list(by_name["decoder input: the previous output"].text) == [START, *written[:-1]]
+        assert len(feedbacks) == L - 1  # from each output but the last to the next step's input
+        assert all(a.ay == 2.0 and a.y == 0.0 and a.x > a.ax for a in feedbacks)
+    else:
+        assert list(by_name["empty input (zeros)"].text) == ["0"] * L and not feedbacks
+    recurrent = [a for a in fig.layout.annotations if a.showarrow and a.y == a.ay == 1.0]
+    assert len(recurrent) == S + L - 1  # one chain through encoder and decoder
+    assert bool(fig.layout.shapes) == (attention is not None)
+    assert any(a.text == "(1, 5)" for a in fig.layout.annotations)  # the decoder input's shape (B, E)
