@@ -14,7 +14,11 @@ from torch import Tensor
 
 from rnnviz.tasks.base import EMBEDDING, Batch, Task
 from rnnviz.tasks.generators import (
+    ADDITION_VOCABULARY,
     adding,
+    addition,
+    addition_baseline,
+    addition_digits,
     copy_memory,
     reverse_digits,
     running_parity,
@@ -131,6 +135,29 @@ TASKS: dict[str, Task] = {
             reference="Sutskever, Vinyals & Le 2014 (sequence to sequence)",
         ),
         Task(
+            "add_digits",
+            "Addition, empty decoder inputs (Keras)",
+            "Read the question 'a+b' one character a step (backwards, as Keras does), then write the sum one "
+            "digit a step. The encoder-decoder with empty decoder inputs, like Keras' RepeatVector: only the state "
+            "carries the question. Sequence length is the question's, 2·digits + 1. The Decoder page trains the "
+            "decoder that feeds back its previous output.",
+            "many_to_many",
+            True,
+            EMBEDDING,
+            len(ADDITION_VOCABULARY),
+            addition,
+            lambda T: addition_baseline(T)[0],
+            lambda T: addition_baseline(T)[1],
+            0.99,
+            default_seq_len=5,
+            min_seq_len=3,
+            vocab_size=len(ADDITION_VOCABULARY),
+            reference="Keras examples, addition_rnn.py (after Zaremba & Sutskever 2014): one LSTM of 128 units "
+            "reaches 99% on 2-digit sums",
+            vocabulary=list(ADDITION_VOCABULARY),
+            out_len=lambda T: addition_digits(T) + 1,
+        ),
+        Task(
             "sine",
             "Noisy sine forecast",
             "Read a noisy sine wave, predict its next clean value. Baseline: predicting 0, the mean, scores 0.5.",
@@ -207,6 +234,8 @@ def input_labels(task: Task | None, x: Tensor, steps: int) -> list[str]:
         x = x.reshape(1)
     if name == "char":
         labels = [task.vocabulary[int(i)] for i in x]
+    elif name == "add_digits":
+        labels = [{" ": "␣"}.get(task.vocabulary[int(i)], task.vocabulary[int(i)]) for i in x]
     elif name == "sentiment":
         labels = [SENTIMENT_WORDS[int(i)] if int(i) else "·" for i in x]
     elif name == "copy":

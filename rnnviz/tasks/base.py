@@ -37,7 +37,8 @@ class Task:
     min_seq_len: int = 1
     vocab_size: int = 0
     reference: str = ""
-    vocabulary: list[str] = field(default_factory=list)  # token strings (char model)
+    vocabulary: list[str] = field(default_factory=list)  # token strings (char model, addition)
+    out_len: Callable[[int], int] | None = None  # output steps for seq_len input steps (default: as many)
 
     @property
     def metric(self) -> str:
@@ -52,7 +53,7 @@ class Task:
             num_layers=num_layers,
             batch_size=batch_size,
             seq_len=steps,
-            out_len=steps,
+            out_len=self.out_len(steps) if self.out_len else steps,
             input_size=self.input_size,
             output_size=self.output_size,
             vocab_size=self.vocab_size,

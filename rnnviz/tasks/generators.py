@@ -5,9 +5,11 @@ Each is generate(batch_size, seq_len, generator) -> Batch, batch first.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
+from torch import Tensor
 
 from rnnviz.tasks.base import Batch
 
@@ -56,6 +58,51 @@ def copy_memory(batch_size, seq_len, g) -> Batch:
 def reverse_digits(batch_size, seq_len, g) -> Batch:
     digits = torch.randint(0, 10, (batch_size, seq_len), generator=g)
     return Batch(digits, digits.flip(1))  # encoder reads T digits, decoder writes them reversed
+
+
+ADDITION_VOCABULARY = "0123456789+ "
+
+
+def addition_digits(seq_len: int) -> int:
+    """Digits per number when the question "a+b" is padded to seq_len characters (2·digits + 1)."""
+    return max((seq_len - 1) // 2, 1)
+
+
+def addition(batch_size, seq_len, g) -> Batch:
+    """Keras' addition RNN: the question "a+b" padded with spaces to seq_len characters and read
+    backwards (the example's REVERSE = True), the answer a+b padded to digits + 1 characters."""
+    digits = addition_digits(seq_len)
+    numbers = torch.randint(0, 10**digits, (batch_size, 2), generator=g).tolist()
+    questions = [f"{a}+{b}".ljust(seq_len)[::-1] for a, b in numbers]
+    answers = [str(a + b).ljust(digits + 1) for a, b in numbers]
+
+    def ids(strings: list[str]) -> Tensor:
+        return torch.tensor([[ADDITION_VOCABULARY.index(c) for c in s] for s in strings])
+
+    return Batch(ids(questions), ids(answers))
+
+
+@functools.lru_cache(maxsize=16)
+def addition_baseline(seq_len: int) -> tuple[float, float]:
+    """The best memoryless answer: at each output position the most common character, scored by
+    its entropy (cross-entropy) and its frequency (accuracy), averaged over positions; exact over
+    every pair of numbers up to 2 digits, from 20,000 pairs beyond."""
+    digits = addition_digits(seq_len)
+    if digits <= 2:
+        pairs = [(a, b) for a in range(10**digits) for b in range(10**digits)]
+    else:
+        rng = torch.Generator().manual_seed(0)
+        pairs = torch.randint(0, 10**digits, (20_000, 2), generator=rng).tolist()
+    answers = [str(a + b).ljust(digits + 1) for a, b in pairs]
+    entropy, best = 0.0, 0.0
+    for position in range(digits + 1):
+        counts = torch.tensor(
+            [sum(answer[position] == c for answer in answers) for c in ADDITION_VOCABULARY], dtype=torch.float64
+        )
+        p = counts[counts > 0] / len(answers)
+        entropy += float(-(p * p.log()).sum())
+        best += float(p.max())
+    return entropy / (digits + 1), best / (digits + 1)
 
 
 def _sines(batch_size, steps, g, noise=0.0):

@@ -50,3 +50,14 @@ def test_inside_the_decoder_shows_the_recorded_state_gate_and_gradient(app):
     forced = record_decoder(model, src, tgt, teacher_forcing=1.0)
     assert np.allclose(array(_inside(app)["data"][0]["z"]), forced.hidden[:, 0].T)
     assert not app.exception
+
+
+def test_addition_trains_on_the_train_page_and_inside_labels_its_characters(app):
+    from tests.app.test_inside_pages import finish_training, heatmap
+
+    finish_training(app, "add_digits", 20)
+    assert not app.exception
+    app.switch_page("app_pages/inside.py").run()
+    assert not app.exception
+    ticks = heatmap(app)["layout"]["xaxis"]["ticktext"]
+    assert "+" in ticks and ticks[-3:] == ["∅", "∅", "∅"]  # the question's characters, then 3 empty decoder steps
