@@ -30,7 +30,8 @@ present_toggle()
 if pages.url_path not in ("train", "race"):  # the training pages read their own settings from the link
     load_link_once(ignore=page_link_names(pages.url_path))  # the spec in the link, and what could not be used
     show_url_problems()
-    if pages.url_path not in INSPECTING_PAGES:  # those draw the sidebar only for the untrained model
+    shown = next((info for info in PAGES if info.url_path == pages.url_path), PAGES[0])
+    if shown.uses_spec and pages.url_path not in INSPECTING_PAGES:  # those draw it only for the untrained model
         spec_sidebar(keep=page_link_names(pages.url_path))
 try:
     pages.run()

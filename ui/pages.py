@@ -14,6 +14,7 @@ class PageInfo:
     section: str  # the navigation group
     line: str  # what a student finds there, one line
     url_path: str = ""  # "" for the home page
+    uses_spec: bool = True  # draws something from the sidebar's configuration (else no spec sidebar)
 
 
 PAGES = [
@@ -49,6 +50,7 @@ PAGES = [
         "Learn",
         "Sentences padded and one-hot encoded; a token stream laid into PTB-style batches.",
         "batches",
+        uses_spec=False,
     ),
     PageInfo(
         "packing",
@@ -57,6 +59,7 @@ PAGES = [
         "Learn",
         "Sentences of different lengths in one batch: the mask, pack_padded_sequence, and the output[:, -1] bug.",
         "packing",
+        uses_spec=False,
     ),
     PageInfo(
         "bptt",
@@ -81,6 +84,7 @@ PAGES = [
         "Backpropagation through time",
         "minGRU's parallel scan against the loop, level by level, and what each costs as T grows.",
         "scan",
+        uses_spec=False,
     ),
     PageInfo(
         "scratch",
@@ -89,6 +93,7 @@ PAGES = [
         "Backpropagation through time",
         "The RNN loop and the LSTM equations in NumPy, with live numbers checked against PyTorch.",
         "scratch",
+        uses_spec=False,
     ),
     PageInfo(
         "train",
@@ -129,6 +134,7 @@ PAGES = [
         "Inside a trained network",
         "A decoder that feeds back its output: teacher forcing against free-running, exposure bias, attention.",
         "decoder",
+        uses_spec=False,
     ),
     PageInfo(
         "generate",

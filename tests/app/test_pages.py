@@ -233,3 +233,18 @@ def test_from_scratch_numbers_match_torch(app):
     for message in successes:
         difference = float(message.split("difference")[-1].split()[-1].rstrip("."))
         assert difference < 1e-10
+
+
+def test_pages_that_do_not_use_the_configuration_hide_it_and_keep_it(app):
+    from ui.pages import PAGES
+
+    app.switch_page("app_pages/shapes.py").run()
+    app.number_input(key="hidden_size").set_value(24).run()
+    for info in PAGES:
+        if not info.uses_spec:
+            app.switch_page(f"app_pages/{info.file}.py").run()
+            assert not app.exception, info.file
+            assert not [w for w in app.sidebar.number_input if w.key == "hidden_size"], info.file
+    app.switch_page("app_pages/shapes.py").run()
+    assert app.number_input(key="hidden_size").value == 24  # the configuration outlived those pages
+    assert "(1, 4, 24)" in " ".join(str(v) for v in ledger_table(app)["shape"])
