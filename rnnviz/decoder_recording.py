@@ -58,13 +58,12 @@ def record_decoder(
     """Decode `src` step by step against `tgt`, keeping what every step computed. With a ratio
     between 0 and 1 each step's coin is drawn from random.Random(seed), as training draws it."""
     rng = random.Random(seed)
-    embedded_src = model.embedding(src)
-    encoded, state = model.encoder(embedded_src)
-    h, c = (state[0][0], state[1][0]) if model.cell == "lstm" else (state[0], None)
+    encoded, h, c = model.encode(src)
     token = torch.full((src.shape[0],), model.start, dtype=torch.long, device=src.device)
     logits, tokens, inputs, hs, cs, weights = [], [], [], [], [], []
     gates: dict[str, list[Tensor]] = {}
-    shapes: dict[str, tuple[int, ...]] = {"src": tuple(src.shape), "embedded src": tuple(embedded_src.shape)}
+    shapes: dict[str, tuple[int, ...]] = {"src": tuple(src.shape)}
+    shapes["embedded src"] = (*src.shape, model.embedding.embedding_dim)
     shapes["encoder outputs"] = tuple(encoded.shape)
     for t in range(tgt.shape[1]):
         inputs.append(token)
@@ -74,16 +73,11 @@ def record_decoder(
         cs.append(c)
         for name, value in step_gates.items():
             gates.setdefault(name, []).append(value)
-        top = h
-        if model.attention:
-            keys = model.score(encoded) if model.score is not None else encoded
-            alpha = torch.softmax(torch.einsum("bh,bsh->bs", h, keys), dim=-1)
-            context = torch.einsum("bs,bsh->bh", alpha, encoded)
-            top = torch.tanh(model.combine(torch.cat([context, h], dim=-1)))
+        step_logits, alpha, context = model.read_out(h, encoded)
+        if alpha is not None:
             weights.append(alpha)
             shapes.setdefault("attention weights α_t", tuple(alpha.shape))
             shapes.setdefault("context c_t", tuple(context.shape))
-        step_logits = model.out(top)
         predicted = step_logits.argmax(-1)
         logits.append(step_logits)
         tokens.append(predicted)

@@ -126,16 +126,28 @@ class Seq2Seq(nn.Module):
         embedded = self.embedding(token)
         return torch.zeros_like(embedded) if self.feedback == "empty" else embedded
 
+    def encode(self, src: Tensor) -> tuple[Tensor, Tensor, Tensor | None]:
+        """(B, S) ids → the encoder's states (B, S, H) and its last h (and c for an LSTM), which
+        start the decoder."""
+        encoded, state = self.encoder(self.embedding(src))
+        return (encoded, state[0][0], state[1][0]) if self.cell == "lstm" else (encoded, state[0], None)
+
+    def read_out(self, h: Tensor, encoded: Tensor) -> tuple[Tensor, Tensor | None, Tensor | None]:
+        """One decoder state → (logits, attention weights over the source, context); without
+        attention the logits read h alone and the other two are None."""
+        if not self.attention:
+            return self.out(h), None, None
+        keys = self.score(encoded) if self.score is not None else encoded
+        alpha = torch.softmax(torch.einsum("bh,bsh->bs", h, keys), dim=-1)
+        context = torch.einsum("bs,bsh->bh", alpha, encoded)
+        return self.out(torch.tanh(self.combine(torch.cat([context, h], dim=-1)))), alpha, context
+
     def forward(
         self, src: Tensor, tgt: Tensor | None = None, teacher_forcing: float = 0.0, length: int | None = None, rng=None
     ) -> Decoded:
         """Decode (B, S) source ids into (B, L) target ids. Each step reads the true previous target
         with probability `teacher_forcing` (needs tgt), else its own previous prediction."""
-        encoded, state = self.encoder(self.embedding(src))  # (B, S, H)
-        if self.cell == "lstm":
-            h, c = state[0][0], state[1][0]
-        else:
-            h, c = state[0], None
+        encoded, h, c = self.encode(src)
         steps = tgt.shape[1] if tgt is not None else length
         token = torch.full((src.shape[0],), self.start, dtype=torch.long, device=src.device)
         logits, tokens, weights, states = [], [], [], []
@@ -145,14 +157,9 @@ class Seq2Seq(nn.Module):
                 h, c = self.decoder(x, (h, c))
             else:
                 h = self.decoder(x, h)
-            top = h
-            if self.attention:
-                keys = self.score(encoded) if self.score is not None else encoded
-                alpha = torch.softmax(torch.einsum("bh,bsh->bs", h, keys), dim=-1)
-                context = torch.einsum("bs,bsh->bh", alpha, encoded)
-                top = torch.tanh(self.combine(torch.cat([context, h], dim=-1)))
+            step_logits, alpha, _ = self.read_out(h, encoded)
+            if alpha is not None:
                 weights.append(alpha)
-            step_logits = self.out(top)
             predicted = step_logits.argmax(-1)
             logits.append(step_logits)
             tokens.append(predicted)

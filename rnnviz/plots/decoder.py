@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnviz.plots import colors
+from rnnviz.plots.arrows import arrow
 
 
 def position_figure(forced: list[float], free: list[float]) -> go.Figure:
@@ -118,38 +119,19 @@ def seq2seq_figure(
         )
     arrows = []
 
-    def arrow(x0, y0, x1, y1, colour=colors.EDGE, width=1.5):
-        arrows.append(
-            dict(
-                x=x1,
-                y=y1,
-                ax=x0,
-                ay=y0,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                text="",
-                showarrow=True,
-                arrowhead=2,
-                arrowsize=1,
-                arrowwidth=width,
-                arrowcolor=colour,
-                standoff=15,
-                startstandoff=15,
-            )
-        )
+    def add(*args) -> None:
+        arrows.append(arrow(*args))
 
     for x in enc + dec:
-        arrow(x, 0.0, x, 1.0)  # each step reads its input
+        add(x, 0.0, x, 1.0)  # each step reads its input
     for x in dec:
-        arrow(x, 1.0, x, 2.0)  # and writes an output
+        add(x, 1.0, x, 2.0)  # and writes an output
     states = enc + dec
     for a, b in zip(states, states[1:]):
-        arrow(a, 1.0, b, 1.0, colors.STATE if a == enc[-1] else colors.EDGE, 2.5 if a == enc[-1] else 1.5)
+        add(a, 1.0, b, 1.0, colors.STATE if a == enc[-1] else colors.EDGE, 2.5 if a == enc[-1] else 1.5)
     if feedback != "empty":
         for a, b in zip(dec, dec[1:]):
-            arrow(a, 2.0, b, 0.0, colors.HIGHLIGHT, 2.5)  # y_t becomes the next step's input
+            add(a, 2.0, b, 0.0, colors.HIGHLIGHT, 2.5)  # y_t becomes the next step's input
     notes = [
         dict(
             x=(enc[-1] + dec[0]) / 2,

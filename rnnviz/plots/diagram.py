@@ -7,6 +7,7 @@ from plotly.subplots import make_subplots
 
 from rnnviz.graph import Graph, Node, shown_steps, unrolled_graph
 from rnnviz.plots import colors
+from rnnviz.plots.arrows import arrow
 from rnnviz.spec import TOPOLOGIES, RNNSpec
 
 NODE_SIZE = 30
@@ -111,26 +112,8 @@ def topology_figure(graph: Graph, limit: int = 14, show_shapes: bool = False, he
         if abs(tx - sx) > 1:  # a recurrent edge across the gap: draw it into the "…"
             continue
         faded = edge.kind == "output" and not graph.node(edge.target).active
-        annotations.append(
-            dict(
-                x=tx,
-                y=ty,
-                ax=sx,
-                ay=sy,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                text="",
-                showarrow=True,
-                arrowhead=2,
-                arrowsize=1,
-                arrowwidth=1.4,
-                standoff=NODE_SIZE / 2 + 1,
-                startstandoff=NODE_SIZE / 2 + 1,
-                arrowcolor=colors.IGNORED_OUTPUT if faded else colors.EDGE,
-            )
-        )
+        colour = colors.IGNORED_OUTPUT if faded else colors.EDGE
+        annotations.append(arrow(sx, sy, tx, ty, colour, 1.4, NODE_SIZE / 2 + 1))
     if show_shapes:
         annotations += shape_labels(graph, positions)
     groups: dict[str, dict] = {}

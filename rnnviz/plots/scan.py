@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnviz.plots import colors
+from rnnviz.plots.arrows import arrow
 
 DONE, ACTIVE, WAITING = colors.STATE, colors.HIGHLIGHT, "#cccccc"
 
@@ -33,23 +34,7 @@ def chain_figure(h: np.ndarray, done: int) -> go.Figure:
     for t in range(steps):
         colour = DONE if t < done - 1 else ACTIVE if t == done - 1 else WAITING
         if t:
-            fig.add_annotation(
-                x=t,
-                y=0,
-                ax=t - 1,
-                ay=0,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                showarrow=True,
-                arrowhead=2,
-                arrowwidth=2,
-                arrowcolor=colour,
-                standoff=14,
-                startstandoff=14,
-                text="",
-            )
+            fig.add_annotation(**arrow(t - 1, 0, t, 0, colour, 2, 14))
         fig.add_trace(
             go.Scatter(
                 x=[t],
