@@ -3,12 +3,9 @@ training, free-running at test; the exposure-bias gap per output position; Luong
 
 import streamlit as st
 
-from rnnviz.decoder_recording import record_decoder
-from rnnviz.inside import STATE_NAMES
-from rnnviz.plots.decoder import attention_figure, position_figure, seq2seq_figure
-from rnnviz.plots.inside import stacked_state_heatmaps
-from rnnviz.seq2seq import SEQ2SEQ_TASKS, START, decode_example, held_out
-from ui.decoder import trained
+from rnnviz.plots.decoder import attention_figure, position_figure
+from rnnviz.seq2seq import SEQ2SEQ_TASKS, decode_example
+from ui.decoder import inside_the_decoder, trained
 from ui.player import player
 from ui.present import chart, settings_box
 from ui.widgets import number_ui
@@ -113,59 +110,4 @@ else:
     st.caption("Turn on attention to see which input steps each output step looks at.")
 
 
-@st.fragment
-def inside_the_decoder() -> None:
-    """The example's decoder steps: its state, one gate and dL/dh_t; the pickers redraw only this."""
-    st.subheader("Inside the decoder")
-    left, right = st.columns([2, 3])
-    how = left.segmented_control(
-        "Each step reads",
-        ["teacher-forced", "free-running"],
-        default="free-running",
-        key="decoder_inside_reads",
-        help="Teacher-forced: each step reads the true previous token, as in training. Free-running: its own "
-        "previous output, as at test time.",
-    )
-    src, tgt, _ = held_out(task, int(k), int(seed))
-    recorded = record_decoder(model, src, tgt, teacher_forcing=1.0 if how == "teacher-forced" else 0.0)
-    gate = right.segmented_control(
-        "Gate",
-        list(recorded.gates),
-        default=next(iter(recorded.gates), None),
-        key="decoder_inside_gate",
-        format_func=STATE_NAMES.get,
-    )
-    read = [(task.vocabulary + START)[int(i)] for i in recorded.inputs[0]]
-    labels = [f"{t}: {c!r}" for t, c in enumerate(read)]
-    panels = {STATE_NAMES["h"]: recorded.hidden[:, 0]}
-    if gate in recorded.gates:
-        panels[STATE_NAMES[gate]] = recorded.gates[gate][:, 0]
-    panels["dL/dh_t (total, through the later steps)"] = recorded.hidden_grad[:, 0]
-    chart(
-        figure=seq2seq_figure(
-            source,
-            read,
-            task.decode(recorded.tokens)[0],
-            feedback,
-            attention != "none",
-            recorded.shapes,
-        ),
-        key="decoder_unrolled",
-    )
-    chart(
-        figure=stacked_state_heatmaps(
-            panels, labels, "the decoder at each output step", x_title="output step: the token it read"
-        ),
-        key="decoder_inside",
-    )
-    shapes = ", ".join(f"{name} `{tuple(shape)}`" for name, shape in recorded.shapes.items())
-    st.caption(
-        f"Each column is one output step; below it, the token that step read ({START!r} is the start token"
-        + (", but with empty inputs every step reads zeros" if feedback == "empty" else "")
-        + f"). Cross-entropy against the target: loss {recorded.loss:.3f}. dL/dh_t is autograd's total "
-        "derivative: what reaches h_t from its own output and, through h_{t+1}, from every later one. "
-        f"Shapes, read off the tensors: {shapes}."
-    )
-
-
-inside_the_decoder()
+inside_the_decoder(model, task, int(k), int(seed), source)
