@@ -104,8 +104,8 @@ def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> S
         return None
     if st.session_state.get(f"{key}_source") not in options:
         st.session_state.pop(f"{key}_source", None)
-    left, right = st.columns([3, 1])
-    choice = left.selectbox("Model", options, key=f"{key}_source")
+    choice = st.selectbox("Model", options, key=f"{key}_source")  # full width: long names must show
+    right = st.container()  # the weights' step, under the model
     if choice in checkpoints:
         task, model, step = checkpoints[choice]
         source = Source(choice, task, model, step)
