@@ -13,11 +13,19 @@ from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder,
 from ui.training_settings import CELL_ORDER, RACE_CELLS, number_field, settings_ui, training_fields
 from ui.widgets import keep_across_pages, remember
 
-st.header("Race: RNN against GRU against LSTM")
-st.caption(
-    "The three cells train in turns, one step each, on the same batches from the same seed. Each has its "
-    "own learning rate, because the plain RNN needs a smaller one to learn at all: a fair race exposes it."
-)
+title, blurb = st.empty(), st.empty()  # named after the cells in the race, once they are chosen
+
+
+def name_the_race(cells: list[str]) -> None:
+    count = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(len(cells), str(len(cells)))
+    title.header("Race: " + " against ".join(CELL_NAMES[c] for c in cells))
+    blurb.caption(
+        f"The {count} cells train in turns, one step each, on the same batches from the same seed. Each has its "
+        "own learning rate, because the plain RNN needs a smaller one to learn at all: a fair race exposes it."
+    )
+
+
+name_the_race(list(RACE_CELLS))
 if replay_tab("race_", prefer="adding_race_T50", race=True) == REPLAY:  # a recorded run, no training
     st.stop()
 holder = job_holder("race")
@@ -34,6 +42,7 @@ with settings_box("Settings: task, sizes, optimiser, learning rates"):
         format_func=CELL_NAMES.get,
         help="The classic race is RNN, GRU and LSTM; add minGRU or minLSTM (Feng et al. 2024) to race them too.",
     )
+    name_the_race([c for c in CELL_ORDER if c in cells] or list(RACE_CELLS))
     rate_fields = [f for f in fields if f.name.startswith("lr_") and f.name[3:] in cells]
     keep_across_pages([f.key for f in rate_fields])
     rates = {

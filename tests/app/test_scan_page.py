@@ -27,6 +27,8 @@ def test_a_race_can_add_mingru_and_measures_what_each_cell_costs(app):
     app.number_input(key="race_hidden").set_value(8)
     app.multiselect(key="race_cells").set_value(["rnn", "lstm", "mingru"]).run()
     assert not app.exception
+    assert app.header[0].value == "Race: RNN against LSTM against minGRU"  # named after the cells racing
+    assert any(c.value.startswith("The three cells train in turns") for c in app.caption)
     assert [n.label for n in app.number_input if n.label.endswith("learning rate")] == [
         "RNN learning rate",
         "LSTM learning rate",
