@@ -4,13 +4,22 @@ import re
 
 import pytest
 
+from scripts.server import settle_ms
 from tests.browser.conftest import assert_no_exception, open_page
 
 pytestmark = pytest.mark.browser
 
 ANNOTATIONS = "el => (el.layout.annotations || []).length"
+
+
 # counts every change inside an element from now on: a full rerun touches every element on the page
 # (even an unchanged figure is marked stale and back), a fragment only its own
+def settled(page) -> None:
+    """Wait until nothing on the page has changed for a while (figures drawn, a second run done):
+    only then can a count of changes tell a fragment from a full rerun."""
+    settle_ms(page, lambda: None)
+
+
 WATCH = """el => { el.__changes = 0; new MutationObserver(ms => { el.__changes += ms.length; })
     .observe(el, {subtree: true, childList: true, attributes: true, characterData: true}); }"""
 CHANGES = "el => el.__changes"
@@ -22,6 +31,7 @@ def test_the_shapes_toggle_redraws_the_diagram_and_nothing_else(server, page):
     overview = page.locator(".st-key-overview .js-plotly-plot")
     diagram.locator(".main-svg").first.wait_for()
     before = diagram.evaluate(ANNOTATIONS)
+    settled(page)
     page.locator(".st-key-overview").evaluate(WATCH)
     page.locator(".st-key-show_edge_shapes label").click()
     page.wait_for_function(
@@ -41,6 +51,7 @@ def test_the_threshold_outlines_other_steps_without_rerunning_the_page(server, p
     open_page(page, f"{server.url}/inside?seq_len=8&hidden_size=16")
     caption = page.get_by_text(re.compile(r"steps above the threshold")).first
     before = caption.inner_text()
+    settled(page)
     page.locator(".st-key-heatmap").evaluate(WATCH)
     thumb = page.locator(".st-key-inside_threshold input[type=range]")
     thumb.focus()
@@ -55,6 +66,7 @@ def test_the_threshold_outlines_other_steps_without_rerunning_the_page(server, p
 def test_the_shapes_sliders_redraw_the_block_and_nothing_else(server, page):
     open_page(page, f"{server.url}/shapes")
     page.locator(".st-key-gate_stack .js-plotly-plot .main-svg").first.wait_for()
+    settled(page)
     page.locator(".st-key-gate_stack").evaluate(WATCH)
     page.locator(".st-key-output_vs_h_n").evaluate(WATCH)
     thumb = page.locator(".st-key-block_example input[type=range]")
@@ -73,6 +85,7 @@ def test_a_new_compare_input_redraws_both_maps_but_not_the_model_pickers(server,
     page.locator(heatmap).first.wait_for()
     z = f"() => JSON.stringify(document.querySelector('{heatmap}').data[0].z)"
     before = page.evaluate(z)
+    settled(page)
     page.locator(".st-key-compare_left_source").evaluate(WATCH)
     page.locator(".st-key-compare_seed [data-testid=stNumberInputStepUp]").click()
     page.wait_for_function(f"before => ({z})() !== before", arg=before, timeout=20_000)
