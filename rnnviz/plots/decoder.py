@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from rnnviz.plots import colors
 from rnnviz.plots.arrows import arrow
+from rnnviz.plots.text import visible_token
 
 
 def position_figure(forced: list[float], free: list[float]) -> go.Figure:
@@ -64,10 +65,6 @@ def attention_figure(weights: np.ndarray, source: str, target: str, shown: int) 
     return fig
 
 
-def _char(c: str) -> str:
-    return {" ": "␣", "\n": "↵"}.get(c, c)
-
-
 def seq2seq_figure(
     source: str,
     read: list[str],
@@ -92,17 +89,17 @@ def seq2seq_figure(
             "white",
             enc,
             [0.0] * S,
-            [_char(c) for c in source],
+            [visible_token(c) for c in source],
             "encoder input",
         ),
         ("encoder state e_s", colors.STATE, "white", enc, [1.0] * S, [f"e{s}" for s in range(S)], "encoder state"),
         ("decoder state h_t", colors.STATE, "white", dec, [1.0] * L, [f"h{t}" for t in range(L)], "decoder state"),
-        ("output y_t", colors.OUTPUT, "white", dec, [2.0] * L, [_char(c) for c in written], "decoder output"),
+        ("output y_t", colors.OUTPUT, "white", dec, [2.0] * L, [visible_token(c) for c in written], "decoder output"),
     ]
     if feedback == "empty":
         nodes.append(("empty input (zeros)", colors.EMPTY_INPUT, colors.TEXT, dec, [0.0] * L, ["0"] * L, "reads zeros"))
     else:
-        labels = [_char(c) for c in read]
+        labels = [visible_token(c) for c in read]
         nodes.append(("decoder input: the previous output", colors.INPUT, "white", dec, [0.0] * L, labels, "reads"))
     for name, fill, ink, xs, ys, labels, hover in nodes:
         fig.add_trace(

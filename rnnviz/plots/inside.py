@@ -12,10 +12,7 @@ from plotly.subplots import make_subplots
 
 from rnnviz.plots import colors
 from rnnviz.plots.animation import play_controls
-
-
-def _tick(token: str) -> str:
-    return {" ": "␣", "\n": "↵"}.get(token, token)
+from rnnviz.plots.text import visible_token
 
 
 def state_heatmap(values: np.ndarray, tokens: list[str], title: str, unit: int | None = None) -> go.Figure:
@@ -54,7 +51,7 @@ def state_heatmap(values: np.ndarray, tokens: list[str], title: str, unit: int |
         title=dict(text=title, font=dict(size=14)),
         height=min(520, 170 + 5 * H),
         margin=dict(l=10, r=10, t=40, b=10),
-        xaxis=dict(title="input", tickvals=ticks, ticktext=[_tick(tokens[t]) for t in ticks], fixedrange=True),
+        xaxis=dict(title="input", tickvals=ticks, ticktext=[visible_token(tokens[t]) for t in ticks], fixedrange=True),
         yaxis=dict(title="unit", fixedrange=True),
         hovermode="y",
         hoverdistance=-1,
@@ -92,7 +89,7 @@ def stacked_state_heatmaps(
         )
         fig.update_yaxes(title_text="unit", fixedrange=True, row=row, col=1)
     ticks = list(range(T)) if T <= 60 else list(range(0, T, max(1, T // 30)))
-    fig.update_xaxes(tickvals=ticks, ticktext=[_tick(tokens[t]) for t in ticks], fixedrange=True)
+    fig.update_xaxes(tickvals=ticks, ticktext=[visible_token(tokens[t]) for t in ticks], fixedrange=True)
     fig.update_xaxes(title_text=x_title, row=len(panels), col=1)
     height = 70 + sum(min(280, 140 + 2 * values.shape[1]) for values in panels.values())
     fig.update_layout(
@@ -119,7 +116,7 @@ def state_vector_animation(
         yaxis=dict(title=name, range=[-limit, limit], fixedrange=True),
         **play_controls(
             [str(t) for t in range(T)],
-            [f"{t} {_tick(tokens[t])}" for t in range(T)],
+            [f"{t} {visible_token(tokens[t])}" for t in range(T)],
             120,
             active=active,
             prefix=f"{name}_t at step ",
@@ -202,7 +199,7 @@ def pca_figure(
                     showscale=True,
                     colorbar=dict(title="t", thickness=10),
                 ),
-                text=[f"t={t} {_tick(tokens[t])}" for t in range(T)],
+                text=[f"t={t} {visible_token(tokens[t])}" for t in range(T)],
                 hoverinfo="text",
                 showlegend=False,
             ),
@@ -210,7 +207,7 @@ def pca_figure(
                 x=[coords[active, 0]],
                 y=[coords[active, 1]],
                 mode="markers+text",
-                text=[_tick(tokens[active])],
+                text=[visible_token(tokens[active])],
                 textposition="top center",
                 marker=dict(size=16, color=colors.HIGHLIGHT),
                 showlegend=False,
@@ -219,7 +216,9 @@ def pca_figure(
     )
     fig.frames = [
         go.Frame(
-            name=str(t), traces=[1], data=[go.Scatter(x=[coords[t, 0]], y=[coords[t, 1]], text=[_tick(tokens[t])])]
+            name=str(t),
+            traces=[1],
+            data=[go.Scatter(x=[coords[t, 0]], y=[coords[t, 1]], text=[visible_token(tokens[t])])],
         )
         for t in range(T)
     ]
@@ -251,7 +250,7 @@ def pca_figure(
 def distribution_figure(distribution: np.ndarray, vocabulary: list[str], chosen: str, top: int = 15) -> go.Figure:
     """The next-character probabilities at one generated step, most likely first."""
     order = np.argsort(distribution)[::-1][:top]
-    labels = [_tick(vocabulary[k]) for k in order]
+    labels = [visible_token(vocabulary[k]) for k in order]
     fig = go.Figure(
         go.Bar(
             x=labels,

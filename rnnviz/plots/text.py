@@ -10,7 +10,8 @@ from rnnviz.plots import colors
 WINDOW_COLOURS = ["#deebf7", "#fee6ce", "#e5f5e0", "#efedf5", "#fde0dd", "#f0f0f0"]
 
 
-def _show(token: str) -> str:
+def visible_token(token: str) -> str:
+    """A token as a label can show it: a space as ␣, a newline as ↵, nothing as ·."""
     return {" ": "␣", "\n": "↵", "": "·"}.get(token, token)
 
 
@@ -19,8 +20,8 @@ def one_hot_figure(one_hot: np.ndarray, row_tokens: list[str], vocabulary: list[
     fig = go.Figure(
         go.Heatmap(
             z=one_hot,
-            x=[_show(v) for v in vocabulary],
-            y=[f"{t}: {_show(c)}" for t, c in enumerate(row_tokens)],
+            x=[visible_token(v) for v in vocabulary],
+            y=[f"{t}: {visible_token(c)}" for t, c in enumerate(row_tokens)],
             colorscale=[[0, "white"], [1, colors.INPUT]],
             showscale=False,
             xgap=1,
@@ -44,7 +45,7 @@ def batch_grid_figure(grid: np.ndarray, num_steps: int, window: int) -> go.Figur
     window_of = np.arange(columns) // num_steps
     z = np.tile(window_of % len(WINDOW_COLOURS), (rows, 1))
     scale = [[k / (len(WINDOW_COLOURS) - 1), c] for k, c in enumerate(WINDOW_COLOURS)]
-    text = [[_show(str(tok)) for tok in row] for row in grid]
+    text = [[visible_token(str(tok)) for tok in row] for row in grid]
     fig = go.Figure(
         go.Heatmap(
             z=z,

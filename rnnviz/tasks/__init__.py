@@ -232,10 +232,8 @@ def input_labels(task: Task | None, x: Tensor, steps: int) -> list[str]:
     name = task.name if task else ""
     if x.dim() == 0:  # one token id (one_to_one / one_to_many read a single input)
         x = x.reshape(1)
-    if name == "char":
+    if name in ("char", "add_digits"):  # the figures show a space as ␣
         labels = [task.vocabulary[int(i)] for i in x]
-    elif name == "add_digits":
-        labels = [{" ": "␣"}.get(task.vocabulary[int(i)], task.vocabulary[int(i)]) for i in x]
     elif name == "sentiment":
         labels = [SENTIMENT_WORDS[int(i)] if int(i) else "·" for i in x]
     elif name == "copy":
