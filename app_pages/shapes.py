@@ -45,7 +45,12 @@ def block(spec, shape: dict) -> None:
         st.markdown(
             f":orange[**`{pick_t}`**] is what the cell reads at step {step}: one row per example, "
             f"shape `{shape['x_t']}`.\n\n:violet[**`{pick_b}`**] is one whole example: its {spec.input_steps} "
-            f"steps, shape `{shape['x, one sequence']}`."
+            + (
+                f"steps; the core reads it with the {spec.steps - spec.input_steps} writing steps after it, shape "
+                if spec.steps != spec.input_steps
+                else "steps, shape "
+            )
+            + f"`{shape['x, one sequence']}`."
         )
     with left:
         chart(

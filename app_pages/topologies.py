@@ -24,6 +24,18 @@ def diagram(spec) -> None:
     chart(figure=topology_figure(unrolled_graph(spec), show_shapes=show_shapes), key="topology_diagram")
 
 
+FEEDBACK_NOTE = (
+    " :orange[Orange arrows] feed each output back as the next step's input (ŷ): the argmax token or the value"
+    + "; the first writing step of an encoder-decoder reads a learned start vector (^)."
+)
+FEEDBACK_DERIVATION = (
+    "**Decoder input.** Here the writing steps do not read zeros: each reads the output written one step "
+    "before, through a small table W_fb, as a real decoder does. In training, teacher forcing gives it the true "
+    "previous target instead (Train page); run free, it reads its own guesses, and an early mistake is read by "
+    "every later step (exposure bias, Decoder page). The fed-back output is a constant: the gradient flows back "
+    "through the state only."
+)
+
 spec = current_spec()
 st.header("Topologies: what goes in, what comes out")
 st.caption(
@@ -45,16 +57,23 @@ with left:
     diagram(spec)
     a, b, c = st.columns(3)
     a.metric("Steps unrolled", line.steps)
-    b.metric("Real inputs", line.input_steps, help="Steps that read a real input; the others read zeros.")
+    b.metric(
+        "Real inputs",
+        line.input_steps,
+        help="Steps that read a real input; the others read zeros, or with a decoder input the previous output.",
+    )
     c.metric("Outputs in the loss", int(line.in_loss.sum()))
     st.caption(
         "Pale red squares are empty inputs (all zeros); pale blue ones are outputs the network computes "
         "but the model ignores; a black border marks the outputs that count in the loss."
+        + (FEEDBACK_NOTE if spec.feeds_back else "")
         + (" Long sequences are drawn with a gap (…) in the middle." if line.steps > 14 else "")
     )
 with right:
     st.markdown(f"**Used for.** {USES[spec.topology]}")
     st.markdown(f"**From the synced form.** {DERIVATION[spec.topology]}")
+    if spec.feeds_back:
+        st.markdown(FEEDBACK_DERIVATION)
     torch_tab, keras_tab = st.tabs(["PyTorch: exactly this model", "Keras: the closest equivalent"])
     torch_tab.code(pytorch_code(spec), language="python", wrap_lines=True)
     keras_tab.code(keras_code(spec), language="python", wrap_lines=True)

@@ -166,6 +166,8 @@ def train_command(args: argparse.Namespace) -> int:
         eval_every=args.eval_every,
         probe_every=args.probe_every,
         text=text,
+        feedback=args.feedback,
+        teacher_forcing=args.teacher_forcing,
     )
     trainer = Trainer(config)
 
@@ -208,6 +210,11 @@ def train_command(args: argparse.Namespace) -> int:
             f"({summary['steps_per_second']} steps/s); {summary['metric']} {summary['value']:.4f} against the "
             f"memoryless baseline loss {summary['baseline']:.4f}; solved: {summary['solved']}"
         )
+        if "teacher_forced_value" in summary:
+            print(
+                f"That {summary['metric']} is free-running (each writing step read the model's own output); "
+                f"teacher-forced (each read the true previous target) it is {summary['teacher_forced_value']:.4f}."
+            )
         if summary["diverged"]:
             print(summary["diverged"])
     return 1 if summary["diverged"] else 0
@@ -260,7 +267,15 @@ def main(argv: list[str] | None = None) -> int:
 
     train.add_argument("--task", choices=list(TASKS) + list(SEQ2SEQ_TASKS), default="adding")
     train.add_argument(
-        "--teacher-forcing", type=float, default=1.0, help="addition/reversal: share of decoder steps fed the truth"
+        "--teacher-forcing",
+        type=float,
+        default=1.0,
+        help="addition/reversal, or with --feedback: share of decoder steps fed the true previous target",
+    )
+    train.add_argument(
+        "--feedback",
+        action="store_true",
+        help="reverse/add_digits/wave: each writing step reads the previous output instead of zeros",
     )
     train.add_argument("--attention", choices=["none", "dot", "general"], default="none", help="addition/reversal")
     train.add_argument(

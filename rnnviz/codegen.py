@@ -47,13 +47,18 @@ def pytorch_code(spec: RNNSpec) -> str:
     lines += [
         f"        self.rnn = {TORCH_CLASS[spec.cell]}({core_args})",
         f"        self.head = nn.Linear({D * H}, {O})",
-        "",
-        "    def forward(self, x):  # x: " + x_shape,
     ]
+    if spec.feeds_back:
+        lines.append(f"        self.feedback = nn.Linear({O}, {F}, bias=False)  # W_fb: previous output → next input")
+        if spec.topology == "many_to_many":
+            lines.append(f"        self.start = nn.Parameter(torch.randn({F}))  # what the first writing step reads")
+    lines += ["", "    def forward(self, x):  # x: " + x_shape]
     if V:
         lines.append("        x = self.embedding(x)")
     if single:
         lines.append(f"        x = x.unsqueeze({time_axis})  # one step: add the time axis")
+    if spec.feeds_back:
+        return "\n".join(lines + _decoder_loop(spec, x_shape)) + "\n"
     if empty:
         zeros = (
             f"x.new_zeros(x.shape[0], {empty}, {F})" if spec.batch_first else f"x.new_zeros({empty}, x.shape[1], {F})"
@@ -74,6 +79,34 @@ def pytorch_code(spec: RNNSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _decoder_loop(spec: RNNSpec, x_shape: str) -> list[str]:
+    """The rest of forward() for a decoder that feeds back its outputs, and the example lines."""
+    O, V, first = spec.output_size, spec.vocab_size, spec.batch_first
+    batch, last, step = (
+        ("x.shape[0]", "output[:, -1]", "unsqueeze(1)") if first else ("x.shape[1]", "output[-1]", "unsqueeze(0)")
+    )
+    read = "the input step" if spec.topology == "one_to_many" else "every input step (the encoder)"
+    lines = [f"        output, state = self.rnn(x)  # read {read}"]
+    if spec.topology == "many_to_many":
+        start = f"self.start.expand({batch}, 1, -1)" if first else f"self.start.expand(1, {batch}, -1)"
+        lines.append(f"        output, state = self.rnn({start}, state)  # the start token ^")
+    fed = (
+        f"nn.functional.one_hot(outputs[-1].argmax(-1), {O}).float()  # the previous token"
+        if spec.decoder_input == "token"
+        else "outputs[-1].detach()  # the previous value, a constant like a token"
+    )
+    lines += [
+        f"        outputs = [self.head({last})]",
+        f"        for t in range(1, {spec.out_len}):  # each writing step reads the previous output",
+        f"            v = {fed}",
+        f"            output, state = self.rnn(self.feedback(v).{step}, state)",
+        f"            outputs.append(self.head({last}))",
+        f"        return torch.stack(outputs, dim={1 if first else 0})",
+    ]
+    make_x = f"torch.randint({V}, {x_shape})" if V else f"torch.randn{x_shape}"
+    return lines + ["", "", "model = Model()", f"x = {make_x}", "y = model(x)", "print(y.shape)"]
+
+
 def keras_code(spec: RNNSpec) -> str:
     spec = spec.validate()
     T, F, H, O, V = spec.input_steps, spec.input_size, spec.hidden_size, spec.output_size, spec.vocab_size
@@ -89,7 +122,14 @@ def keras_code(spec: RNNSpec) -> str:
         text = f"layers.{layer}({H}, return_sequences={return_sequences})"
         return f"layers.Bidirectional({text})" if spec.bidirectional else text
 
-    lines = ["from tensorflow import keras", "from tensorflow.keras import layers", "", "model = keras.Sequential(["]
+    lines = ["from tensorflow import keras", "from tensorflow.keras import layers", ""]
+    if spec.feeds_back:
+        lines += [
+            "# A keras.Sequential model cannot feed its outputs back to its inputs (that needs a loop like",
+            "# the PyTorch code's). Keras' own addition example uses this form instead: RepeatVector hands",
+            "# the same vector to every writing step, the empty-input decoder.",
+        ]
+    lines.append("model = keras.Sequential([")
     if spec.topology in ("one_to_one", "one_to_many") and V:
         lines.append("    keras.Input(shape=(1,)),  # one token id per example; Keras is batch-first")
         lines.append(f"    layers.Embedding({V}, {F}),")

@@ -24,14 +24,19 @@ class Node:
     direction: int  # 0 forward, 1 backward (states only)
     active: bool  # input: a real one (not empty); output: returned by the model
     in_loss: bool  # output counts in the loss
-    label: str  # x_t, h_t, y_t
+    label: str  # x_t, h_t, y_t; a writing step's input: ∅ (zeros), ^ (start) or ŷ_{t-1} (fed back)
+
+    @property
+    def empty(self) -> bool:
+        """An input step that reads zeros."""
+        return self.kind == "input" and self.label == "∅"
 
 
 @dataclass(frozen=True)
 class Edge:
     source: str
     target: str
-    kind: str  # "input", "recurrent", "layer" or "output"
+    kind: str  # "input", "recurrent", "layer", "output" or "feedback" (y_{t-1} read as x_t: no gradient)
     shape: tuple[int, ...]  # shape of the tensor the edge carries
 
 
@@ -67,9 +72,12 @@ def unrolled_graph(spec: RNNSpec) -> Graph:
     B, F, H = spec.batch_size, spec.input_size, spec.hidden_size
     L, D = spec.num_layers, spec.num_directions
     nodes, edges = [], []
+    O = spec.output_size
     for t in range(spec.steps):
         real = bool(line.reads_input[t])
-        nodes.append(Node(f"x{t}", "input", t, -1, 0, real, False, f"x_{t}" if real else "∅"))
+        nodes.append(Node(f"x{t}", "input", t, -1, 0, real, False, _input_label(spec, t, real)))
+        if not real and spec.feeds_back and line.emits_output[t - 1]:
+            edges.append(Edge(f"y{t - 1}", f"x{t}", "feedback", (B, O)))
         for layer in range(L):
             for d in range(D):
                 arrow = "←" if d else ""
@@ -89,6 +97,15 @@ def unrolled_graph(spec: RNNSpec) -> Graph:
         for d in range(D):
             edges.append(Edge(state_id(L - 1, d, t), f"y{t}", "output", (B, H)))
     return Graph(spec, tuple(nodes), tuple(edges))
+
+
+def _input_label(spec: RNNSpec, t: int, real: bool) -> str:
+    """x_t for a real input; for a writing step ∅ (zeros), ^ (the start vector) or ŷ_{t-1} fed back."""
+    if real:
+        return f"x_{t}"
+    if not spec.feeds_back:
+        return "∅"
+    return "^" if t == spec.input_steps and spec.topology == "many_to_many" else f"ŷ_{t - 1}"
 
 
 def shown_steps(steps: int, limit: int = 14) -> list[int]:
@@ -140,7 +157,7 @@ def graph_values(graph: Graph, recording, example: int = 0) -> GraphValues:
 def _edge_flow(graph: Graph, edge: Edge, flows: dict | None, example: int) -> float:
     """‖the gradient that flows back along this edge‖: the vector-Jacobian product through this
     one use of the source state, not the total dL/d(target) (DESIGN.md). Input edges: 0."""
-    if flows is None or edge.kind == "input":
+    if flows is None or edge.kind in ("input", "feedback"):  # a fed-back output is a constant input
         return 0.0
     source, target = graph.node(edge.source), graph.node(edge.target)
     H = graph.spec.hidden_size

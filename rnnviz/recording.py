@@ -124,7 +124,9 @@ def record(
     loss_mask: Tensor | None = None,
     step: int = 0,
     tbptt: int | None = None,
+    teacher_forcing: float = 0.0,
 ) -> Recording:
+    """A decoder that feeds back its outputs runs free (teacher_forcing 0) unless told otherwise."""
     spec = model.spec
     if spec.topology not in ("one_to_one", "one_to_many"):  # the sequence may be longer or shorter
         spec = spec.replace(seq_len=x.shape[1 if spec.batch_first else 0])
@@ -133,7 +135,7 @@ def record(
     if too_big:
         raise ValueError(too_big[1])
     with torch.enable_grad():
-        features = model.core_input(x)
+        features = model.core_input(x, y, teacher_forcing)
         unrolled = unroll(model.core, features, detach_every=tbptt)
         every_step = model.head(unrolled.output)  # the head at every step, kept or not
         y_hat = model.kept(every_step)

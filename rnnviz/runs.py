@@ -212,8 +212,11 @@ def _config(values, where: str) -> TrainConfig:
         if kind.startswith("tuple") and isinstance(value, list) and len(value) <= MAX_ROWS and finite(value):
             values = {**values, name: tuple(float(v) for v in value)}
             continue
-        allowed = (str,) if kind.startswith("str") else (int,) if kind.startswith("int") else (int, float)
-        ok = (value is None and "None" in kind) or (isinstance(value, allowed) and not isinstance(value, bool))
+        if kind == "bool":
+            ok = isinstance(value, bool)
+        else:
+            allowed = (str,) if kind.startswith("str") else (int,) if kind.startswith("int") else (int, float)
+            ok = (value is None and "None" in kind) or (isinstance(value, allowed) and not isinstance(value, bool))
         if not ok:
             raise RunFileError(f"{where}: {name} = {str(value)[:40]!r} is not a {kind}.")
     try:

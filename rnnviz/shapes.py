@@ -74,17 +74,24 @@ def shape_ledger(spec: RNNSpec) -> pd.DataFrame:
                 "one vector per example" if single else "B sequences of T steps, F features each",
             )
         features = model.core_input(x)
+        if spec.feeds_back:
+            _decoder_rows(spec, model, add, seq_axes, seq_dims)
         if spec.steps != spec.input_steps or single:
             empty = spec.steps - spec.input_steps
             axis = 0 if time_major else 1
             first = f"x.unsqueeze({axis})" if single else "x"
+            parts, note = f"torch.zeros({seq_dims(B, empty)}, {F})", f"{empty} empty (zero) step(s)"
+            if spec.feeds_back:
+                start = "start ^, " if model.start is not None else ""
+                parts = ("start, " if start else "") + "feedback(v)"
+                note = f"{start}{spec.output_steps - 1} output(s) fed back"
             add(
                 "input",
                 "core input",
                 features,
                 seq_axes("features"),
-                f"torch.cat([{first}, torch.zeros({seq_dims(B, empty)}, {F})], dim={axis})",
-                f"{spec.input_steps} real step(s), then {empty} empty (zero) step(s)",
+                f"torch.cat([{first}, {parts}], dim={axis})",
+                f"{spec.input_steps} real step(s), then {note}",
             )
         add(
             "input",
@@ -234,6 +241,10 @@ def shape_ledger(spec: RNNSpec) -> pd.DataFrame:
             )
         elif module_name == "embedding":
             axes, expr, note = "vocabulary, features", "embedding.weight", "one learned row per token"
+        elif module_name == "feedback":
+            axes, expr, note = "features, outputs", "feedback.weight", "W_fb: a fed-back output → the next input"
+        elif module_name == "start":
+            axes, expr, note = "features", "start", "what the first writing step reads (the start token ^)"
         else:
             axes = "outputs, directions·hidden" if attribute == "weight" else "outputs"
             expr, note = f"head.{attribute}", "output head"
@@ -251,3 +262,29 @@ def shape_ledger(spec: RNNSpec) -> pd.DataFrame:
         )
     )
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _decoder_rows(spec: RNNSpec, model, add, seq_axes, seq_dims) -> None:
+    """The tensors of a decoder that feeds back its outputs: v, what it feeds back, and the
+    inputs W_fb · v its writing steps read."""
+    B, F, O, writes = spec.batch_size, spec.input_size, spec.output_size, spec.output_steps - 1
+    token = spec.decoder_input == "token"
+    v = torch.empty(*((writes, B) if not spec.batch_first else (B, writes)), O)
+    add(
+        "input",
+        "v (fed back)",
+        v,
+        seq_axes("outputs"),
+        f"one_hot(y_prev.argmax(-1), {O})" if token else "y_prev.detach()",
+        ("the previous output's token, one-hot" if token else "the previous output's value")
+        + "; with teacher forcing the true previous target",
+    )
+    add(
+        "input",
+        "decoder inputs",
+        model.feedback(v),
+        seq_axes("features"),
+        f"nn.Linear({O}, {F}, bias=False)(v)",
+        ("a table lookup: column k of W_fb for token k" if token else "W_fb · v")
+        + "; a constant input: no gradient flows back into v",
+    )

@@ -26,6 +26,10 @@ CELL_GATES = {  # the row blocks of weight_ih, in order, by the gate each comput
     "minlstm": ("f", "i", "g"),
 }
 TOPOLOGIES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "synced")
+DECODER_TOPOLOGIES = ("one_to_many", "many_to_many")  # steps that write without reading a real input
+# What a decoder step reads: zeros (the seed blog's "feed empty inputs"), or its own previous
+# output fed back, as a token (the argmax, looked up in a feedback table) or as the value itself.
+DECODER_INPUTS = ("empty", "token", "value")
 GATES_PER_CELL = {"rnn": 1, "lstm": 4, "gru": 3, "mingru": 2, "minlstm": 3}  # rows stacked in weight_ih / weight_hh
 
 # Inclusive bounds for every integer field; big enough for the classic examples (Keras IMDB:
@@ -68,6 +72,7 @@ class RNNSpec:
     output_size: int = 2  # features (or classes) the output head writes per output step
     vocab_size: int = 0  # 0: inputs are real vectors; >0: token ids embedded to input_size
     batch_first: bool = True  # tensors are (batch, time, ...) rather than (time, batch, ...)
+    decoder_input: str = "empty"  # one_to_many / many_to_many: what a writing step reads (DECODER_INPUTS)
 
     # -- derived sizes -------------------------------------------------------------------
 
@@ -95,6 +100,11 @@ class RNNSpec:
         return self.input_steps
 
     @property
+    def feeds_back(self) -> bool:
+        """The writing steps read the previous output (else empty inputs)."""
+        return self.decoder_input != "empty" and self.topology in DECODER_TOPOLOGIES
+
+    @property
     def parameter_count(self) -> int:
         """Weights of the model `build_model` makes, by formula (the ledger measures them)."""
         gates, hidden, directions = GATES_PER_CELL[self.cell], self.hidden_size, self.num_directions
@@ -105,6 +115,8 @@ class RNNSpec:
                 total += directions * gates * hidden * (layer_input + 1)
             else:
                 total += directions * gates * hidden * (layer_input + hidden + 2)
+        if self.feeds_back:  # the feedback table W_fb, and the start vector of an encoder-decoder
+            total += self.output_size * self.input_size + (self.input_size if self.topology == "many_to_many" else 0)
         return total + (hidden * directions + 1) * self.output_size
 
     # -- checks ----------------------------------------------------------------------------
@@ -115,6 +127,7 @@ class RNNSpec:
         _check_choice("nonlinearity", self.nonlinearity, NONLINEARITIES)
         _check_choice("decay", self.decay, DECAYS)
         _check_choice("topology", self.topology, TOPOLOGIES)
+        _check_choice("decoder_input", self.decoder_input, DECODER_INPUTS)
         for name, (low, high) in INT_BOUNDS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
@@ -130,6 +143,19 @@ class RNNSpec:
                 f"A bidirectional network cannot be {self.topology}: its backward direction "
                 "reads the sequence from the end, but here the steps after the first have "
                 "no input to read yet. Use one direction, or many_to_one / synced.",
+            )
+        if self.decoder_input != "empty" and self.topology not in DECODER_TOPOLOGIES:
+            raise SpecError(
+                "decoder_input",
+                f"decoder_input {self.decoder_input!r} needs steps that write without reading an input "
+                f"(one_to_many or many_to_many); a {self.topology} network reads a real input at every step, so "
+                "there is no output to feed back.",
+            )
+        if self.decoder_input != "empty" and self.bidirectional:
+            raise SpecError(
+                "decoder_input",
+                f"decoder_input {self.decoder_input!r} cannot be bidirectional: the backward direction would "
+                "read the last output before the decoder has written it. Use one direction, or empty inputs.",
             )
         if self.parameter_count > MAX_PARAMETERS:
             raise SpecError(

@@ -22,6 +22,7 @@ from rnnviz import budget
 from rnnviz.device import pick_device
 from rnnviz.model import SeqModel, build_model
 from rnnviz.recording import Recording, record, sequence_loss
+from rnnviz.spec import DECODER_TOPOLOGIES
 from rnnviz.tasks import TASKS, Batch, Task, char_task
 from rnnviz.tasks.series import MAX_ROWS, finite, series_task
 
@@ -59,6 +60,8 @@ class TrainConfig:
     eval_size: int = 256  # held-out sequences
     text: str | None = None  # the char task's training text (None: the char-RNN tutorial's)
     series: tuple[float, ...] | None = None  # the "series" task's values (an uploaded CSV column)
+    feedback: bool = False  # one_to_many / many_to_many tasks: the decoder reads its previous output, not zeros
+    teacher_forcing: float = 1.0  # with feedback: share of writing steps that read the true previous target
 
     def task_object(self) -> Task:
         if self.task == "series":
@@ -80,6 +83,11 @@ class TrainConfig:
             (1 <= self.batch_size <= 1024, "batch_size must be between 1 and 1024."),
             (self.tbptt is None or self.tbptt >= 1, "Truncated BPTT needs k of at least 1."),
             (self.probe_every >= 1 and self.eval_every >= 1, "probe_every and eval_every must be at least 1."),
+            (0 <= self.teacher_forcing <= 1, "The teacher-forcing ratio must be between 0 and 1."),
+            (
+                not self.feedback or task.topology in DECODER_TOPOLOGIES,
+                f"{task.title} reads an input at every step: only a task with a decoder can feed back its outputs.",
+            ),
         ]
         steps = self.seq_len or task.default_seq_len
         checks.append(
@@ -127,6 +135,8 @@ class TrainConfig:
         extra = {"nonlinearity": self.nonlinearity} if self.cell == "rnn" else {}
         if self.decay != "positive":
             extra["decay"] = self.decay
+        if self.feedback:
+            extra["decoder_input"] = "token" if task.classification else "value"
         return task.spec(
             self.cell, self.hidden_size, self.num_layers, self.batch_size, self.seq_len, **extra
         ).validate()
@@ -163,12 +173,14 @@ class Trainer:
         move = lambda t: None if t is None else t.to(self.device)  # noqa: E731
         return Batch(move(batch.x), move(batch.y), move(batch.mask))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """The fused forward pass; with truncated BPTT, chunk by chunk with the state detached."""
-        k = self.config.tbptt
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """The fused forward pass; with truncated BPTT, chunk by chunk with the state detached.
+        Given targets y, a decoder that feeds back its outputs is teacher-forced at the
+        configured ratio; without, it runs free."""
+        k, forcing = self.config.tbptt, self.config.teacher_forcing
         if not k:
-            return self.model(x)[0]
-        features = self.model.core_input(x)  # (B, steps, F)
+            return self.model(x, y=y, teacher_forcing=forcing, generator=self.data)[0]
+        features = self.model.core_input(x, y, forcing, generator=self.data)  # (B, steps, F)
         outputs, state = [], None
         for chunk in features.split(k, dim=1):
             output, state = self.model.core(chunk, state)
@@ -180,7 +192,7 @@ class Trainer:
         """One step. Returns loss and gradient norm; 'diverged' holds a message when it stopped."""
         self.model.train()
         batch = self._batch(self.config.batch_size)
-        loss = sequence_loss(self.forward(batch.x), batch.y, batch.mask)
+        loss = sequence_loss(self.forward(batch.x, batch.y), batch.y, batch.mask)
         value = loss.item()
         if self.initial_loss is None:
             self.initial_loss = value
@@ -253,6 +265,14 @@ class Trainer:
         metric = self.task.metric_value(y_hat, self.eval_batch)
         return {"step": self.steps, "eval_loss": loss, "metric": metric, "solved": self.task.is_solved(metric)}
 
+    @torch.no_grad()
+    def teacher_forced_metric(self) -> float:
+        """The held-out metric with every writing step reading the true previous target: beside
+        the free-running `evaluate()`, the gap is exposure bias."""
+        self.model.eval()
+        batch = self.eval_batch
+        return self.task.metric_value(self.model(batch.x, y=batch.y, teacher_forcing=1.0)[0], batch)
+
     def probe(self) -> Recording:
         batch = self.probe_batch
         return record(self.model, batch.x, batch.y, batch.mask, step=self.steps, tbptt=self.config.tbptt)
@@ -295,4 +315,4 @@ class Trainer:
             "solved": bool(evaluation["solved"]),
             "diverged": diverged,
             "device": self.device.type,
-        }
+        } | ({"teacher_forced_value": self.teacher_forced_metric()} if self.spec.feeds_back else {})

@@ -13,7 +13,19 @@ import streamlit as st
 
 from rnnviz.device import pick_device
 from rnnviz.presets import PRESETS
-from rnnviz.spec import CELL_NAMES, CELLS, DECAYS, INT_BOUNDS, MIN_CELLS, NONLINEARITIES, TOPOLOGIES, RNNSpec, SpecError
+from rnnviz.spec import (
+    CELL_NAMES,
+    CELLS,
+    DECAYS,
+    DECODER_INPUTS,
+    DECODER_TOPOLOGIES,
+    INT_BOUNDS,
+    MIN_CELLS,
+    NONLINEARITIES,
+    TOPOLOGIES,
+    RNNSpec,
+    SpecError,
+)
 from ui.link import ALWAYS_KEPT
 from ui.widgets import number_ui
 
@@ -30,6 +42,7 @@ TOPOLOGY_LABELS = {
     "synced": "many to many (synced)",
 }
 SINGLE_INPUT = ("one_to_one", "one_to_many")
+DECODER_INPUT_LABELS = {"empty": "zeros (empty)", "token": "previous output token", "value": "previous output value"}
 
 
 def set_spec_widgets(spec: RNNSpec) -> None:
@@ -84,9 +97,22 @@ def _number(label: str, name: str, help: str, disabled: bool = False, problem: S
     return True
 
 
+def _feedback_possible() -> bool:
+    return st.session_state.get("topology") in DECODER_TOPOLOGIES and not st.session_state.get("bidirectional")
+
+
+def _values() -> dict:
+    """The widgets' values as spec fields; the decoder input counts only where it can apply (its
+    radio is greyed out elsewhere), so switching topology never makes the spec invalid."""
+    values = {name: st.session_state.get(name) for name in FIELDS}
+    if not _feedback_possible():
+        values["decoder_input"] = "empty"
+    return values
+
+
 def _problem() -> SpecError | None:
     """What is wrong with the values in the widgets (all in range), before they are drawn."""
-    values = {name: st.session_state.get(name) for name in FIELDS}
+    values = _values()
     for name, (low, high) in INT_BOUNDS.items():
         if not isinstance(values[name], int) or not low <= values[name] <= high:
             return None  # its box says so
@@ -180,6 +206,17 @@ def spec_sidebar(keep: set[str] | frozenset = frozenset()) -> RNNSpec:
             format_func=TOPOLOGY_LABELS.get,
             help="Which steps read an input and which produce an output (Karpathy's five pictures).",
         )
+        st.radio(
+            "Decoder input",
+            DECODER_INPUTS,
+            key="decoder_input",
+            horizontal=True,
+            format_func=DECODER_INPUT_LABELS.get,
+            disabled=not _feedback_possible(),
+            help="What each writing step of one to many / encoder-decoder reads: zeros (the seed blog's 'feed "
+            "empty inputs'), or its own previous output fed back (the argmax token, or the value), like a real "
+            "decoder. Not with bidirectional: the backward direction would read outputs not written yet.",
+        )
         ok &= number("Hidden size", "hidden_size", "Units in each hidden state h_t.")
         ok &= number("Layers", "num_layers", "Recurrent layers stacked on top of each other.")
         st.toggle(
@@ -227,7 +264,7 @@ def spec_sidebar(keep: set[str] | frozenset = frozenset()) -> RNNSpec:
 
 def _current_spec() -> RNNSpec:
     try:
-        spec = RNNSpec(**{name: st.session_state[name] for name in FIELDS}).validate()
+        spec = RNNSpec(**_values()).validate()
     except SpecError as error:
         return _last_good(str(error))
     st.session_state[SPEC_KEY] = spec

@@ -219,7 +219,13 @@ def run_panel(snapshot: dict, race: bool) -> None:
             value,
             solved,
             delta_color="off",
-            help=f"On {lane.config.eval_size} held-out sequences.",
+            help=f"On {lane.config.eval_size} held-out sequences"
+            + (
+                f", free-running: each writing step reads the model's own previous output (training reads the true "
+                f"one with probability {lane.config.teacher_forcing:g})."
+                if lane.config.feedback
+                else "."
+            ),
         )
     if race:
         st.markdown(race_summary(lanes, task, seq_len))

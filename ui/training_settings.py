@@ -7,7 +7,7 @@ import streamlit as st
 
 from rnnviz.batching import MAX_TEXT_CHARS, TextError, check_text, decode_text
 from rnnviz.device import DEVICES, available_devices
-from rnnviz.spec import CELL_NAMES, DECAYS, MIN_CELLS, SpecError
+from rnnviz.spec import CELL_NAMES, DECAYS, DECODER_TOPOLOGIES, MIN_CELLS, SpecError
 from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
 from rnnviz.tasks.series import MAX_ROWS, SeriesError, read_csv_columns, series_values
 from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
@@ -85,6 +85,7 @@ def series_ui(prefix: str) -> tuple[float, ...] | None:
     return values
 
 
+DECODER_CHOICES = {"empty": "zeros (empty)", "previous": "its previous output"}
 # a tanh RNN diverges or stalls at 1e-2 on adding; minGRU and minLSTM race only when picked
 RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2, "mingru": 1e-2, "minlstm": 1e-2}
 RACE_CELLS = ["rnn", "gru", "lstm"]  # the classic race
@@ -105,6 +106,8 @@ def training_fields(prefix: str, race: bool = False) -> list[LinkField]:
         LinkField("tbptt", f"{prefix}tbptt", "int", 0, 0, 500),
         LinkField("seed", f"{prefix}seed", "int", 0, 0, 2**31 - 1),
         LinkField("decay", f"{prefix}decay", "choice", "positive", choices=DECAYS),
+        LinkField("decoder", f"{prefix}decoder", "choice", "empty", choices=tuple(DECODER_CHOICES)),
+        LinkField("teacher_forcing", f"{prefix}teacher_forcing", "float", 1.0, 0.0, 1.0),
     ]
     if race:
         rates = [LinkField(f"lr_{c}", f"{prefix}lr_{c}", "float", lr, 1e-5, 10.0) for c, lr in RACE_LR.items()]
@@ -125,6 +128,36 @@ def number_field(label: str, field: LinkField, container, **options):
     return number_ui(
         label, field.key, field.low, field.high, field.default, container, integer=field.kind == "int", **options
     )
+
+
+def decoder_ui(prefix: str, task, fields: dict) -> tuple[bool, float | None]:
+    """For a task with a decoder: what its writing steps read, and the teacher-forcing ratio.
+    → (feeds back, ratio); (False, 1.0) for the other tasks."""
+    st.session_state.setdefault(f"{prefix}decoder", "empty")
+    if task.topology not in DECODER_TOPOLOGIES:
+        return False, 1.0
+    left, right = st.columns(2)
+    choice = st.session_state[f"{prefix}decoder"]
+    if not hidden("decoder"):
+        choice = left.radio(
+            "Each writing step of the decoder reads",
+            list(DECODER_CHOICES),
+            key=f"{prefix}decoder",
+            horizontal=True,
+            format_func=DECODER_CHOICES.get,
+            help="Zeros: the seed blog's 'feed empty inputs', only the state carries the question. Its previous "
+            "output: the argmax token (or value) it wrote one step before, like a real decoder.",
+        )
+    ratio = number_field(
+        "Teacher forcing (0 to 1)",
+        fields["teacher_forcing"],
+        right,
+        disabled=choice == "empty",
+        help="Share of training steps that read the true previous target instead of the model's own output. The "
+        "held-out accuracy is always free-running: each step reads what the model wrote, so a gap between the "
+        "training loss and it is exposure bias.",
+    )
+    return choice == "previous", ratio
 
 
 def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | None:
@@ -181,6 +214,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
         disabled=task.topology == "one_to_one",
     )
     st.caption(task.description)
+    feedback, teacher_forcing = decoder_ui(prefix, task, fields)
     e, f, g, h = st.columns(4)
     batch = number_field("Batch size", fields["batch"], e)
     st.session_state.setdefault(f"{prefix}optimizer", "adam")
@@ -220,7 +254,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             help=f"auto picks cuda, then mps, then cpu; this machine has: {', '.join(found)}.",
         )
     remember(keys)
-    numbers = (hidden_size, seq_len, batch, lr, steps, layers, clip, tbptt, seed)
+    numbers = (hidden_size, seq_len, batch, lr, steps, layers, clip, tbptt, seed, teacher_forcing)
     if any(value is None for value in numbers):
         st.error("Fix the value marked above to start a run.")
         return None
@@ -243,6 +277,8 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             decay=decay,
             device=device,
             text=text,
+            feedback=feedback,
+            teacher_forcing=teacher_forcing,
         ).validate()
     except (TrainingError, SpecError, TextError, ValueError) as error:
         st.error(str(error))

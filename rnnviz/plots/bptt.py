@@ -77,6 +77,8 @@ def bptt_figure(
     # 0: edges
     xs, ys = [], []
     for e in graph.edges:
+        if e.kind == "feedback":  # drawn last, in its own colour
+            continue
         (sx, sy), (tx, ty) = positions[e.source], positions[e.target]
         xs += [sx, tx, None]
         ys += [sy, ty, None]
@@ -106,7 +108,7 @@ def bptt_figure(
             )
             text = None
         elif kind == "input":
-            marker = dict(color=[colors.INPUT if n.active else colors.EMPTY_INPUT for n in nodes])
+            marker = dict(color=[colors.EMPTY_INPUT if n.empty else colors.INPUT for n in nodes])
             text = None
         else:
             marker = dict(
@@ -218,6 +220,25 @@ def bptt_figure(
             showlegend=False,
         )
     )
+    # 8: the decoder's feedback, each output read as the next step's input (after the frames'
+    # traces, so their indices stay put)
+    fed = [e for e in graph.edges if e.kind == "feedback"]
+    if fed:
+        fx, fy = [], []
+        for e in fed:
+            (sx, sy), (tx, ty) = positions[e.source], positions[e.target]
+            fx += [sx, tx, None]
+            fy += [sy, ty, None]
+        fig.add_trace(
+            go.Scatter(
+                x=fx,
+                y=fy,
+                mode="lines",
+                line=dict(color=colors.HIGHLIGHT, width=1.5, dash="dot"),
+                name="output fed back as the next input: a constant, no gradient flows along it",
+                hoverinfo="name",
+            )
+        )
     fig.frames = [frame_update(name, bands, shown, highlight, T, top) for name, _, bands, shown, highlight in frames]
     annotations = shape_labels(graph, positions) if show_shapes else []
     annotations += row_labels(spec)

@@ -8,9 +8,10 @@ from plotly.subplots import make_subplots
 from rnnviz.graph import Graph, Node, shown_steps, unrolled_graph
 from rnnviz.plots import colors
 from rnnviz.plots.arrows import arrow
-from rnnviz.spec import TOPOLOGIES, RNNSpec
+from rnnviz.spec import DECODER_TOPOLOGIES, TOPOLOGIES, RNNSpec
 
 NODE_SIZE = 30
+OVERVIEW_EDGE = {"recurrent": colors.EDGE, "feedback": colors.HIGHLIGHT}  # the rest: grid grey
 
 
 def node_positions(graph: Graph, limit: int = 14) -> tuple[dict[str, tuple[float, float]], float | None]:
@@ -87,11 +88,11 @@ def row_labels(spec: RNNSpec, x: float = -0.7) -> list[dict]:
 def _style(node: Node) -> tuple[str, str, str]:
     """(legend group, fill colour, text colour) for a node."""
     if node.kind == "input":
-        return (
-            ("input x_t", colors.INPUT, "white")
-            if node.active
-            else ("empty input (zeros)", colors.EMPTY_INPUT, colors.TEXT)
-        )
+        if node.active:
+            return "input x_t", colors.INPUT, "white"
+        if node.empty:
+            return "empty input (zeros)", colors.EMPTY_INPUT, colors.TEXT
+        return "decoder input: start ^ or the previous output ŷ", colors.INPUT, "white"
     if node.kind == "state":
         if node.direction:
             return "hidden state h_t, backward", colors.STATE_BACKWARD, colors.TEXT
@@ -110,6 +111,9 @@ def topology_figure(graph: Graph, limit: int = 14, show_shapes: bool = False, he
             continue
         (sx, sy), (tx, ty) = positions[edge.source], positions[edge.target]
         if abs(tx - sx) > 1:  # a recurrent edge across the gap: draw it into the "…"
+            continue
+        if edge.kind == "feedback":  # the previous output, read as this step's input
+            annotations.append(arrow(sx, sy, tx, ty, colors.HIGHLIGHT, 2.2, NODE_SIZE / 2 + 1))
             continue
         faded = edge.kind == "output" and not graph.node(edge.target).active
         colour = colors.IGNORED_OUTPUT if faded else colors.EDGE
@@ -185,6 +189,7 @@ def overview_figure(spec: RNNSpec, selected: str) -> go.Figure:
             hidden_size=2,
             input_size=2,
             batch_size=1,
+            decoder_input=spec.decoder_input if topology in DECODER_TOPOLOGIES else "empty",
         )
         graph = unrolled_graph(small)
         positions, _ = node_positions(graph)
@@ -197,7 +202,7 @@ def overview_figure(spec: RNNSpec, selected: str) -> go.Figure:
                     mode="lines",
                     hoverinfo="skip",
                     showlegend=False,
-                    line=dict(color=colors.GRID if edge.kind != "recurrent" else colors.EDGE, width=1.5),
+                    line=dict(color=OVERVIEW_EDGE.get(edge.kind, colors.GRID), width=1.5),
                 ),
                 row=1,
                 col=k + 1,

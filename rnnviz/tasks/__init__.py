@@ -120,7 +120,8 @@ TASKS: dict[str, Task] = {
         Task(
             "reverse",
             "Reverse a digit string",
-            "Encoder-decoder: read T digits, then write them in reverse order while reading empty inputs.",
+            "Encoder-decoder: read T digits, then write them in reverse order. The writing steps read empty "
+            "inputs, or with the decoder feeding back its outputs, the digit written before.",
             "many_to_many",
             True,
             EMBEDDING,
@@ -136,11 +137,11 @@ TASKS: dict[str, Task] = {
         ),
         Task(
             "add_digits",
-            "Addition, empty decoder inputs (Keras)",
+            "Addition (Keras)",
             "Read the question 'a+b' one character a step (backwards, as Keras does), then write the sum one "
-            "digit a step. The encoder-decoder with empty decoder inputs, like Keras' RepeatVector: only the state "
-            "carries the question. Sequence length is the question's, 2·digits + 1. The Decoder page trains the "
-            "decoder that feeds back its previous output.",
+            "digit a step. With empty decoder inputs, like Keras' RepeatVector, only the state carries the "
+            "question; with the decoder feeding back its outputs, each writing step also reads the digit written "
+            "before. Sequence length is the question's, 2·digits + 1.",
             "many_to_many",
             True,
             EMBEDDING,

@@ -250,3 +250,17 @@ def test_inside_and_generate_read_their_settings_from_the_link():
     assert at.number_input(key="hidden_size").value == 12  # the spec in the same link
     bad = _open("inside", {"show": "q"})
     assert any("show must be one of" in w.value for w in bad.warning)
+
+
+def test_the_decoder_input_feeds_back_outputs_and_a_topology_without_a_decoder_greys_it_out(app):
+    app.selectbox(key="topology").set_value("many_to_many").run()
+    app.radio(key="decoder_input").set_value("token").run()
+    spec = app.session_state["spec"]
+    assert (spec.topology, spec.decoder_input) == ("many_to_many", "token")
+    assert app.query_params["decoder_input"] == "token"
+    app.selectbox(key="topology").set_value("synced").run()
+    assert not app.exception and not app.error  # not a broken spec: the radio no longer applies
+    assert app.radio(key="decoder_input").disabled
+    assert app.session_state["spec"].decoder_input == "empty" and "decoder_input" not in app.query_params
+    app.selectbox(key="topology").set_value("one_to_many").run()
+    assert app.session_state["spec"].decoder_input == "token"  # the choice comes back with a decoder

@@ -58,3 +58,26 @@ def test_spec_sidebar_values_survive_a_visit_to_the_training_pages(app):
     app.switch_page("app_pages/train.py").run()
     app.switch_page("app_pages/shapes.py").run()
     assert app.number_input(key="hidden_size").value == 40
+
+
+def test_a_decoder_task_trains_with_its_outputs_fed_back_and_says_its_accuracy_runs_free(app):
+    app.switch_page("app_pages/train.py").run()
+    assert not _has_radio(app, "train_decoder")  # the adding task has no decoder
+    app.selectbox(key="train_task").set_value("add_digits").run()
+    assert app.number_input(key="train_teacher_forcing").disabled  # empty inputs: nothing to force
+    app.radio(key="train_decoder").set_value("previous").run()
+    app.number_input(key="train_teacher_forcing").set_value(1.5).run()
+    assert any("Teacher forcing" in e.value for e in app.error) and app.button(key="start_run").disabled
+    app.number_input(key="train_teacher_forcing").set_value(0.5)
+    app.number_input(key="train_hidden").set_value(8).run()
+    assert app.query_params["decoder"] == "previous" and app.query_params["teacher_forcing"] == "0.5"
+    app.button(key="start_run").click().run()
+    wait_for_steps(app, 3)
+    accuracy = next(m for m in app.metric if "held-out accuracy" in m.label)
+    assert "free-running" in accuracy.proto.help and "probability 0.5" in accuracy.proto.help
+    app.button(key="stop_run").click().run()
+    assert not app.exception
+
+
+def _has_radio(app, key: str) -> bool:
+    return any(r.key == key for r in app.radio)

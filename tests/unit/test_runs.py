@@ -167,6 +167,14 @@ MALFORMED = {
         lambda data: _rezip(data, _header(lambda h: h["lanes"][0]["config"].update(hidden_size=0))),
         "hidden_size",
     ),
+    "a switch that is not true or false": (
+        lambda data: _rezip(data, _header(lambda h: h["lanes"][0]["config"].update(feedback="yes"))),
+        "feedback = 'yes' is not a bool",
+    ),
+    "feedback on a task without a decoder": (
+        lambda data: _rezip(data, _header(lambda h: h["lanes"][0]["config"].update(feedback=True))),
+        "only a task with a decoder",
+    ),
     "an unknown setting": (
         lambda data: _rezip(data, _header(lambda h: h["lanes"][0]["config"].update(evil=1))),
         "unknown settings",
@@ -289,3 +297,15 @@ def test_the_demo_script_is_deterministic(tmp_path):
     demo = Demo("tiny.rnnrun", "tiny", {"GRU": CONFIG.replace(cell="gru")}, 30, probes=2, weights=2)
     first = make(demo, tmp_path).read_bytes()
     assert make(demo, tmp_path).read_bytes() == first
+
+
+def test_a_decoder_that_feeds_back_its_outputs_saves_and_replays_with_its_teacher_forcing(tmp_path):
+    config = TrainConfig(task="reverse", feedback=True, teacher_forcing=0.5, hidden_size=8, batch_size=8, probe_every=5)
+    job = TrainingJob({"LSTM": config}, max_steps=10).start()
+    deadline = time.time() + 60
+    while job.active and time.time() < deadline:
+        time.sleep(0.05)
+    assert job.state == "finished", job.message
+    lane = load_run(save_run(job, tmp_path / "decoder.rnnrun")).lanes["LSTM"]
+    assert (lane.config.feedback, lane.config.teacher_forcing) == (True, 0.5)
+    assert lane.recordings[-1].spec.decoder_input == "token"

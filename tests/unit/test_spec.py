@@ -8,12 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rnnviz import RNNSpec, SpecError, build_model, example_input
-from rnnviz.spec import CELLS, INT_BOUNDS, TOPOLOGIES
+from rnnviz.spec import CELLS, DECODER_INPUTS, INT_BOUNDS, TOPOLOGIES
 
 
 def test_defaults_are_valid_and_every_field_has_a_default():
     spec = RNNSpec().validate()
-    assert len(fields(spec)) == 14
+    assert len(fields(spec)) == 15
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,9 @@ def test_parameter_count_formula_equals_torch(cell, vocab_size):
 small_ints = st.one_of(st.integers(-2, 6), st.sampled_from([0, 1, 10**9, -(10**9)]))
 text_values = st.one_of(
     small_ints.map(str),
-    st.sampled_from(CELLS + TOPOLOGIES + ("tanh", "relu", "true", "false", "1", "0", "", " 3 ", "3.5", "nan")),
+    st.sampled_from(
+        CELLS + TOPOLOGIES + DECODER_INPUTS + ("tanh", "relu", "true", "false", "1", "0", "", " 3 ", "3.5", "nan")
+    ),
     st.text(max_size=5),
 )
 param_dicts = st.dictionaries(
