@@ -6,6 +6,7 @@ from rnnviz.inside import STATE_NAMES as NAMES
 from rnnviz.inside import memory_units, saturation, state_maps, steps_above
 from rnnviz.plots.inside import highlighted_text_html, saturation_figure, state_heatmap, state_vector_animation
 from rnnviz.recording import record
+from rnnviz.tasks import written_labels
 from ui.downloads import animation_download, recording_downloads
 from ui.inside import input_ui, source_ui
 from ui.link import PAGE_LINKS, read_link_once, update_link
@@ -49,6 +50,7 @@ if not chosen:
 x, labels = chosen
 with st.spinner("Running the sequence through the model, step by step…"):
     recording = record(source.model, x)
+labels = written_labels(labels, source.task, recording)  # a decoder's writing steps read its outputs
 spec = source.spec
 a, b = st.columns(2)
 with a:

@@ -6,7 +6,7 @@ import torch
 from rnnviz.inside import pca_path
 from rnnviz.plots.inside import pca_figure
 from rnnviz.recording import record
-from rnnviz.tasks import input_labels
+from rnnviz.tasks import input_labels, written_labels
 from ui.downloads import animation_download
 from ui.inside import input_ui, source_ui
 from ui.link import PAGE_LINKS, read_link_once
@@ -30,6 +30,7 @@ LIVE = "Live: the Train page's run"
 def probe_path(recording, task):
     """PCA path of the top layer's h_t for probe sequence 0, and a label per step."""
     labels = input_labels(task, torch.from_numpy(recording.inputs[0]), recording.steps)
+    labels = written_labels(labels, task, recording)
     coords, explained = pca_path(recording.hidden[-1, 0, :, 0])
     return coords, labels, explained
 
@@ -75,6 +76,7 @@ with fixed:
     if chosen:
         x, labels = chosen
         recording = record(source.model, x)
+        labels = written_labels(labels, source.task, recording)
         coords, explained = pca_path(recording.hidden[-1, 0, :, 0])
 
         def draw(step: int) -> None:

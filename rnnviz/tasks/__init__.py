@@ -41,6 +41,7 @@ __all__ = [
     "char_task",
     "copy_memory",
     "input_labels",
+    "written_labels",
     "sentiment",
     "sine_series",
 ]
@@ -248,3 +249,24 @@ def input_labels(task: Task | None, x: Tensor, steps: int) -> list[str]:
     else:
         labels = [f"{float(v[0]):.2f}" if v.numel() == 1 else f"x{t}" for t, v in enumerate(x)]
     return labels + ["∅"] * (steps - len(labels))
+
+
+def written_labels(labels: list[str], task: Task | None, recording) -> list[str]:
+    """For a decoder that feeds back its outputs, the writing steps' labels (example 0) become what
+    they read: ^ for the start vector, then the output written one step before (its token, or
+    its value)."""
+    spec = recording.spec
+    if not spec.feeds_back:
+        return labels
+    first, outputs = spec.input_steps, recording.step_outputs[:, 0]  # (T, O)
+    vocabulary = task.vocabulary if task is not None else []
+    read = []
+    for t in range(first, spec.steps):
+        if t == first and spec.topology == "many_to_many":
+            read.append("^")
+        elif spec.decoder_input == "token":
+            k = int(outputs[t - 1].argmax())
+            read.append(vocabulary[k] if k < len(vocabulary) else str(k))
+        else:
+            read.append(f"{float(outputs[t - 1][0]):.2f}")
+    return labels[:first] + read

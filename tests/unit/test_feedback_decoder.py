@@ -10,6 +10,7 @@ from rnnviz.codegen import pytorch_code
 from rnnviz.graph import graph_values, unrolled_graph
 from rnnviz.recording import record, sequence_loss
 from rnnviz.spec import CELLS, SpecError
+from rnnviz.tasks import input_labels, written_labels
 from rnnviz.train import TrainConfig, Trainer, TrainingError
 
 
@@ -220,3 +221,14 @@ def test_a_short_teacher_forced_run_reports_free_running_below_teacher_forced_th
     )
     summary = Trainer(config).run(100)
     assert summary["teacher_forced_value"] > summary["value"] + 0.02  # seed 0: 0.44 against 0.39
+
+
+def test_the_writing_steps_are_labelled_with_what_they_read():
+    trainer = Trainer(TrainConfig(task="add_digits", feedback=True, hidden_size=8, seed=0))
+    batch = trainer._batch(1, seed=3)
+    recording = record(trainer.model, batch.x)
+    labels = written_labels(input_labels(trainer.task, batch.x[0], trainer.spec.steps), trainer.task, recording)
+    first = trainer.spec.input_steps
+    written = recording.step_outputs[first:-1, 0].argmax(-1)  # each output, read one step later
+    assert labels[first:] == ["^"] + [trainer.task.vocabulary[int(k)] for k in written]
+    assert labels[:first] == input_labels(trainer.task, batch.x[0], trainer.spec.steps)[:first]
