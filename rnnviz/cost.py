@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from rnnviz.minrnn import MinRNN
+from rnnviz.seeding import seeded
 from rnnviz.unroll import unroll
 
 IMPLEMENTATIONS = ("nn.GRU (fused)", "minGRU loop", "minGRU log scan", "minGRU tree")  # the Scan page's
@@ -40,13 +41,13 @@ SCAN = {"loop": "sequential", "log scan": "log", "tree": "tree"}
 
 
 def build(name: str, features: int, hidden: int) -> nn.Module:
-    torch.manual_seed(0)
-    if name.startswith("min"):
-        kind, how = name.split(" ", 1)
-        return MinRNN(features, hidden, batch_first=True, kind=kind.lower(), how=SCAN[how])
-    cell = name.split(" ")[0].removeprefix("nn.")
-    core = {"RNN": nn.RNN, "GRU": nn.GRU, "LSTM": nn.LSTM}[cell]
-    return core(features, hidden, batch_first=True)
+    with seeded(0):
+        if name.startswith("min"):
+            kind, how = name.split(" ", 1)
+            return MinRNN(features, hidden, batch_first=True, kind=kind.lower(), how=SCAN[how])
+        cell = name.split(" ")[0].removeprefix("nn.")
+        core = {"RNN": nn.RNN, "GRU": nn.GRU, "LSTM": nn.LSTM}[cell]
+        return core(features, hidden, batch_first=True)
 
 
 def _output(name: str, module: nn.Module, x: torch.Tensor) -> torch.Tensor:

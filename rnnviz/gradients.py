@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from rnnviz.model import CORES
+from rnnviz.seeding import seeded
 from rnnviz.spec import GATES_PER_CELL
 from rnnviz.unroll import unroll
 
@@ -85,10 +86,10 @@ def gradient_flow(
 ) -> GradientFlow:
     if not (2 <= seq_len <= 300 and 1 <= hidden_size <= 128):
         raise ValueError("gradient_flow takes seq_len 2..300 and hidden_size 1..128.")
-    torch.manual_seed(seed)
     extra = {"nonlinearity": "relu" if scheme == "identity" else "tanh"} if cell == "rnn" else {}
-    core = CORES[cell](input_size, hidden_size, **extra).double()
-    initialise(core, scheme, scale, forget_bias if cell == "lstm" else None)
+    with seeded(seed):
+        core = CORES[cell](input_size, hidden_size, **extra).double()
+        initialise(core, scheme, scale, forget_bias if cell == "lstm" else None)
     generator = torch.Generator().manual_seed(seed + 1)
     x = torch.randn(seq_len, batch, input_size, generator=generator, dtype=torch.float64)  # (T, B, F)
     w = torch.randn(hidden_size, generator=generator, dtype=torch.float64)

@@ -13,6 +13,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from rnnviz.seeding import seeded
 from rnnviz.tasks import SENTIMENT_WORDS, TASKS
 
 READS = ("last column", "packed")  # output[:, -1] of the padded batch, or h_n of the packed one
@@ -58,8 +59,8 @@ def train_both(steps: int = 64, updates: int = 300, every: int = 50, seed: int =
     test_x, test_lengths, test_y = phrases(512, steps, seed + 1000)
     history = {}
     for read in READS:
-        torch.manual_seed(seed)
-        model = Classifier()
+        with seeded(seed):
+            model = Classifier()
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
         data = torch.Generator().manual_seed(seed + 1)
         points = []
@@ -84,8 +85,8 @@ def three_reads(x: Tensor, lengths: Tensor, hidden: int = 4, seed: int = 0) -> d
     the packed batch; and how far rnnviz.unroll with lengths is from the packed h_n."""
     from rnnviz.unroll import unroll
 
-    torch.manual_seed(seed)
-    model = Classifier(hidden).eval()
+    with seeded(seed):
+        model = Classifier(hidden).eval()
     with torch.no_grad():
         embedded = model.embedding(x)
         output, _ = model.gru(embedded)

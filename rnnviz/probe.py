@@ -9,6 +9,7 @@ import torch
 
 from rnnviz.model import build_model, example_input
 from rnnviz.recording import Recording, record
+from rnnviz.seeding import seeded
 from rnnviz.spec import RNNSpec
 
 MAX_ANIMATED_STEPS = 200  # the animated graph draws every step; beyond this it is unreadable
@@ -17,8 +18,8 @@ MAX_ANIMATED_STEPS = 200  # the animated graph draws every step; beyond this it 
 def demo_recording(spec: RNNSpec, seed: int = 0, tbptt: int | None = None, examples: int = 4) -> Recording:
     """Seeded model and data; at most `examples` sequences go through the explicit loop."""
     spec = spec.validate()
-    torch.manual_seed(seed)
-    model = build_model(spec)
+    with seeded(seed):
+        model = build_model(spec)
     small = spec.replace(batch_size=min(spec.batch_size, examples))
     generator = torch.Generator().manual_seed(seed + 1)
     x = example_input(small, generator)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnviz.seeding import seeded
+
 
 def chollet_forward(inputs: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> np.ndarray:
     """inputs (T, F), W (H, F), U (H, H), b (H,) → successive outputs (T, H).
@@ -116,8 +118,8 @@ def lstm_step_from_torch(inputs: np.ndarray, units: int, t: int, seed: int = 0) 
 
     from rnnviz.unroll import unroll
 
-    torch.manual_seed(seed)
-    lstm = torch.nn.LSTM(inputs.shape[1], units).double()
+    with seeded(seed):
+        lstm = torch.nn.LSTM(inputs.shape[1], units).double()
     recorded = unroll(lstm, torch.from_numpy(inputs))  # unbatched (T, F)
     h_prev = recorded.hidden[0, 0, t - 1, 0] if t else np.zeros(units)
     c_prev = recorded.cell[0, 0, t - 1, 0] if t else np.zeros(units)
@@ -153,8 +155,8 @@ def mingru_step_from_torch(inputs: np.ndarray, units: int, t: int, seed: int = 0
     from rnnviz.minrnn import MinRNN
     from rnnviz.unroll import unroll
 
-    torch.manual_seed(seed)
-    layer = MinRNN(inputs.shape[1], units, kind="mingru").double()
+    with seeded(seed):
+        layer = MinRNN(inputs.shape[1], units, kind="mingru").double()
     recorded = unroll(layer, torch.from_numpy(inputs))  # unbatched (T, F)
     h_prev = recorded.hidden[0, 0, t - 1, 0] if t else np.zeros(units)
     W, b = layer.weight_ih_l0.detach().numpy(), layer.bias_ih_l0.detach().numpy()

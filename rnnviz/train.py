@@ -22,6 +22,7 @@ from rnnviz import budget
 from rnnviz.device import pick_device
 from rnnviz.model import SeqModel, build_model
 from rnnviz.recording import Recording, record, sequence_loss
+from rnnviz.seeding import seeded
 from rnnviz.spec import DECODER_TOPOLOGIES
 from rnnviz.tasks import TASKS, Batch, Task, char_task
 from rnnviz.tasks.series import MAX_ROWS, finite, series_task
@@ -151,8 +152,8 @@ class Trainer:
         self.task = config.task_object()
         self.spec = config.spec()
         self.device = pick_device(config.device)
-        torch.manual_seed(config.seed)
-        self.model: SeqModel = build_model(self.spec).to(self.device)
+        with seeded(config.seed):
+            self.model: SeqModel = build_model(self.spec).to(self.device)
         self.parameters = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = OPTIMIZERS[config.optimizer](self.parameters, lr=config.lr)
         self.seq_len = self.spec.seq_len

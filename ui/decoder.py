@@ -5,12 +5,12 @@ gate and dL/dh_t at each output step."""
 from __future__ import annotations
 
 import streamlit as st
-import torch
 
 from rnnviz.decoder_recording import record_decoder
 from rnnviz.inside import STATE_NAMES
 from rnnviz.plots.decoder import seq2seq_figure
 from rnnviz.plots.inside import stacked_state_heatmaps
+from rnnviz.seeding import seeded
 from rnnviz.seq2seq import SEQ2SEQ_TASKS, START, Seq2Seq, Seq2SeqTask, held_out, train
 from ui.present import chart
 
@@ -18,13 +18,13 @@ from ui.present import chart
 @st.cache_resource(max_entries=6, show_spinner=False)
 def trained(name: str, attention: str, feedback: str, forcing: float, updates: int, seed: int):
     """(the model, its evaluation history) for these settings; trains it the first time."""
-    torch.manual_seed(seed)
-    model = Seq2Seq(
-        SEQ2SEQ_TASKS[name].vocabulary,
-        hidden=64,
-        attention=None if attention == "none" else attention,
-        feedback=feedback,
-    )
+    with seeded(seed):
+        model = Seq2Seq(
+            SEQ2SEQ_TASKS[name].vocabulary,
+            hidden=64,
+            attention=None if attention == "none" else attention,
+            feedback=feedback,
+        )
     bar = st.progress(0.0, text="Training the encoder-decoder…")
     history = train(
         model,

@@ -9,6 +9,7 @@ import torch
 
 from rnnviz.model import SeqModel, build_model, example_input
 from rnnviz.runs import MAX_FILE_BYTES, Run
+from rnnviz.seeding import seeded
 from rnnviz.spec import CELL_NAMES, RNNSpec
 from rnnviz.tasks import Task, input_labels
 from ui.replay import demo_names, opened, opened_checkpoints, take_upload
@@ -111,9 +112,9 @@ def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> S
         source = Source(choice, task, model, step)
     elif choice == UNTRAINED:
         spec_sidebar()  # its configuration is the sidebar's: draw it (once per run)
-        torch.manual_seed(0)
         spec = current_spec().replace(batch_size=1, batch_first=True)  # one sequence, read batch first
-        source = Source(UNTRAINED, None, build_model(spec).eval(), 0)
+        with seeded(0):
+            source = Source(UNTRAINED, None, build_model(spec).eval(), 0)
     else:
         job, label = trained[choice]
         if isinstance(job, Run):  # a recorded run: any step whose weights it kept

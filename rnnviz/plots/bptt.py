@@ -34,6 +34,22 @@ def _sizes(norms: np.ndarray, log_scale: bool) -> np.ndarray:
     return np.where(norms > 0, 5 + 15 * scaled, 5)
 
 
+def _segments(edges, positions) -> tuple[list, list]:
+    """The edges as one line trace's x and y: each a segment, None between them."""
+    xs, ys = [], []
+    for e in edges:
+        (sx, sy), (tx, ty) = positions[e.source], positions[e.target]
+        xs += [sx, tx, None]
+        ys += [sy, ty, None]
+    return xs, ys
+
+
+def _dotted(xs, ys, colour: str, width: float, name: str, showlegend: bool = True) -> go.Scatter:
+    """A dotted line trace named in the legend (the cuts of truncated BPTT, the decoder's feedback)."""
+    line = dict(color=colour, width=width, dash="dot")
+    return go.Scatter(x=xs, y=ys, mode="lines", line=line, name=name, showlegend=showlegend, hoverinfo="name")
+
+
 def _crosses_cut(graph: Graph, edge, tbptt: int | None) -> bool:
     """A recurrent edge into a step that each direction reaches after a multiple of k steps."""
     if not tbptt or edge.kind != "recurrent":
@@ -75,13 +91,7 @@ def bptt_figure(
     node_size = float(np.clip(620 / T, 7, 26)) * (1.6 if node_labels else 1.0)  # room for a name inside
     fig = go.Figure()
     # 0: edges
-    xs, ys = [], []
-    for e in graph.edges:
-        if e.kind == "feedback":  # drawn last, in its own colour
-            continue
-        (sx, sy), (tx, ty) = positions[e.source], positions[e.target]
-        xs += [sx, tx, None]
-        ys += [sy, ty, None]
+    xs, ys = _segments([e for e in graph.edges if e.kind != "feedback"], positions)  # feedback: drawn last
     fig.add_trace(
         go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=colors.GRID, width=1), hoverinfo="skip", showlegend=False)
     )
@@ -184,17 +194,7 @@ def bptt_figure(
                     x = (n - 0.5) if d == 0 else (T - 1 - n + 0.5)
                     cut_x += [x, x, None]
                     cut_y += [y - 0.45, y + 0.45, None]
-    fig.add_trace(
-        go.Scatter(
-            x=cut_x,
-            y=cut_y,
-            mode="lines",
-            line=dict(color=colors.LOSS, width=2, dash="dot"),
-            name=f"detach() every {tbptt} steps",
-            showlegend=bool(tbptt),
-            hoverinfo="name",
-        )
-    )
+    fig.add_trace(_dotted(cut_x, cut_y, colors.LOSS, 2, f"detach() every {tbptt} steps", bool(tbptt)))
     # 6, 7: the curtain over what is not computed yet, and the box around the current step
     curtain_x, curtain_y = curtain_corners(current[2], T)
     fig.add_trace(
@@ -224,21 +224,8 @@ def bptt_figure(
     # traces, so their indices stay put)
     fed = [e for e in graph.edges if e.kind == "feedback"]
     if fed:
-        fx, fy = [], []
-        for e in fed:
-            (sx, sy), (tx, ty) = positions[e.source], positions[e.target]
-            fx += [sx, tx, None]
-            fy += [sy, ty, None]
-        fig.add_trace(
-            go.Scatter(
-                x=fx,
-                y=fy,
-                mode="lines",
-                line=dict(color=colors.HIGHLIGHT, width=1.5, dash="dot"),
-                name="output fed back as the next input: a constant, no gradient flows along it",
-                hoverinfo="name",
-            )
-        )
+        name = "output fed back as the next input: a constant, no gradient flows along it"
+        fig.add_trace(_dotted(*_segments(fed, positions), colors.HIGHLIGHT, 1.5, name))
     fig.frames = [frame_update(name, bands, shown, highlight, T, top) for name, _, bands, shown, highlight in frames]
     annotations = shape_labels(graph, positions) if show_shapes else []
     annotations += row_labels(spec)

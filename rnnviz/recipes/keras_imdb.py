@@ -9,6 +9,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from rnnviz.seeding import seeded
+
 MAX_FEATURES, MAXLEN, BATCH_SIZE, EMBEDDING, UNITS = 20000, 100, 32, 128, 128
 
 
@@ -45,8 +47,8 @@ KERAS_PARAMS = {  # model.summary() of the Keras model: Keras' LSTM has one bias
 
 
 def shapes() -> list[tuple[str, tuple, str]]:
-    torch.manual_seed(0)
-    model = Model()
+    with seeded(0):
+        model = Model()
     x = reviews()
     y, inside = model(x)
     return [

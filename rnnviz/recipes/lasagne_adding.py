@@ -19,6 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from rnnviz.seeding import seeded
+
 MIN_LENGTH, MAX_LENGTH, N_HIDDEN, N_BATCH = 50, 55, 100, 100
 LEARNING_RATE, GRAD_CLIP, EPOCH_SIZE, NUM_EPOCHS = 0.001, 100, 100, 10
 
@@ -75,8 +77,8 @@ class Network(nn.Module):
 def train(seed: int = 0, epochs: int = NUM_EPOCHS, epoch_size: int = EPOCH_SIZE, on_point=None):
     """→ (network, validation cost after each epoch). on_point(epoch, cost) as the example prints."""
     rng = np.random.RandomState(seed)
-    torch.manual_seed(seed)
-    network = Network()
+    with seeded(seed):  # kept from other threads' draws
+        network = Network()
     optimizer = torch.optim.Adagrad(network.parameters(), lr=LEARNING_RATE, eps=1e-6)  # Lasagne's epsilon
     X_val, y_val, mask_val = (torch.from_numpy(a) for a in gen_data(rng))
     costs = []

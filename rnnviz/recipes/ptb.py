@@ -21,6 +21,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from rnnviz.seeding import seeded
+
 INIT_SCALE, LEARNING_RATE, MAX_GRAD_NORM, NUM_LAYERS = 0.1, 1.0, 5.0, 2
 NUM_STEPS, HIDDEN_SIZE, MAX_EPOCH, MAX_MAX_EPOCH, LR_DECAY, BATCH_SIZE = 20, 200, 4, 13, 0.5, 20
 
@@ -119,8 +121,8 @@ def train(seed: int = 0, epochs: int = MAX_MAX_EPOCH, on_point=None):
     cut = len(ids) * 9 // 10
     _, train_windows = ptb_producer(ids[:cut], BATCH_SIZE, NUM_STEPS)
     _, valid_windows = ptb_producer(ids[cut:], 1, 1)  # the tutorial's eval config: batch 1, 1 step
-    torch.manual_seed(seed)
-    model = Model(len(vocabulary))
+    with seeded(seed):  # the tutorial's seed, kept from other threads' draws
+        model = Model(len(vocabulary))
     optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
     history = []
     for epoch in range(epochs):
