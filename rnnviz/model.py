@@ -80,11 +80,10 @@ class SeqModel(nn.Module):
         padding = spec.steps - spec.input_steps  # the topology's empty steps, whatever the input length
         if padding and self.feedback is not None:
             fed = self.fed_back(x, y, teacher_forcing, hx, generator)  # (B, writes, O) constants
-            writes = [self.feedback(fed)]  # also when empty, so W_fb always takes part (a zero gradient)
-            if self.start is not None:
-                writes.insert(0, self.start.expand(x.shape[1 - self.time_axis], 1, -1))
-            written = torch.cat(writes, dim=1)
-            x = torch.cat([x, written if self.spec.batch_first else written.transpose(0, 1)], dim=self.time_axis)
+            written = self.feedback(fed)  # also when empty, so W_fb always takes part (a zero gradient)
+            written = written if spec.batch_first else written.transpose(0, 1)
+            start = [self.start_step(x.shape[1 - self.time_axis])] if self.start is not None else []
+            x = torch.cat([x, *start, written], dim=self.time_axis)
         elif padding:
             shape = list(x.shape)
             shape[self.time_axis] = padding
@@ -100,7 +99,6 @@ class SeqModel(nn.Module):
         B = read.shape[1 - self.time_axis]
         writes = spec.output_steps - 1  # the first writing step reads the start vector, or the one input
         tokens = spec.decoder_input == "token"
-        chosen = []
         if writes == 0:
             return read.new_zeros(B, 0, spec.output_size)
         forced = [y is not None and _coin(teacher_forcing, generator) for _ in range(writes)]
@@ -112,11 +110,9 @@ class SeqModel(nn.Module):
                 targets = targets.transpose(0, 1)
         if all(forced):  # every step reads the truth: nothing to run
             return targets[:, :writes].detach()
+        chosen = []
         with torch.no_grad():
-            first = read
-            if self.start is not None:
-                start = self.start.expand(B, 1, -1)
-                first = torch.cat([read, start if spec.batch_first else start.transpose(0, 1)], dim=self.time_axis)
+            first = read if self.start is None else torch.cat([read, self.start_step(B)], dim=self.time_axis)
             output, state = self.core(first, hx)
             previous = self.head(output.narrow(self.time_axis, output.shape[self.time_axis] - 1, 1)).squeeze(
                 self.time_axis
@@ -132,6 +128,11 @@ class SeqModel(nn.Module):
                 output, state = self.core(self.feedback(v).unsqueeze(self.time_axis), state)
                 previous = self.head(output.squeeze(self.time_axis))
         return torch.stack(chosen, dim=1)
+
+    def start_step(self, batch: int) -> Tensor:
+        """The start vector as one step of the core input: (B, 1, F), or (1, B, F) time-major."""
+        start = self.start.expand(batch, 1, -1)
+        return start if self.spec.batch_first else start.transpose(0, 1)
 
     def kept(self, every_step: Tensor) -> Tensor:
         """Head output at every step → the kept outputs, shaped as the topology returns them."""
