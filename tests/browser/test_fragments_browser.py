@@ -83,12 +83,19 @@ def test_a_new_compare_input_redraws_both_maps_but_not_the_model_pickers(server,
     open_page(page, f"{server.url}/compare")
     heatmap = ".st-key-compare_maps_False .js-plotly-plot"
     page.locator(heatmap).first.wait_for()
-    z = f"() => JSON.stringify(document.querySelector('{heatmap}').data[0].z)"
+    # while the fragment redraws, the figure is replaced: null then, never a TypeError that ends the wait
+    z = (
+        f"() => {{ const el = document.querySelector('{heatmap}');"
+        " return el && el.data ? JSON.stringify(el.data[0].z) : null; }"
+    )
     before = page.evaluate(z)
+    assert before is not None
     settled(page)
     page.locator(".st-key-compare_left_source").evaluate(WATCH)
     page.locator(".st-key-compare_seed [data-testid=stNumberInputStepUp]").click()
-    page.wait_for_function(f"before => ({z})() !== before", arg=before, timeout=20_000)
+    page.wait_for_function(
+        f"before => {{ const now = ({z})(); return now !== null && now !== before; }}", arg=before, timeout=20_000
+    )
     page.wait_for_timeout(500)
     assert page.locator(".st-key-compare_maps_True .js-plotly-plot").count() == 1  # the right model's map is drawn
     assert page.locator(".st-key-compare_left_source").evaluate(CHANGES) == 0
