@@ -50,7 +50,7 @@ def pytorch_code(spec: RNNSpec) -> str:
     ]
     if spec.feeds_back:
         lines.append(f"        self.feedback = nn.Linear({O}, {F}, bias=False)  # W_fb: previous output → next input")
-        if spec.topology == "many_to_many":
+        if spec.reads_start:
             lines.append(f"        self.start = nn.Parameter(torch.randn({F}))  # what the first writing step reads")
     lines += ["", "    def forward(self, x):  # x: " + x_shape]
     if V:
@@ -87,7 +87,7 @@ def _decoder_loop(spec: RNNSpec, x_shape: str) -> list[str]:
     )
     read = "the input step" if spec.topology == "one_to_many" else "every input step (the encoder)"
     lines = [f"        output, state = self.rnn(x)  # read {read}"]
-    if spec.topology == "many_to_many":
+    if spec.reads_start:
         start = f"self.start.expand({batch}, 1, -1)" if first else f"self.start.expand(1, {batch}, -1)"
         lines.append(f"        output, state = self.rnn({start}, state)  # the start token ^")
     fed = (

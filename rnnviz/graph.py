@@ -105,7 +105,7 @@ def _input_label(spec: RNNSpec, t: int, real: bool) -> str:
         return f"x_{t}"
     if not spec.feeds_back:
         return "∅"
-    return "^" if t == spec.input_steps and spec.topology == "many_to_many" else f"ŷ_{t - 1}"
+    return "^" if t == spec.input_steps and spec.reads_start else f"ŷ_{t - 1}"
 
 
 def shown_steps(steps: int, limit: int = 14) -> list[int]:

@@ -56,8 +56,9 @@ class SeqModel(nn.Module):
         )
         self.head = nn.Linear(spec.hidden_size * spec.num_directions, spec.output_size)
         self.feedback = nn.Linear(spec.output_size, spec.input_size, bias=False) if spec.feeds_back else None
-        start = spec.feeds_back and spec.topology == "many_to_many"
-        self.start = nn.Parameter(torch.randn(spec.input_size)) if start else None  # the start token's vector
+        self.start = (
+            nn.Parameter(torch.randn(spec.input_size)) if spec.reads_start else None
+        )  # the start token's vector
 
     @property
     def time_axis(self) -> int:

@@ -75,14 +75,14 @@ def shape_ledger(spec: RNNSpec) -> pd.DataFrame:
             )
         features = model.core_input(x)
         if spec.feeds_back:
-            _decoder_rows(spec, model, add, seq_axes, seq_dims)
+            _decoder_rows(spec, model, add, seq_axes)
         if spec.steps != spec.input_steps or single:
             empty = spec.steps - spec.input_steps
             axis = 0 if time_major else 1
             first = f"x.unsqueeze({axis})" if single else "x"
             parts, note = f"torch.zeros({seq_dims(B, empty)}, {F})", f"{empty} empty (zero) step(s)"
             if spec.feeds_back:
-                start = "start ^, " if model.start is not None else ""
+                start = "start ^, " if spec.reads_start else ""
                 parts = ("start, " if start else "") + "feedback(v)"
                 note = f"{start}{spec.output_steps - 1} output(s) fed back"
             add(
@@ -264,7 +264,7 @@ def shape_ledger(spec: RNNSpec) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _decoder_rows(spec: RNNSpec, model, add, seq_axes, seq_dims) -> None:
+def _decoder_rows(spec: RNNSpec, model, add, seq_axes) -> None:
     """The tensors of a decoder that feeds back its outputs: v, what it feeds back, and the
     inputs W_fb · v its writing steps read."""
     B, F, O, writes = spec.batch_size, spec.input_size, spec.output_size, spec.output_steps - 1

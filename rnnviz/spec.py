@@ -105,6 +105,12 @@ class RNNSpec:
         return self.decoder_input != "empty" and self.topology in DECODER_TOPOLOGIES
 
     @property
+    def reads_start(self) -> bool:
+        """The first writing step reads a learned start vector (^): an encoder-decoder with feedback
+        (one_to_many's first writing step is its one input step)."""
+        return self.feeds_back and self.topology == "many_to_many"
+
+    @property
     def parameter_count(self) -> int:
         """Weights of the model `build_model` makes, by formula (the ledger measures them)."""
         gates, hidden, directions = GATES_PER_CELL[self.cell], self.hidden_size, self.num_directions
@@ -116,7 +122,7 @@ class RNNSpec:
             else:
                 total += directions * gates * hidden * (layer_input + hidden + 2)
         if self.feeds_back:  # the feedback table W_fb, and the start vector of an encoder-decoder
-            total += self.output_size * self.input_size + (self.input_size if self.topology == "many_to_many" else 0)
+            total += self.output_size * self.input_size + (self.input_size if self.reads_start else 0)
         return total + (hidden * directions + 1) * self.output_size
 
     # -- checks ----------------------------------------------------------------------------

@@ -262,7 +262,7 @@ def written_labels(labels: list[str], task: Task | None, recording) -> list[str]
     vocabulary = task.vocabulary if task is not None else []
     read = []
     for t in range(first, spec.steps):
-        if t == first and spec.topology == "many_to_many":
+        if t == first and spec.reads_start:
             read.append("^")
         elif spec.decoder_input == "token":
             k = int(outputs[t - 1].argmax())
