@@ -14,7 +14,7 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
 from rnnviz.model import SeqModel, build_model
-from rnnviz.spec import RNNSpec, SpecError
+from rnnviz.spec import RNNSpec, SpecError, differences
 
 MAX_CHECKPOINT_BYTES = 200_000_000
 
@@ -97,12 +97,15 @@ def _check_vocabulary(metadata: dict, spec: RNNSpec) -> None:
         )
 
 
-def load_checkpoint(source: str | Path | bytes) -> tuple[SeqModel, dict]:
+def load_checkpoint(source: str | Path | bytes, expect: RNNSpec | None = None) -> tuple[SeqModel, dict]:
     """→ (model, metadata). `source` is a path or the bytes of an upload. Anything wrong with
-    the file is a CheckpointError with a sentence; nothing is unpickled."""
+    the file is a CheckpointError with a sentence; nothing is unpickled. `expect`: the spec the
+    checkpoint must be for, checked before any model is built."""
     data = read_bytes(source, MAX_CHECKPOINT_BYTES, CheckpointError, "a checkpoint")
     metadata = _header(data)
     spec = _spec(metadata)
+    if expect is not None and spec != expect:
+        raise CheckpointError(f"the weights are for another configuration ({differences(spec, expect)}).")
     _check_vocabulary(metadata, spec)
     model = build_model(spec)
     try:

@@ -23,7 +23,7 @@ import torch
 from rnnviz.lane import Lane, copy_state, observe
 from rnnviz.train import TrainConfig, Trainer
 
-__all__ = ["ACTIVE", "MAX_RUNNING", "SLOTS", "Lane", "SlotQueue", "TrainingJob", "observe"]
+__all__ = ["ACTIVE", "MAX_RUNNING", "SLOTS", "STATES", "Lane", "SlotQueue", "TrainingJob", "observe"]
 
 
 def _max_running(default: int = 2) -> int:
@@ -37,6 +37,7 @@ def _max_running(default: int = 2) -> int:
 
 MAX_RUNNING = _max_running()
 ACTIVE = ("starting", "queued", "running", "paused")
+STATES = ("idle", *ACTIVE, "finished", "stopped", "diverged", "failed")
 WAIT_FOR_THREAD = 10.0  # seconds a control waits for the training thread to act on it
 
 

@@ -1,9 +1,10 @@
 """A probe Recording as an .npz, written so the same recording gives the same bytes and read
 without ever unpickling, inside a byte budget shared by everything one file unpacks.
 
-Shared by run files (rnnviz.runs) and the recording download: every member's declared size is
-checked before it is unpacked, every .npy header is parsed and refused unless it holds plain
-numbers whose byte count matches its shape, and the arrays must fit the recording's spec.
+Shared by run files (rnnviz.runs) and the recording download: members are unpacked by
+rnnviz.unzip (declared sizes charged first, inflated in bounded chunks), every .npy header is
+parsed and refused unless it holds plain numbers whose byte count matches its shape, and the
+arrays must fit the recording's spec.
 """
 
 from __future__ import annotations
@@ -11,24 +12,18 @@ from __future__ import annotations
 import io
 import json
 import math
-import struct
 import zipfile
-import zlib
 
 import numpy as np
 
 from rnnviz.recording import ARRAY_FIELDS, Recording, arrays
 from rnnviz.spec import CELL_GATES, RNNSpec
+from rnnviz.unzip import MAX_UNPACKED_BYTES, RunFileError, UnpackBudget, ZipMembers
 
-MAX_UNPACKED_BYTES = 256_000_000  # everything a file's members declare, unpacked (zip bombs stop here)
-MAX_MEMBERS = 5000
+__all__ = ["MAX_UNPACKED_BYTES", "RunFileError", "UnpackBudget", "add_member", "recording_from_npz", "recording_npz"]
+
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every member's timestamp: the same content gives the same bytes
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, ValueError, OSError, EOFError, NotImplementedError)
 NUMBER_KINDS = "biuf"  # bool, int, unsigned, float: the only array kinds a run file may hold
-
-
-class RunFileError(ValueError):
-    """A file that is not a usable run file, with a sentence saying why."""
 
 
 def add_member(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
@@ -62,41 +57,6 @@ def recording_npz(recording: Recording, compact: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-class UnpackBudget:
-    """Bytes still allowed to be unpacked from one file, across every member and nested npz."""
-
-    def __init__(self, total: int = MAX_UNPACKED_BYTES):
-        self.left = total
-
-    def members(self, data: bytes, what: str, allowed=None) -> dict[str, bytes]:
-        """Every member of the zip `data`, unpacked; the declared sizes are checked first."""
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            infos = archive.infolist()
-        except ZIP_ERRORS:
-            raise RunFileError(f"{what} is not a zip file, or it is truncated or damaged.") from None
-        if len(infos) > MAX_MEMBERS:
-            raise RunFileError(f"{what} has {len(infos):,} members; a run file has at most {MAX_MEMBERS:,}.")
-        declared = sum(info.file_size for info in infos)
-        if declared > self.left:
-            raise RunFileError(
-                f"{what} declares {declared / 1e6:,.0f} MB unpacked; at most {MAX_UNPACKED_BYTES / 1e6:,.0f} MB are "
-                "allowed."
-            )
-        self.left -= declared
-        found = {}
-        for info in infos:
-            if allowed is not None and not allowed(info.filename):
-                raise RunFileError(f"{what} holds {info.filename!r}, which is not part of a run file.")
-            if info.filename in found:
-                raise RunFileError(f"{what} holds {info.filename!r} twice.")
-            try:
-                found[info.filename] = archive.read(info)
-            except (*ZIP_ERRORS, RuntimeError) as error:  # RuntimeError: an encrypted member
-                raise RunFileError(f"{info.filename!r} in {what} cannot be unpacked ({error}).") from None
-        return found
-
-
 def read_npy(data: bytes, name: str) -> np.ndarray:
     """One .npy member: plain numbers (or a JSON string) whose byte size matches its shape; an
     object array (which only a pickle could fill) is refused before a byte of it is read."""
@@ -118,9 +78,8 @@ def read_npy(data: bytes, name: str) -> np.ndarray:
 
 def recording_from_npz(data: bytes, name: str = "the probe", budget: UnpackBudget | None = None) -> Recording:
     """The inverse of recording_npz, with every array's shape checked against the spec."""
-    budget = budget or UnpackBudget()
-    members = budget.members(data, name, allowed=lambda n: n.endswith(".npy"))
-    found = {n.removesuffix(".npy"): read_npy(d, f"{n} in {name}") for n, d in members.items()}
+    members = ZipMembers(data, name, budget or UnpackBudget(), allowed=lambda n: n.endswith(".npy"))
+    found = {n.removesuffix(".npy"): read_npy(members.read(n), f"{n} in {name}") for n in members.names()}
     meta = found.pop("meta", None)
     try:
         meta = json.loads(str(meta[()]))

@@ -32,15 +32,11 @@ import pandas as pd
 
 from rnnviz.export import CheckpointError, checkpoint_bytes, load_checkpoint, read_bytes
 from rnnviz.lane import Lane
-from rnnviz.recording_file import (
-    MAX_UNPACKED_BYTES,
-    RunFileError,
-    UnpackBudget,
-    add_member,
-    recording_from_npz,
-    recording_npz,
-)
-from rnnviz.spec import SpecError
+from rnnviz.jobs import STATES
+from rnnviz.lane import KEPT_PROBES
+from rnnviz.recording_file import add_member, recording_from_npz, recording_npz
+from rnnviz.unzip import MAX_UNPACKED_BYTES, RunFileError, UnpackBudget, ZipMembers
+from rnnviz.spec import SpecError, differences
 from rnnviz.tasks.series import MAX_ROWS, finite
 from rnnviz.train import TrainConfig, TrainingError
 
@@ -57,6 +53,10 @@ __all__ = [
 ]
 FORMAT, VERSION = "rnnviz-run", 1
 MAX_FILE_BYTES = 64_000_000  # a run file on disk or uploaded
+MAX_LANES = 8
+MAX_TABLE_ROWS = 200_000  # rows of a lane's history or evaluations (longer runs are written thinned)
+MAX_LINE_BYTES = 200  # one row of a table: a few numbers
+MAX_TEXT = 2000  # characters of a run's title, state or message
 HISTORY_COLUMNS = ["step", "loss", "grad_norm"]
 EVALUATION_COLUMNS = ["step", "eval_loss", "metric", "solved"]
 MEMBER = re.compile(
@@ -176,6 +176,7 @@ def run_bytes(
                 }
             )
             rows = [dict(zip(HISTORY_COLUMNS, row)) for row in zip(lane.steps, lane.loss, lane.grad_norm)]
+            rows = _spread(rows, MAX_TABLE_ROWS)  # a very long run keeps its history evenly thinned
             members.append((f"lanes/{k}/history.csv", _csv(rows, HISTORY_COLUMNS)))
             members.append((f"lanes/{k}/evaluations.csv", _csv(lane.evaluations, EVALUATION_COLUMNS)))
             members += [(f"lanes/{k}/probes/{r.step}.npz", recording_npz(r, compact)) for r in kept_probes]
@@ -226,6 +227,14 @@ def _config(values, where: str) -> TrainConfig:
 
 
 def _table(data: bytes, columns: list[str], name: str) -> pd.DataFrame:
+    """A history or evaluations table: at most MAX_TABLE_ROWS rows of at most MAX_LINE_BYTES
+    each, checked on the bytes before pandas reads a field, so no table costs more than that to
+    parse; every value a number, steps whole, at least 0 and increasing."""
+    lines = data.split(b"\n")
+    if len(lines) > MAX_TABLE_ROWS + 2:  # the header, the rows, the empty string after the last newline
+        raise RunFileError(f"{name} has {len(lines) - 1:,} rows; a run file keeps at most {MAX_TABLE_ROWS:,}.")
+    if max(map(len, lines)) > MAX_LINE_BYTES:
+        raise RunFileError(f"{name} has a line longer than {MAX_LINE_BYTES} characters; its rows are a few numbers.")
     try:
         table = pd.read_csv(io.BytesIO(data))
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
@@ -234,64 +243,78 @@ def _table(data: bytes, columns: list[str], name: str) -> pd.DataFrame:
         raise RunFileError(f"{name} has columns {list(table.columns)}; expected {columns}.")
     try:
         steps = table["step"].to_numpy(dtype=np.float64)
-        numbers = table[columns[1:]].to_numpy(dtype=np.float64)
+        table[columns[1:]].to_numpy(dtype=np.float64)
     except (ValueError, TypeError):
         raise RunFileError(f"{name} holds something other than numbers.") from None
     if len(steps) and (not np.all(np.isfinite(steps)) or np.any(steps < 0) or np.any(steps != np.round(steps))):
         raise RunFileError(f"{name}: steps must be whole numbers of at least 0.")
     if len(steps) > 1 and np.any(np.diff(steps) <= 0):
         raise RunFileError(f"{name}: steps must increase.")
-    del numbers
     return table
 
 
 def load_run(source) -> Run:
     """A run file (a path or the bytes of an upload) → Run. Anything wrong with it is a
-    RunFileError with a sentence; nothing is unpickled."""
+    RunFileError with a sentence; nothing is unpickled. Every member is unpacked once, inside
+    one UnpackBudget that also counts the weights it decodes."""
     data = read_bytes(source, MAX_FILE_BYTES, RunFileError, "a run file")
     budget = UnpackBudget()
-    members = budget.members(data, "The file", allowed=MEMBER.fullmatch)
+    members = ZipMembers(data, "The file", budget, allowed=MEMBER.fullmatch)
     if "run.json" not in members:
         raise RunFileError("The file is a zip but not a run file: it has no run.json.")
     try:
-        header = json.loads(members["run.json"])
+        header = json.loads(members.read("run.json"))
     except (ValueError, RecursionError):
         raise RunFileError("run.json is not valid JSON.") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise RunFileError("run.json does not describe an RNN Explorer run (format is not rnnviz-run).")
     if header.get("version") != VERSION:
-        raise RunFileError(f"This run file is version {header.get('version')!r}; this RNN Explorer reads {VERSION}.")
+        version = header.get("version")
+        shown = repr(version) if isinstance(version, int) else "another one"
+        raise RunFileError(f"This run file is version {shown}; this RNN Explorer reads {VERSION}.")
     described = header.get("lanes")
-    if not isinstance(described, list) or not 1 <= len(described) <= 8:
-        raise RunFileError("run.json must list between 1 and 8 lanes.")
-    lanes, used = {}, {"run.json"}
+    if not isinstance(described, list) or not 1 <= len(described) <= MAX_LANES:
+        raise RunFileError(f"run.json must list between 1 and {MAX_LANES} lanes.")
+    lanes = {}
     for k, entry in enumerate(described):
-        lane = _lane(k, entry, members, budget, used)
+        lane = _lane(k, entry, members, budget)
         if lane.label in lanes:
             raise RunFileError(f"Two lanes are called {lane.label!r}.")
         lanes[lane.label] = lane
-    extra = sorted(set(members) - used)
+    extra = sorted(members.names())  # what no lane read
     if extra:
         raise RunFileError(f"The file holds members no lane lists: {', '.join(extra[:5])}.")
     max_steps = header.get("max_steps")
     texts = [header.get(key, "") for key in ("state", "message", "title")]
     if not (max_steps is None or (isinstance(max_steps, int) and max_steps >= 0)) or not all(
-        isinstance(t, str) for t in texts
+        isinstance(t, str) and len(t) <= MAX_TEXT for t in texts
     ):
-        raise RunFileError("run.json has a bad max_steps, state, message or title.")
+        raise RunFileError(f"run.json has a bad max_steps, state, message or title (texts: at most {MAX_TEXT}).")
     state, message, title = texts
+    if state not in STATES + ("",):
+        raise RunFileError(f"run.json's state must be one of {', '.join(STATES)}.")
     return Run(lanes, max_steps, state or "finished", message, title)
 
 
-def _lane(k: int, entry, members: dict[str, bytes], budget: UnpackBudget, used: set[str]) -> Lane:
+def _steps(entry: dict, key: str, label: str) -> list[int]:
+    """A lane's probe or weight steps: whole numbers, each once, at most KEPT_PROBES."""
+    steps = entry.get(key, [])
+    if not (isinstance(steps, list) and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in steps)):
+        raise RunFileError(f"{label}: the {key} steps must be a list of whole numbers.")
+    if len(steps) > KEPT_PROBES:
+        raise RunFileError(f"{label} lists {len(steps):,} {key}; a run keeps at most {KEPT_PROBES} a lane.")
+    if len(set(steps)) != len(steps):
+        raise RunFileError(f"{label} lists a {key[:-1]} step more than once.")
+    return steps
+
+
+def _lane(k: int, entry, members: ZipMembers, budget: UnpackBudget) -> Lane:
     where = f"Lane {k} of run.json"
     if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or not entry["label"].strip():
         raise RunFileError(f"{where} has no label.")
     label = entry["label"][:40]
     config = _config(entry.get("config"), f"{label}")
-    lists = {key: entry.get(key, []) for key in ("probes", "weights")}
-    if not all(isinstance(v, list) and all(isinstance(s, int) and s >= 0 for s in v) for v in lists.values()):
-        raise RunFileError(f"{label}: the probe and weight steps must be lists of whole numbers.")
+    probe_steps, weight_steps = _steps(entry, "probes", label), _steps(entry, "weights", label)
     solved_at = entry.get("solved_at")
     if not (solved_at is None or (isinstance(solved_at, int) and solved_at >= 0)):
         raise RunFileError(f"{label}: solved_at must be a step or null.")
@@ -300,32 +323,19 @@ def _lane(k: int, entry, members: dict[str, bytes], budget: UnpackBudget, used: 
         path = f"lanes/{k}/{name}"
         if path not in members:
             raise RunFileError(f"The file lacks {path}, which run.json lists for {label}.")
-        used.add(path)
-        return members[path]
+        return members.read(path)
 
     history = _table(member("history.csv"), HISTORY_COLUMNS, f"{label}'s history")
     evaluations = _table(member("evaluations.csv"), EVALUATION_COLUMNS, f"{label}'s evaluations")
-    recordings = []
-    for step in lists["probes"]:
-        recording = recording_from_npz(member(f"probes/{step}.npz"), f"{label}'s probe at step {step}", budget)
-        if recording.step != step:
-            raise RunFileError(f"{label}'s probe file for step {step} says it is from step {recording.step}.")
-        recordings.append(recording)
-    weights, spec = [], config.spec()
-    for step in lists["weights"]:
-        try:
-            model, _ = load_checkpoint(member(f"weights/{step}.safetensors"))
-        except CheckpointError as error:
-            raise RunFileError(f"{label}'s weights at step {step}: {error}") from None
-        if model.spec != spec:
-            raise RunFileError(f"{label}'s weights at step {step} are for another configuration than the lane's.")
-        weights.append((step, model.state_dict()))
+    spec = config.spec()
+    recordings = [_probe(member(f"probes/{step}.npz"), step, spec, label, budget) for step in probe_steps]
+    weights = [(step, _weights(member(f"weights/{step}.safetensors"), step, spec, label, budget)) for step in weight_steps]
     return Lane(
         label,
         config,
-        [int(s) for s in history["step"]],
-        [float(v) for v in history["loss"]],
-        [float(v) for v in history["grad_norm"]],
+        history["step"].astype(int).tolist(),
+        history["loss"].astype(float).tolist(),
+        history["grad_norm"].astype(float).tolist(),
         [
             dict(step=int(row.step), eval_loss=float(row.eval_loss), metric=float(row.metric), solved=bool(row.solved))
             for row in evaluations.itertuples()
@@ -334,3 +344,27 @@ def _lane(k: int, entry, members: dict[str, bytes], budget: UnpackBudget, used: 
         weights,
         solved_at,
     )
+
+
+def _probe(data: bytes, step: int, spec, label: str, budget: UnpackBudget):
+    """One probe of the lane: from the step it is listed at, recorded by the lane's model."""
+    name = f"{label}'s probe at step {step}"
+    recording = recording_from_npz(data, name, budget)
+    if recording.step != step:
+        raise RunFileError(f"{label}'s probe file for step {step} says it is from step {recording.step}.")
+    differ = differences(recording.spec.replace(batch_size=spec.batch_size), spec)
+    if differ:
+        raise RunFileError(f"{name} was recorded by another model than the lane's ({differ}).")
+    return recording
+
+
+def _weights(data: bytes, step: int, spec, label: str, budget: UnpackBudget) -> dict:
+    """One weights checkpoint of the lane, for the lane's model; its decoded tensors are charged to
+    the budget."""
+    try:
+        model, _ = load_checkpoint(data, expect=spec)
+    except CheckpointError as error:
+        raise RunFileError(f"{label}'s weights at step {step}: {error}") from None
+    state = model.state_dict()
+    budget.charge(sum(t.numel() * t.element_size() for t in state.values()), f"{label}'s weights at step {step}", "take")
+    return state

@@ -224,6 +224,12 @@ class RNNSpec:
         return cls(), problems
 
 
+def differences(found: RNNSpec, expected: RNNSpec) -> str:
+    """The settings in which two specs differ, for a sentence: "hidden_size 64, not 32"."""
+    changed = [f.name for f in fields(RNNSpec) if getattr(found, f.name) != getattr(expected, f.name)]
+    return "; ".join(f"{name} {getattr(found, name)}, not {getattr(expected, name)}" for name in changed)
+
+
 def _check_choice(name: str, value, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise SpecError(name, f"{name} must be one of {', '.join(allowed)}; got {value!r}.")

@@ -138,7 +138,7 @@ def test_lasagne_network_reads_the_last_real_step_and_learns():
         length = int(mask[n].sum())
         _, h = network.forward_layer(X[n : n + 1, :length])
         expected = torch.tanh(network.dense(h[0]))[0, 0]
-        assert float(out[n].detach()) == pytest.approx(float(expected.detach()), abs=1e-6)
+        assert float(out[n].detach()) == pytest.approx(float(expected.detach()), abs=1e-5)  # float32, 54 steps
     _, costs = lasagne_adding.train(0, epochs=2, epoch_size=30)
     assert len(costs) == 2 and all(np.isfinite(costs))
 
