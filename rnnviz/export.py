@@ -111,7 +111,7 @@ def load_checkpoint(source: str | Path | bytes, expect: RNNSpec | None = None) -
     try:
         tensors = load_tensors(data)
     except Exception as error:  # safetensors raises its own types for every kind of damage
-        raise CheckpointError(f"The weights could not be read: {error}") from None
+        raise CheckpointError(f"The weights could not be read ({error}).") from None
     expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     found = {k: tuple(v.shape) for k, v in tensors.items()}
     if expected != found:

@@ -86,7 +86,7 @@ def recording_from_npz(data: bytes, name: str = "the probe", budget: UnpackBudge
         spec = RNNSpec.from_params(meta["spec"])
         step, loss, tbptt, norms = meta["step"], meta["loss"], meta["tbptt"], meta["param_grad_norms"]
     except (TypeError, ValueError, KeyError, IndexError, RecursionError, AttributeError) as error:
-        raise RunFileError(f"{name} has no readable description (meta): {error}") from None
+        raise RunFileError(f"{name} has no readable description (meta: {error}).") from None
     if not (isinstance(step, int) and step >= 0 and isinstance(norms, dict)):
         raise RunFileError(f"{name}'s description (meta) has a bad step or gradient norms.")
     values = {}

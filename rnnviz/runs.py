@@ -230,11 +230,15 @@ def _table(data: bytes, columns: list[str], name: str) -> pd.DataFrame:
     """A history or evaluations table: at most MAX_TABLE_ROWS rows of at most MAX_LINE_BYTES
     each, checked on the bytes before pandas reads a field, so no table costs more than that to
     parse; every value a number, steps whole, at least 0 and increasing."""
+    rows = data.count(b"\n")  # counted before splitting: a table of millions of rows costs nothing more
+    if rows > MAX_TABLE_ROWS + 1:  # the header and the rows
+        raise RunFileError(f"{name} has {rows:,} rows; a run file keeps at most {MAX_TABLE_ROWS:,}.")
     lines = data.split(b"\n")
-    if len(lines) > MAX_TABLE_ROWS + 2:  # the header, the rows, the empty string after the last newline
-        raise RunFileError(f"{name} has {len(lines) - 1:,} rows; a run file keeps at most {MAX_TABLE_ROWS:,}.")
     if max(map(len, lines)) > MAX_LINE_BYTES:
         raise RunFileError(f"{name} has a line longer than {MAX_LINE_BYTES} characters; its rows are a few numbers.")
+    ragged = next((k for k, line in enumerate(lines) if line and line.count(b",") != len(columns) - 1), None)
+    if ragged is not None:
+        raise RunFileError(f"Line {ragged + 1} of {name} does not have {len(columns)} fields ({', '.join(columns)}).")
     try:
         table = pd.read_csv(io.BytesIO(data))
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
@@ -253,17 +257,19 @@ def _table(data: bytes, columns: list[str], name: str) -> pd.DataFrame:
     return table
 
 
-def load_run(source) -> Run:
+def load_run(source, limit: int = MAX_UNPACKED_BYTES) -> Run:
     """A run file (a path or the bytes of an upload) → Run. Anything wrong with it is a
     RunFileError with a sentence; nothing is unpickled. Every member is unpacked once, inside
-    one UnpackBudget that also counts the weights it decodes."""
+    one budget of `limit` bytes that also counts the nested probes' members and the weights it
+    decodes."""
     data = read_bytes(source, MAX_FILE_BYTES, RunFileError, "a run file")
-    budget = UnpackBudget()
+    budget = UnpackBudget(limit)
     members = ZipMembers(data, "The file", budget, allowed=MEMBER.fullmatch)
     if "run.json" not in members:
         raise RunFileError("The file is a zip but not a run file: it has no run.json.")
+    text = members.read("run.json")
     try:
-        header = json.loads(members.read("run.json"))
+        header = json.loads(text)
     except (ValueError, RecursionError):
         raise RunFileError("run.json is not valid JSON.") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
