@@ -31,14 +31,13 @@ import numpy as np
 import pandas as pd
 
 from rnnviz.export import CheckpointError, checkpoint_bytes, load_checkpoint, read_bytes
-from rnnviz.lane import Lane
 from rnnviz.jobs import STATES
-from rnnviz.lane import KEPT_PROBES
+from rnnviz.lane import KEPT_PROBES, Lane
 from rnnviz.recording_file import add_member, recording_from_npz, recording_npz
-from rnnviz.unzip import MAX_UNPACKED_BYTES, RunFileError, UnpackBudget, ZipMembers
 from rnnviz.spec import SpecError, differences
 from rnnviz.tasks.series import MAX_ROWS, finite
 from rnnviz.train import TrainConfig, TrainingError
+from rnnviz.unzip import MAX_UNPACKED_BYTES, RunFileError, UnpackBudget, ZipMembers
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -236,6 +235,9 @@ def _table(data: bytes, columns: list[str], name: str) -> pd.DataFrame:
     lines = data.split(b"\n")
     if max(map(len, lines)) > MAX_LINE_BYTES:
         raise RunFileError(f"{name} has a line longer than {MAX_LINE_BYTES} characters; its rows are a few numbers.")
+    found = lines[0].decode("ascii", "replace").strip().split(",")
+    if found != columns:
+        raise RunFileError(f"{name} has columns {found[:8]}; expected {columns}.")
     ragged = next((k for k, line in enumerate(lines) if line and line.count(b",") != len(columns) - 1), None)
     if ragged is not None:
         raise RunFileError(f"Line {ragged + 1} of {name} does not have {len(columns)} fields ({', '.join(columns)}).")
@@ -335,7 +337,9 @@ def _lane(k: int, entry, members: ZipMembers, budget: UnpackBudget) -> Lane:
     evaluations = _table(member("evaluations.csv"), EVALUATION_COLUMNS, f"{label}'s evaluations")
     spec = config.spec()
     recordings = [_probe(member(f"probes/{step}.npz"), step, spec, label, budget) for step in probe_steps]
-    weights = [(step, _weights(member(f"weights/{step}.safetensors"), step, spec, label, budget)) for step in weight_steps]
+    weights = [
+        (step, _weights(member(f"weights/{step}.safetensors"), step, spec, label, budget)) for step in weight_steps
+    ]
     return Lane(
         label,
         config,
@@ -372,5 +376,7 @@ def _weights(data: bytes, step: int, spec, label: str, budget: UnpackBudget) -> 
     except CheckpointError as error:
         raise RunFileError(f"{label}'s weights at step {step}: {error}") from None
     state = model.state_dict()
-    budget.charge(sum(t.numel() * t.element_size() for t in state.values()), f"{label}'s weights at step {step}", "take")
+    budget.charge(
+        sum(t.numel() * t.element_size() for t in state.values()), f"{label}'s weights at step {step}", "take"
+    )
     return state

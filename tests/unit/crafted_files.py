@@ -33,12 +33,30 @@ def zip_bytes(members: list[dict]) -> bytes:
         data, method = m["data"], m.get("method", 0)
         size, crc, flags = m.get("size", len(data)), m.get("crc", zlib.crc32(data)), m.get("flags", 0)
         offset = out.tell()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, 0, 0x21, crc, len(data), size, len(name), 0))
+        out.write(
+            struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, 0, 0x21, crc, len(data), size, len(name), 0)
+        )
         out.write(name + data)
         central.write(
             struct.pack(
-                "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, method, 0, 0x21, crc, len(data), size, len(name),
-                0, 0, 0, 0, 0o644 << 16, offset,
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                flags,
+                method,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0o644 << 16,
+                offset,
             )
         )
         central.write(name)
@@ -69,8 +87,14 @@ def demo(name: str = "char_rnn") -> dict[str, bytes]:
 
 
 def pack(members: dict[str, bytes], compress: bool = True) -> bytes:
-    return zip_bytes([{"name": n, "data": deflate(d), "method": 8, "size": len(d), "crc": zlib.crc32(d)}
-                      if compress else {"name": n, "data": d} for n, d in members.items()])
+    return zip_bytes(
+        [
+            {"name": n, "data": deflate(d), "method": 8, "size": len(d), "crc": zlib.crc32(d)}
+            if compress
+            else {"name": n, "data": d}
+            for n, d in members.items()
+        ]
+    )
 
 
 def header(members: dict[str, bytes] | None = None) -> dict:
@@ -210,16 +234,23 @@ def case_list() -> list[tuple[str, bytes]]:
     add("probe listed twice", with_header(lambda h: h["lanes"][0]["probes"].append(h["lanes"][0]["probes"][0])))
     add("weights listed twice", with_header(lambda h: h["lanes"][0]["weights"].append(h["lanes"][0]["weights"][0])))
     add("weights listed 8 times", with_header(lambda h: h["lanes"][0].update(weights=h["lanes"][0]["weights"][:1] * 8)))
-    add("probe listed 100,000 times", with_header(lambda h: h["lanes"][0].update(probes=h["lanes"][0]["probes"][:1] * 100_000)))
+    add(
+        "probe listed 100,000 times",
+        with_header(lambda h: h["lanes"][0].update(probes=h["lanes"][0]["probes"][:1] * 100_000)),
+    )
     add("65 probe steps", with_header(lambda h: h["lanes"][0].update(probes=list(range(65)))))
     add("a lane listed 9 times", with_header(lambda h: h.update(lanes=h["lanes"] * 9)))
     add("two lanes with one label", with_header(lambda h: h.update(lanes=h["lanes"] * 2)))
 
     # Huge and ragged histories.
-    add("history of 2 million rows", table("history", b"step,loss,grad_norm\n" + b"".join(
-        b"%d,1,1\n" % k for k in range(2_000_000))))
-    add("history of 200,001 rows", table("history", b"step,loss,grad_norm\n" + b"".join(
-        b"%d,1,1\n" % k for k in range(200_001))))
+    add(
+        "history of 2 million rows",
+        table("history", b"step,loss,grad_norm\n" + b"".join(b"%d,1,1\n" % k for k in range(2_000_000))),
+    )
+    add(
+        "history of 200,001 rows",
+        table("history", b"step,loss,grad_norm\n" + b"".join(b"%d,1,1\n" % k for k in range(200_001))),
+    )
     add("one row of 2.5 million fields", table("history", b"step,loss,grad_norm\n0," + b"1," * 2_500_000 + b"1\n"))
     add("one row of 201 characters", table("history", b"step,loss,grad_norm\n0,1," + b"1" * 201 + b"\n"))
     add("a row with too few fields", table("history", b"step,loss,grad_norm\n0,1,1\n1,1\n"))
@@ -232,9 +263,14 @@ def case_list() -> list[tuple[str, bytes]]:
     add("history whose steps go back", table("history", b"step,loss,grad_norm\n2,1,1\n1,1,1\n"))
     add("history with a fractional step", table("history", b"step,loss,grad_norm\n1.5,1,1\n"))
     add("history that is not UTF-8", table("history", b"step,loss,grad_norm\n\xff\xfe,1,1\n"))
-    add("history with a quoted field of a million characters", table("history", b'step,loss,grad_norm\n0,1,"' + b"1" * 10**6 + b'"\n'))
-    add("evaluations of 2 million rows", table("evaluations", b"step,eval_loss,metric,solved\n" + b"".join(
-        b"%d,1,1,0\n" % k for k in range(2_000_000))))
+    add(
+        "history with a quoted field of a million characters",
+        table("history", b'step,loss,grad_norm\n0,1,"' + b"1" * 10**6 + b'"\n'),
+    )
+    add(
+        "evaluations of 2 million rows",
+        table("evaluations", b"step,eval_loss,metric,solved\n" + b"".join(b"%d,1,1,0\n" % k for k in range(2_000_000))),
+    )
 
     # Field bombs in run.json and in the members it points to.
     add("run.json nested 100,000 deep", _with_member("run.json", b"[" * 100_000 + b"]" * 100_000))
@@ -251,20 +287,29 @@ def case_list() -> list[tuple[str, bytes]]:
     add("lane with a boolean step", with_header(lambda h: h["lanes"][0].update(probes=[True])))
     add("lane without a label", with_header(lambda h: h["lanes"][0].pop("label")))
     add("npy of object dtype holding a pickle", probe_with(pickled_probe))
-    add("npy with more bytes than its shape", probe_with(lambda inner: inner.update(
-        {"hidden.npy": inner["hidden.npy"] + b"\0\0\0\0"})))
-    add("npy with fewer bytes than its shape", probe_with(lambda inner: inner.update(
-        {"hidden.npy": inner["hidden.npy"][:-4]})))
-    add("npy declaring 10**12 numbers", probe_with(lambda inner: inner.update(
-        {"hidden.npy": _npy_header("(1000000, 1000000)")})))
-    add("npy with a header of 60,000 characters", probe_with(lambda inner: inner.update(
-        {"hidden.npy": _npy_header("(" + "1, " * 20_000 + ")")})))
-    add("probe meta nested 100,000 deep", probe_with(lambda inner: inner.update(
-        {"meta.npy": npy(np.array("[" * 100_000 + "]" * 100_000))})))
+    add(
+        "npy with more bytes than its shape",
+        probe_with(lambda inner: inner.update({"hidden.npy": inner["hidden.npy"] + b"\0\0\0\0"})),
+    )
+    add(
+        "npy with fewer bytes than its shape",
+        probe_with(lambda inner: inner.update({"hidden.npy": inner["hidden.npy"][:-4]})),
+    )
+    add(
+        "npy declaring 10**12 numbers",
+        probe_with(lambda inner: inner.update({"hidden.npy": _npy_header("(1000000, 1000000)")})),
+    )
+    add(
+        "npy with a header of 60,000 characters",
+        probe_with(lambda inner: inner.update({"hidden.npy": _npy_header("(" + "1, " * 20_000 + ")")})),
+    )
+    add(
+        "probe meta nested 100,000 deep",
+        probe_with(lambda inner: inner.update({"meta.npy": npy(np.array("[" * 100_000 + "]" * 100_000))})),
+    )
     add("probe without hidden states", probe_with(lambda inner: inner.pop("hidden.npy")))
     add("probe with an unknown array", probe_with(lambda inner: inner.update({"extra.npy": npy(np.zeros(3))})))
-    add("safetensors header claiming 10**15 bytes", weights_with(
-        lambda found, body: struct.pack("<Q", 10**15) + b"{}"))
+    add("safetensors header claiming 10**15 bytes", weights_with(lambda found, body: struct.pack("<Q", 10**15) + b"{}"))
     add("weights with one NaN", weights_with(lambda found, body: nan_at(found, body, float("nan"))))
     add("weights with one infinity", weights_with(lambda found, body: nan_at(found, body, float("inf"))))
     add("weights of integers", weights_with(lambda found, body: first_tensor(found)[1].update(dtype="I32")))
@@ -313,7 +358,13 @@ def _nested_bomb() -> bytes:
     name = lane_member("probes")
     with zipfile.ZipFile(io.BytesIO(members[name])) as archive:
         inner = [
-            {"name": i.filename, "data": deflate(d := archive.read(i)), "method": 8, "size": len(d), "crc": zlib.crc32(d)}
+            {
+                "name": i.filename,
+                "data": deflate(d := archive.read(i)),
+                "method": 8,
+                "size": len(d),
+                "crc": zlib.crc32(d),
+            }
             for i in archive.infolist()
         ]
     for m in inner:
