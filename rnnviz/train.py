@@ -25,7 +25,7 @@ from rnnviz.recording import Recording, record, sequence_loss
 from rnnviz.seeding import seeded
 from rnnviz.spec import DECODER_TOPOLOGIES
 from rnnviz.tasks import TASKS, Batch, Task, char_task
-from rnnviz.tasks.series import MAX_ROWS, finite, series_task
+from rnnviz.tasks.series import MAX_ROWS, SeriesError, check_spread, finite, series_task
 
 OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop}
 OPTIMIZER_COPIES = {"adam": 2, "sgd": 0, "rmsprop": 1}  # extra copies of the weights each keeps
@@ -68,6 +68,10 @@ class TrainConfig:
         if self.task == "series":
             if not self.series or len(self.series) > MAX_ROWS or not finite(self.series):
                 raise TrainingError(f"The series task needs between 1 and {MAX_ROWS:,} finite values.")
+            try:
+                check_spread(self.series)
+            except SeriesError as error:
+                raise TrainingError(str(error)) from None
             return series_task(self.series)
         if self.task not in TASKS:
             raise TrainingError(f"Unknown task {self.task!r}; tasks: {', '.join(TASKS)}.")

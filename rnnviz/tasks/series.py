@@ -27,21 +27,33 @@ class SeriesError(ValueError):
     """A CSV that cannot become a series, with a sentence saying why."""
 
 
+EMPTY = "The file is empty: a CSV needs a header line and then one number per row in at least one column."
+
+
 def read_csv_columns(data: bytes) -> pd.DataFrame:
-    """The uploaded bytes → a table of its numeric columns (at least one), checked."""
+    """The uploaded bytes → a table of its numeric columns (at least one), checked. Commas,
+    tabs or semicolons separate the columns; with semicolons, or a single column, a comma in a
+    number is its decimal point (a European spreadsheet's "1,5")."""
     try:
-        text = decode_text(data, max_chars=MAX_CSV_CHARS)
+        empty = not data.removeprefix(b"\xef\xbb\xbf").strip()  # nothing, or a UTF-8 byte-order mark alone
+        text = "" if empty else decode_text(data, max_chars=MAX_CSV_CHARS)
     except TextError as error:
         raise SeriesError(str(error)) from None
+    if not text.strip():
+        raise SeriesError(EMPTY)
+    header = text.split("\n", 1)[0]
+    sep = next((s for s in ",;\t" if s in header), ";")  # no separator in the header: one column
     try:
-        header = text.split("\n", 1)[0]
-        sep = next((s for s in ",;\t" if s in header), ",")  # commas, or a spreadsheet's semicolons or tabs
-        table = pd.read_csv(io.StringIO(text), sep=sep, nrows=MAX_ROWS + 1)
+        table = pd.read_csv(io.StringIO(text), sep=sep, nrows=MAX_ROWS + 1, dtype=str)
+    except pd.errors.EmptyDataError:
+        raise SeriesError(EMPTY) from None
     except (ValueError, pd.errors.ParserError, csv.Error) as error:
         raise SeriesError(f"This is not a readable CSV table ({error}).") from None
     if len(table) > MAX_ROWS:
         raise SeriesError(f"The table has more than {MAX_ROWS:,} rows; upload at most {MAX_ROWS:,}.")
-    numeric = table.apply(pd.to_numeric, errors="coerce")
+    if sep == ";":
+        table = table.apply(lambda column: column.str.replace(",", ".", regex=False))
+    numeric = table.apply(lambda column: pd.to_numeric(column.str.strip(), errors="coerce"))
     usable = [c for c in table.columns if numeric[c].notna().sum() >= max(len(table) // 2, 1)]
     if not usable:
         raise SeriesError("No column of this table holds numbers: the forecaster needs one numeric column.")
@@ -58,11 +70,24 @@ def series_values(table: pd.DataFrame, column: str) -> tuple[float, ...]:
             f"Column {column!r} has {len(bad)} rows that are empty or not numbers (lines {rows}"
             f"{' …' if len(bad) > 5 else ''}); fill or remove them."
         )
-    if len(values) < MIN_ROWS:
-        raise SeriesError(f"Column {column!r} has {len(values)} values; a forecaster needs at least {MIN_ROWS}.")
-    if np.std(values) == 0:
-        raise SeriesError(f"Column {column!r} is constant: there is nothing to forecast.")
+    check_spread(values, f"Column {column!r}")
     return tuple(float(v) for v in values)
+
+
+def check_spread(values, what: str = "The series") -> None:
+    """Enough values, a finite mean and spread (standardising divides by it), not constant."""
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) < MIN_ROWS:
+        raise SeriesError(f"{what} has {len(values)} values; a forecaster needs at least {MIN_ROWS}.")
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean, spread = np.mean(values), np.std(values)
+    if not (np.isfinite(mean) and np.isfinite(spread)):
+        raise SeriesError(
+            f"{what} holds numbers so large that their mean or spread is beyond what a computer's floating-point "
+            "numbers hold: divide them by a power of ten and upload it again."
+        )
+    if spread == 0:
+        raise SeriesError(f"{what} is constant: there is nothing to forecast.")
 
 
 def series_task(values: tuple[float, ...], name: str = "your series") -> Task:

@@ -54,3 +54,31 @@ def test_training_on_a_series_beats_the_baseline_and_needs_enough_values():
 def test_bad_csv_files_are_refused_with_a_sentence(data, words):
     with pytest.raises(SeriesError, match=words):
         series_values(read_csv_columns(data), "value")
+
+
+def test_a_series_whose_spread_overflows_is_refused_before_training():
+    """±1e308 alternating: every value finite, the spread not (it was accepted, standardised to
+    NaN, and the run 'diverged' blaming the learning rate)."""
+    data = b"value\n" + b"1e308\n-1e308\n" * 20
+    with pytest.raises(SeriesError, match="mean or spread"):
+        series_values(read_csv_columns(data), "value")
+    with pytest.raises(TrainingError, match="mean or spread"):  # from a link or a run file too
+        TrainConfig(task="series", series=(1e308, -1e308) * 20).validate()
+
+
+def test_a_european_csv_with_semicolons_and_decimal_commas_is_read():
+    rows = "".join(f"{i};{np.sin(i / 5):.4f}\n".replace(".", ",") for i in range(40))
+    table = read_csv_columns(("t;wert\n" + rows).encode())
+    values = series_values(table, "wert")
+    assert values[:3] == pytest.approx([0.0, 0.1987, 0.3894], abs=1e-4)
+    single = read_csv_columns(b"wert\n" + b"".join(b"%d,5\n" % i for i in range(30)))  # one column: comma decimals
+    assert series_values(single, "wert")[:2] == (0.5, 1.5)
+    dots = read_csv_columns(b"a;b\n" + b"".join(b"%d;%d.25\n" % (i, i) for i in range(30)))
+    assert series_values(dots, "b")[1] == 1.25  # semicolons with decimal points still read
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\n", b"\xef\xbb\xbf"])
+def test_an_empty_csv_says_what_a_csv_needs_not_what_the_text_box_does(data):
+    with pytest.raises(SeriesError, match="header line") as refused:
+        read_csv_columns(data)
+    assert "sentence" not in str(refused.value)
