@@ -3,6 +3,7 @@
 import streamlit as st
 import torch
 
+from ui.browser import browser_id, remember_browser
 from ui.collector import freeze_imports
 from ui.inside import INSPECTING_PAGES
 from ui.link import page_link_names, share_link
@@ -26,6 +27,8 @@ for info in PAGES:
     sections.setdefault(info.section, []).append(page)
 pages = st.navigation(sections, expanded=True)
 new_run()
+browser_id()  # which browser this is: its runs are its own to control (ui/browser.py)
+remember_browser()
 present_toggle()
 if pages.url_path not in ("train", "race"):  # the training pages read their own settings from the link
     load_link_once(ignore=page_link_names(pages.url_path))  # the spec in the link, and what could not be used

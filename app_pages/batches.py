@@ -5,6 +5,7 @@ import streamlit as st
 
 from rnnviz.batching import TextError, batch_producer, check_text, pad_and_encode, tokenize
 from rnnviz.plots import batch_grid_figure, one_hot_figure
+from ui.plain import plain
 from ui.present import chart
 from ui.widgets import index_slider, number_ui
 
@@ -62,7 +63,7 @@ with padding:
     try:
         batch = pad_and_encode(check_text(text).splitlines())
     except TextError as error:
-        st.error(str(error))
+        st.error(plain(error))
         st.stop()
     B, T, V = batch.one_hot.shape
     st.markdown(
@@ -93,7 +94,7 @@ with stream:
     try:
         batches = batch_producer(tokenize(check_text(text), unit), int(batch_size), int(num_steps))
     except TextError as error:
-        st.error(str(error))
+        st.error(plain(error))
         st.stop()
     rows, batch_len = batches.grid.shape
     st.markdown(

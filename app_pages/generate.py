@@ -8,6 +8,7 @@ from rnnviz.sampling import sample
 from rnnviz.tasks import sine_series
 from ui.inside import source_ui
 from ui.link import PAGE_LINKS, read_link_once, update_link
+from ui.plain import plain
 from ui.present import chart
 from ui.spec_sidebar import SPEC_NAMES
 from ui.widgets import index_slider, number_ui
@@ -54,7 +55,7 @@ if task.name == "char":
         )
         greedy = sample(source.model, task.vocabulary, prime, length)
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         st.stop()
     update_link(PAGE_LINKS["generate"])
     st.code(result.text, language=None)

@@ -29,7 +29,7 @@ name_the_race(list(RACE_CELLS))
 if replay_tab("race_", prefer="adding_race_T50", race=True) == REPLAY:  # a recorded run, no training
     st.stop()
 holder = job_holder("race")
-attach_from_link(holder, "race")  # a reload or a second tab finds its run again
+attach_from_link(holder)  # a reload or a second tab finds its run again
 with settings_box("Settings: task, sizes, optimiser, learning rates"):
     settings = settings_ui("race_", race=True)
     fields = training_fields("race_", race=True)

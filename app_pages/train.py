@@ -26,7 +26,7 @@ if mode == RECIPE:
 if mode != LIVE:
     st.stop()
 holder = job_holder("train")
-attach_from_link(holder, "train")  # a reload or a second tab finds its run again
+attach_from_link(holder)  # a reload or a second tab finds its run again
 with settings_box("Settings: task, sizes, optimiser, text"):
     settings = settings_ui("train_")
 

@@ -4,19 +4,24 @@ A job trains one model, or several in lockstep (a race: RNN, GRU and LSTM take t
 each, so they share the CPU fairly). The page polls `snapshot()`; the controls are thread-safe
 calls. At most MAX_RUNNING jobs train at once on the whole server (env RNNVIZ_MAX_RUNS, default 2);
 the others wait, "queued", first come first served (two cores: a third concurrent run would make
-every run 2-3× slower).
+every run 2-3× slower). A slot is lent, not owned: a run paused for PAUSE_HOLD_S gives it back
+(and queues again on Resume), and a run without a step limit that has trained YIELD_AFTER_S
+while others wait goes to the back of the line, so one student cannot hold the room's slots.
 
     idle → starting → (queued →) running ⇄ paused → finished | stopped | diverged | failed
 
 "starting" while the thread takes its slot and builds its models; "queued" only when every slot
-is taken, with the number of runs ahead of it.
+is taken, with the number of runs ahead of it. At exit every run still training is stopped and
+its thread joined (stop_all), so the process ends cleanly instead of aborting inside torch.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
+import weakref
 
 import torch
 
@@ -26,16 +31,18 @@ from rnnviz.train import TrainConfig, Trainer
 __all__ = ["ACTIVE", "MAX_RUNNING", "SLOTS", "STATES", "Lane", "SlotQueue", "TrainingJob", "observe"]
 
 
-def _max_running(default: int = 2) -> int:
-    """RNNVIZ_MAX_RUNS (a replica's cap, deploy/), 1 to 64; a bad value falls back to the default."""
+def _setting(name: str, default: float, low: float, high: float) -> float:
+    """An environment setting between low and high; a bad value falls back to the default."""
     try:
-        value = int(os.environ.get("RNNVIZ_MAX_RUNS", default))
+        value = float(os.environ.get(name, default))
     except ValueError:
         return default
-    return value if 1 <= value <= 64 else default
+    return value if low <= value <= high else default
 
 
-MAX_RUNNING = _max_running()
+MAX_RUNNING = int(_setting("RNNVIZ_MAX_RUNS", 2, 1, 64))  # a replica's cap (deploy/); whole numbers
+PAUSE_HOLD_S = _setting("RNNVIZ_PAUSE_HOLD_S", 60, 0.1, 3600)  # a paused run keeps its slot this long
+YIELD_AFTER_S = _setting("RNNVIZ_YIELD_AFTER_S", 60, 0.1, 3600)  # an unlimited run's turn while others wait
 ACTIVE = ("starting", "queued", "running", "paused")
 STATES = ("idle", *ACTIVE, "finished", "stopped", "diverged", "failed")
 WAIT_FOR_THREAD = 10.0  # seconds a control waits for the training thread to act on it
@@ -75,6 +82,11 @@ class SlotQueue:
             self._free += 1
             self._changed.notify_all()
 
+    def waiting(self) -> int:
+        """How many runs wait for a slot."""
+        with self._changed:
+            return len(self._waiting)
+
     def ahead_of(self, who: object) -> int | None:
         """How many runs wait before `who`; None when it is not waiting."""
         with self._changed:
@@ -86,6 +98,26 @@ class SlotQueue:
 
 
 SLOTS = SlotQueue(MAX_RUNNING)
+_live: weakref.WeakSet = weakref.WeakSet()  # every job whose thread was started
+
+
+def track(job) -> None:
+    """Remember a started job (anything with stop(wait) and join(wait)) so stop_all() ends it."""
+    _live.add(job)
+
+
+@atexit.register
+def stop_all(seconds: float = 4.0) -> int:
+    """Stop every run and join its thread, within `seconds` in all; the number stopped. Runs at
+    exit (a SIGTERM'd server, a script ending with a run alive): a training thread still inside
+    torch while the interpreter shuts down aborts the whole process (exit status 134)."""
+    jobs = [job for job in list(_live) if job.alive]
+    for job in jobs:
+        job.stop(wait=0)
+    deadline = time.monotonic() + seconds
+    for job in jobs:
+        job.join(max(deadline - time.monotonic(), 0))
+    return len(jobs)
 
 
 class TrainingJob:
@@ -108,6 +140,9 @@ class TrainingJob:
         self._thread: threading.Thread | None = None
         self._times: list[float] = []  # wall clock of recent steps, for steps per second
         self._trainers: dict[str, Trainer] = {}
+        self.holds_slot = False  # whether this run holds one of the server's training slots now
+        self._slot_since = 0.0  # monotonic time it took the slot
+        self._paused_since: float | None = None  # monotonic time the loop first saw it paused
 
     # -- controls (any thread) -------------------------------------------------------------
 
@@ -115,6 +150,7 @@ class TrainingJob:
         self.state = "starting"
         self._thread = threading.Thread(target=self._main, name="rnnviz-training", daemon=True)
         self._thread.start()
+        track(self)
         return self
 
     def pause(self) -> None:
@@ -142,7 +178,10 @@ class TrainingJob:
     def stop(self, wait: float = 5.0) -> None:
         self._stop.set()
         self._running.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
+        self.join(wait)
+
+    def join(self, wait: float) -> None:
+        if self._thread is not None and self._thread is not threading.current_thread() and wait > 0:
             self._thread.join(wait)
 
     @property
@@ -168,6 +207,7 @@ class TrainingJob:
                 "steps_per_second": rate if self.state == "running" else None,  # None: not training now
                 "max_steps": self.max_steps,
                 "ahead": SLOTS.ahead_of(self) if self.state == "queued" else None,
+                "holds_slot": self.holds_slot,
             }
 
     def model_copy(self, label: str, initial: bool = False):
@@ -187,17 +227,30 @@ class TrainingJob:
 
     # -- the training thread ---------------------------------------------------------------
 
-    def _main(self) -> None:
-        torch.set_num_threads(1)  # see DESIGN.md: two threads on a busy 2-core machine crawl
+    def _take_slot(self, then: str) -> bool:
+        """Wait in line for a training slot (state "queued" while waiting), then be `then`;
+        False when the run was stopped first."""
 
         def wait_in_line():
             self.state = "queued"
 
         if not SLOTS.acquire(self, self._stop, on_wait=wait_in_line):
+            return False
+        self.holds_slot, self._slot_since = True, time.monotonic()
+        self.state = then
+        return True
+
+    def _give_slot_back(self, why: str) -> None:
+        SLOTS.release()
+        self.holds_slot = False
+        self.message = why
+
+    def _main(self) -> None:
+        torch.set_num_threads(1)  # see docs/design.md: two threads on a busy 2-core machine crawl
+        if not self._take_slot("starting"):
             self.state = "stopped"
             self._notify()
             return
-        self.state = "starting"
         try:
             self.started = time.time()
             trainers = {label: Trainer(lane.config) for label, lane in self.lanes.items()}
@@ -211,7 +264,9 @@ class TrainingJob:
             self.state, self.message = "failed", f"Training failed: {error}"
         finally:
             self.ended = time.time()
-            SLOTS.release()
+            if self.holds_slot:
+                SLOTS.release()
+                self.holds_slot = False
             self._notify()
 
     def _notify(self) -> None:
@@ -225,9 +280,13 @@ class TrainingJob:
                     single = self._single_steps > 0
                     self._single_steps -= single
                 if not single:
-                    self._idle.set()
-                    time.sleep(0.01)
+                    self._wait_paused()
                     continue
+            self._paused_since = None
+            if not self.holds_slot:  # resumed (or one step) after giving the slot back: queue again
+                if not self._take_slot("running" if self._running.is_set() else "paused"):
+                    break
+                self.message = ""
             self._idle.clear()
             for label, trainer in trainers.items():
                 with self._lock:  # so model_copy() never sees a half-updated model
@@ -244,7 +303,30 @@ class TrainingJob:
             if self.max_steps and min(t.steps for t in trainers.values()) >= self.max_steps:
                 self.state, self.message = "finished", f"Finished the budget of {self.max_steps} steps."
                 return
+            self._take_turns()
         self.state = "stopped"
+
+    def _wait_paused(self) -> None:
+        """One idle moment of a paused run; past PAUSE_HOLD_S it gives its slot to whoever waits."""
+        self._idle.set()
+        now = time.monotonic()
+        if self._paused_since is None:
+            self._paused_since = now
+        if self.holds_slot and now - self._paused_since >= PAUSE_HOLD_S:
+            minutes = f"{PAUSE_HOLD_S / 60:g} minute{'s' if PAUSE_HOLD_S != 60 else ''}"
+            self._give_slot_back(
+                f"Paused for {minutes}, so it gave its training slot back to the room; Resume queues for one again."
+            )
+        time.sleep(0.01)
+
+    def _take_turns(self) -> None:
+        """A run without a step limit that has trained YIELD_AFTER_S while others wait goes to
+        the back of the line (state "queued" until a slot is free again)."""
+        if self.max_steps or not SLOTS.waiting() or time.monotonic() - self._slot_since < YIELD_AFTER_S:
+            return
+        self._give_slot_back("")
+        self._take_slot("running" if self._running.is_set() else "paused")
+        self.message = "" if self.holds_slot else self.message
 
     def _record(self, label: str, trainer: Trainer, result: dict | None) -> None:
         observed = observe(trainer, result)

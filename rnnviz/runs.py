@@ -58,6 +58,7 @@ MAX_LINE_BYTES = 200  # one row of a table: a few numbers
 MAX_TEXT = 2000  # characters of a run's title, state or message
 HISTORY_COLUMNS = ["step", "loss", "grad_norm"]
 EVALUATION_COLUMNS = ["step", "eval_loss", "metric", "solved"]
+LABEL = re.compile(r"[\w][\w .+()-]{0,39}")  # a lane's label: "LSTM", "minGRU", "GRU (lr 0.01)"
 MEMBER = re.compile(
     r"run\.json|lanes/(\d{1,2})/(history\.csv|evaluations\.csv|probes/(\d{1,9})\.npz|weights/(\d{1,9})\.safetensors)"
 )
@@ -320,7 +321,9 @@ def _lane(k: int, entry, members: ZipMembers, budget: UnpackBudget) -> Lane:
     where = f"Lane {k} of run.json"
     if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or not entry["label"].strip():
         raise RunFileError(f"{where} has no label.")
-    label = entry["label"][:40]
+    label = entry["label"]
+    if not LABEL.fullmatch(label):
+        raise RunFileError(f"{where}: a lane's label is a short name of letters, digits and spaces (like LSTM).")
     config = _config(entry.get("config"), f"{label}")
     probe_steps, weight_steps = _steps(entry, "probes", label), _steps(entry, "weights", label)
     solved_at = entry.get("solved_at")

@@ -1,78 +1,135 @@
-"""Runs by id, server-wide, so a run outlives the browser tab that started it for a while.
+"""Runs by id, server-wide: who controls each, who only watches, and how long it outlives its tabs.
 
-A page registers its run under a short id and puts the id in its link (`/train?run=3f9a1c2e`).
-Reloading the tab, or opening the link in another tab, finds the run again. When the last
-session that held a run ends, the run is *released*: it keeps training for GRACE_SECONDS, and a
-reaper stops it (freeing its training slot) unless some session claims it again first.
+A page registers its run under an id and puts the id in its link (`/train?run=3f9a1c2e5b7d9e0f`).
+The link lets anyone watch the run; only the browsers that *control* it may pause, step, stop or
+reset it: the one that started it, and any that opened its control link (`control_link_code`,
+never shown in the Share box or in presentation mode). A projected link is safe to copy.
 
-    register(job) → id      claim(id) → job | None      release(job)
+A browser is the id in its cookie (ui/browser.py), so its tabs are one student: each browser has
+at most one active run per page (register refuses a second with a sentence).
+
+When the last controlling session lets go of a run, it is *released*: it keeps training for
+GRACE_SECONDS, and a reaper stops it (freeing its training slot) unless a controller claims it
+again first. Watching sessions do not keep a run alive.
+
+    register(job, browser, page) → id     claim(id, browser) → job | None     release(job, browser)
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import hmac
 import os
+import re
 import secrets
 import threading
 import time
+from dataclasses import dataclass, field
 
 GRACE_SECONDS = float(os.environ.get("RNNVIZ_RUN_GRACE_S", 600))  # ten minutes; tests shorten it
+RUN_ID = re.compile(r"[0-9a-f]{16}")  # what register() makes: 64 random bits, too many to guess
+
+
+class RunLimitError(ValueError):
+    """A browser asked for a second active run on one page, with a sentence saying what to do."""
+
+
+@dataclass
+class Entry:
+    job: object  # anything with .stop() and .active
+    page: str
+    controllers: set[str]  # browsers that may pause, step, stop and reset it
+    code: str = field(default_factory=lambda: secrets.token_urlsafe(16))  # the control link's secret
+    holders: int = 1  # controlling sessions showing it now
+    released: float | None = None  # when its last controlling session let go
+
 
 _lock = threading.Lock()
-_runs: dict[str, object] = {}  # id → job (anything with .stop() and .active)
-_holders: dict[str, int] = {}  # id → sessions holding it now
-_released: dict[str, float] = {}  # id → when its last holder let go
+_runs: dict[str, Entry] = {}
 _reaper: threading.Thread | None = None
 
 
-def register(job) -> str:
-    run_id = secrets.token_hex(4)
+def register(job, browser: str = "", page: str = "") -> str:
+    """Hold `job` under a new id, controlled by `browser`. A browser with an active run on
+    `page` already (another tab) gets a RunLimitError."""
     with _lock:
-        _runs[run_id] = job
-        _holders[run_id] = 1
+        for entry in _runs.values():
+            if browser and browser in entry.controllers and entry.page == page and entry.job.active:
+                raise RunLimitError(
+                    "This browser already has a run training on this page, in another tab: stop it there, or reload "
+                    "this page to show it here. One run per page and browser keeps the server's slots for everyone."
+                )
+        run_id = secrets.token_hex(8)
+        _runs[run_id] = Entry(job, page, {browser})
     _start_reaper()
     return run_id
 
 
-def claim(run_id: str):
-    """The run with this id (still held, or released less than GRACE_SECONDS ago), or None."""
+def claim(run_id: str, browser: str = ""):
+    """The run with this id (still held, or released less than GRACE_SECONDS ago), or None.
+    A controlling browser's claim keeps it alive; a watcher's does not."""
     with _lock:
-        job = _runs.get(run_id)
-        if job is not None:
-            _released.pop(run_id, None)
-            _holders[run_id] = _holders.get(run_id, 0) + 1
-        return job
+        entry = _runs.get(run_id) if isinstance(run_id, str) else None
+        if entry is None:
+            return None
+        if browser in entry.controllers:
+            entry.released = None
+            entry.holders += 1
+        return entry.job
 
 
-def release(job) -> None:
-    """Its holder is gone: stop it after the grace period unless it is claimed again."""
+def controls(run_id: str | None, browser: str) -> bool:
+    """May `browser` pause, step, stop and reset this run?"""
     with _lock:
-        for run_id, held in _runs.items():
-            if held is job:
-                _holders[run_id] = max(_holders.get(run_id, 1) - 1, 0)
-                if _holders[run_id] == 0:
-                    _released[run_id] = time.monotonic()
+        entry = _runs.get(run_id) if run_id else None
+        return entry is not None and bool(browser) and browser in entry.controllers
+
+
+def control_link_code(run_id: str, browser: str) -> str | None:
+    """The secret that hands control of the run to whoever opens its control link; only for a
+    browser that controls it already."""
+    with _lock:
+        entry = _runs.get(run_id)
+        return entry.code if entry is not None and browser in entry.controllers else None
+
+
+def take_control(run_id: str, browser: str, code: str) -> bool:
+    """`browser` opened a control link: it controls the run from now on if the code is the run's."""
+    with _lock:
+        entry = _runs.get(run_id)
+        if entry is None or not browser or not hmac.compare_digest(entry.code.encode(), str(code).encode()):
+            return False
+        entry.controllers.add(browser)
+        entry.released = None
+        entry.holders += 1
+        return True
+
+
+def release(job, browser: str = "") -> None:
+    """A session that showed the run ended: when it was the last controlling one, the run stops
+    after the grace period unless it is claimed again."""
+    with _lock:
+        for entry in _runs.values():
+            if entry.job is job and browser in entry.controllers:
+                entry.holders = max(entry.holders - 1, 0)
+                if entry.holders == 0:
+                    entry.released = time.monotonic()
 
 
 def forget(job) -> None:
     """Drop a run that was stopped or replaced on purpose."""
     with _lock:
-        for run_id in [r for r, held in _runs.items() if held is job]:
+        for run_id in [r for r, entry in _runs.items() if entry.job is job]:
             _runs.pop(run_id)
-            _released.pop(run_id, None)
-            _holders.pop(run_id, None)
 
 
 def reap(now: float | None = None) -> list[str]:
     """Stop and forget every run released more than GRACE_SECONDS ago; returns their ids."""
     now = time.monotonic() if now is None else now
     with _lock:
-        expired = [r for r, since in _released.items() if now - since >= GRACE_SECONDS]
-        jobs = [_runs.pop(r) for r in expired]
-        for r in expired:
-            _released.pop(r)
-            _holders.pop(r, None)
+        expired = [r for r, e in _runs.items() if e.released is not None and now - e.released >= GRACE_SECONDS]
+        jobs = [_runs.pop(r).job for r in expired]
     while jobs:  # popped, so nothing here still refers to their models and recordings afterwards
         jobs.pop().stop()
     if expired:

@@ -12,6 +12,7 @@ from rnnviz.runs import MAX_FILE_BYTES, Run
 from rnnviz.seeding import seeded
 from rnnviz.spec import CELL_NAMES, RNNSpec
 from rnnviz.tasks import Task, input_labels
+from ui.plain import plain
 from ui.replay import demo_names, opened, opened_checkpoints, take_upload
 from ui.spec_sidebar import current_spec, first_time_this_run, spec_sidebar
 from ui.training import job_holder
@@ -88,7 +89,7 @@ def _open_file_ui(key: str) -> None:
         st.caption("Bundled recorded runs are in the menu already: " + ", ".join(demo_names()) + ".")
         note = st.session_state.get(f"{key}_file_note")
         if note:
-            st.error(note)
+            st.error(plain(note))
 
 
 def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> Source | None:
@@ -133,12 +134,12 @@ def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> S
         source = Source(choice, task, model, step)
         if first_time_this_run(f"described:{choice}"):
             with st.sidebar:  # the sidebar must not contradict the model on screen
-                st.markdown(f"**Looking inside: {choice}**")
-                st.caption(source.describe())
+                st.markdown(f"**Looking inside: {plain(choice)}**")
+                st.caption(plain(source.describe()))
                 st.caption(
                     "The configuration controls apply to the untrained model; pick it in the Model box to use them."
                 )
-    st.caption(f"**Model:** {source.describe()}")
+    st.caption(f"**Model:** {plain(source.describe())}")
     return source
 
 

@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ui.plain import plain
+
 ALWAYS_KEPT = frozenset({"present", "hide"})  # app-wide flags that every page's URL rewrite leaves in place
 INTEGER = re.compile(r"-?[0-9]{1,12}")
 DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?")
@@ -92,7 +94,7 @@ def read_link_once(page: str, fields: list[LinkField], ignore: set[str] | frozen
         except ValueError as error:
             problems.append(f"{error} It fell back to {field.format(field.default)}.")
     if problems:
-        st.warning("Some settings in the link were not used:\n\n" + "\n".join(f"- {p}" for p in problems))
+        st.warning("Some settings in the link were not used:\n\n" + "\n".join(f"- {plain(p)}" for p in problems))
 
 
 def write_link(fields: list[LinkField], defaults: dict[str, object] | None = None, extra: dict | None = None) -> None:

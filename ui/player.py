@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from ui.plain import plain
+
 SPEEDS = (0.2, 0.3, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0)  # seconds per step
 DEFAULT_SPEED = 0.6  # the forward pass of 8 steps in about 5 s: narratable
 
@@ -99,7 +101,7 @@ def player(
                 "Scrub", range(count), key=step_key, format_func=lambda k: labels[k], label_visibility="collapsed"
             )
         step = st.session_state[step_key]
-        st.markdown(f"**Step {step + 1} of {count}:** {labels[step]}")
+        st.markdown(f"**Step {step + 1} of {count}:** {plain(labels[step])}")
         if (st.session_state[speed_key] if st.session_state[play_key] else None) != st.session_state[timer_key]:
             st.rerun()  # start, stop or re-time the playback timer, which belongs to the whole page
         if link_name:

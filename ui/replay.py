@@ -16,6 +16,7 @@ from rnnviz.export import CheckpointError, load_checkpoint
 from rnnviz.runs import MAX_FILE_BYTES, Run, RunFileError, load_run
 from rnnviz.tasks import TASKS, char_task
 from ui.link import LinkField, read_link_once, write_link
+from ui.plain import plain
 from ui.player import player
 from ui.present import settings_box
 
@@ -170,7 +171,7 @@ def pick_run_ui(prefix: str, prefer: str = "") -> tuple[str, Run] | None:
     )
     note = st.session_state.get(f"{prefix}replay_note")
     if note:
-        right.error(note)
+        right.error(plain(note))
     return None if choice == UPLOAD else (choice, opened()[choice])
 
 
@@ -196,8 +197,8 @@ def replay_ui(prefix: str, name: str, run: Run, panel, race: bool) -> None:
     frames = run.frames()
     lanes = ", ".join(run.lanes)
     st.caption(
-        f"**Recorded run** {run.title or name}: {lanes}, {run.last_step:,} steps. Nothing trains: ▶ Play replays "
-        "it one recorded step at a time, the slider scrubs."
+        f"**Recorded run** {plain(run.title or name)}: {plain(lanes)}, {run.last_step:,} steps. Nothing trains: "
+        "▶ Play replays it one recorded step at a time, the slider scrubs."
     )
 
     def draw(k: int) -> None:

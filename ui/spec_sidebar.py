@@ -27,6 +27,7 @@ from rnnviz.spec import (
     SpecError,
 )
 from ui.link import ALWAYS_KEPT
+from ui.plain import plain
 from ui.widgets import number_ui
 
 FIELDS = [f.name for f in fields(RNNSpec)]
@@ -272,7 +273,7 @@ def _current_spec() -> RNNSpec:
 
 
 def _last_good(why: str) -> RNNSpec:
-    st.error(f"{why} The pages still show the last configuration that worked.", icon=":material/error:")
+    st.error(f"{plain(why)} The pages still show the last configuration that worked.", icon=":material/error:")
     return st.session_state[SPEC_KEY]
 
 
@@ -282,7 +283,7 @@ def show_url_problems() -> None:
     if problems:
         st.warning(
             "Some settings in the link were not used and fell back to defaults:\n\n"
-            + "\n".join(f"- {p}" for p in problems)
+            + "\n".join(f"- {plain(p)}" for p in problems)
         )
 
 

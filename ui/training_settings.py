@@ -12,6 +12,7 @@ from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
 from rnnviz.tasks.series import MAX_ROWS, SeriesError, read_csv_columns, series_values
 from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
 from ui.link import LinkField, hidden, read_link_once
+from ui.plain import plain
 from ui.present import presenting
 from ui.widgets import keep_across_pages, number_ui, remember
 
@@ -281,6 +282,6 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             teacher_forcing=teacher_forcing,
         ).validate()
     except (TrainingError, SpecError, TextError, ValueError) as error:
-        st.error(str(error))
+        st.error(plain(error))
         return None
     return config, steps

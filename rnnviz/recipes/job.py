@@ -6,7 +6,7 @@ import threading
 
 import torch
 
-from rnnviz.jobs import ACTIVE, SLOTS
+from rnnviz.jobs import ACTIVE, SLOTS, track
 
 
 class RecipeJob:
@@ -23,14 +23,24 @@ class RecipeJob:
 
     def start(self) -> RecipeJob:
         self._thread.start()
+        track(self)
         return self
 
     @property
     def active(self) -> bool:
         return self.state in ACTIVE
 
-    def stop(self) -> None:
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self, wait: float = 0) -> None:
         self._stop.set()
+        self.join(wait)
+
+    def join(self, wait: float) -> None:
+        if wait > 0 and self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(wait)
 
     def _point(self, x: int, value: float) -> None:
         if self._stop.is_set():

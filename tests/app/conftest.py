@@ -1,10 +1,17 @@
 import pathlib
+import re
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def shown(elements) -> str:
+    """The text of AppTest elements as the page shows it: Markdown's backslash escapes removed
+    (ui.plain escapes everything that came from outside)."""
+    return " ".join(re.sub(r"\\(.)", r"\1", element.value) for element in elements)
 
 
 @pytest.fixture

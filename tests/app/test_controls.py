@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from tests.app.conftest import shown
 from tests.app.test_training_pages import wait_for_steps
 from ui.training_settings import training_fields
 
@@ -217,7 +218,7 @@ def test_a_training_link_sets_every_widget_and_the_url_follows_them(page):
 @pytest.mark.parametrize("page", ["train", "race"])
 def test_a_bad_training_link_says_what_it_did_not_use(page):
     at = _open(page, {"hidden": "abc", "colour": "red", "seed": "+5", "task": "sine"})
-    warning = " ".join(w.value for w in at.warning)
+    warning = shown(at.warning)
     assert "hidden must be a whole number" in warning and "'colour'" in warning and "seed" in warning
     assert at.session_state[f"{page}_task"] == "sine"  # the good values are kept
     assert at.number_input(key=f"{page}_hidden").value == 64

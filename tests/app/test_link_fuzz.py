@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from rnnviz.spec import CELLS, DECAYS, DECODER_INPUTS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec
+from tests.app.conftest import shown
 from ui.pages import PAGES
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -84,7 +85,7 @@ def test_generated_links_never_raise(chunk):
         at.switch_page(f"app_pages/{page}.py").run()
         where = (page, params)
         assert not at.exception, (where, [e.value for e in at.exception])
-        shown = " ".join(w.value for w in at.warning) + " ".join(e.value for e in at.error)
+        said = shown(at.warning) + " " + shown(at.error)
         for field, text in params.items():  # a value that cannot be used is named in the page
             if field not in FIELDS or (field == "decoder_input" and text in DECODER_INPUTS):
                 continue  # a decoder input is right or wrong by the link's topology, not by itself
@@ -92,4 +93,4 @@ def test_generated_links_never_raise(chunk):
                 RNNSpec.from_params({field: text})
             except ValueError:
                 if page not in ("train", "race"):  # those read no spec from a link
-                    assert field in shown, (where, shown)
+                    assert field in said, (where, said)

@@ -7,6 +7,7 @@ import pytest
 from rnnviz import RNNSpec, shape_ledger, timeline
 from rnnviz.presets import PRESETS
 from rnnviz.spec import CELLS, TOPOLOGIES
+from tests.app.conftest import shown
 
 PAGES = [
     "app_pages/home.py",
@@ -134,7 +135,7 @@ def test_url_restores_widgets_and_reports_bad_values():
     assert at.radio(key="cell").value == "gru"
     assert at.number_input(key="seq_len").value == 12
     assert at.number_input(key="hidden_size").value == RNNSpec().hidden_size
-    warning = " ".join(w.value for w in at.warning)
+    warning = shown(at.warning)
     assert "hidden_size" in warning and "colour" in warning
     assert at.query_params["cell"] == ["gru"] or at.query_params["cell"] == "gru"
 

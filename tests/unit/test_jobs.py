@@ -2,6 +2,10 @@
 first run on an idle server is "starting" (never "queued"), and the queue is first come, first
 served (issues: correct and clear 6-8, hardened 8)."""
 
+import os
+import pathlib
+import subprocess
+import sys
 import threading
 import time
 
@@ -123,4 +127,88 @@ def test_a_replica_caps_its_runs_from_the_environment(monkeypatch, value, expect
         monkeypatch.delenv("RNNVIZ_MAX_RUNS", raising=False)
     else:
         monkeypatch.setenv("RNNVIZ_MAX_RUNS", value)
-    assert jobs._max_running() == expected
+    assert int(jobs._setting("RNNVIZ_MAX_RUNS", 2, 1, 64)) == expected
+
+
+def _unlimited(label="A"):
+    return TrainingJob({label: SMALL})
+
+
+def test_a_paused_run_gives_its_slot_back_and_queues_again_on_resume(monkeypatch):
+    """The lecturer's run starts while a student's runs are paused; the student's Resume waits."""
+    monkeypatch.setattr(jobs, "PAUSE_HOLD_S", 0.5)
+    student = [_unlimited("S").start() for _ in range(jobs.MAX_RUNNING)]
+    lecturer = None
+    try:
+        assert _wait(lambda: all(j.state == "running" for j in student))
+        for job in student:
+            job.pause()
+        lecturer = TrainingJob({"L": SMALL}, max_steps=10**6).start()
+        assert _wait(lambda: lecturer.state == "queued")
+        assert _wait(lambda: lecturer.state == "running", 10)  # within the hold, not "after the tab closed"
+        assert _wait(lambda: all(j.state == "paused" and not j.holds_slot for j in student), 5)
+        assert "gave its training slot back" in student[0].snapshot()["message"]
+        held = student[0].snapshot()["steps"]
+        student[0].resume()  # every slot is taken (the lecturer, the other paused run's returned one)
+        assert _wait(lambda: student[0].holds_slot or student[0].state == "queued")
+        assert _wait(lambda: student[0].snapshot()["steps"] > held, 10)  # a slot was free: it trains again
+        assert lecturer.state == "running"
+    finally:
+        for job in student + [lecturer]:
+            if job is not None:
+                job.stop()
+
+
+def test_a_run_without_a_step_limit_yields_its_slot_when_others_wait(monkeypatch):
+    monkeypatch.setattr(jobs, "YIELD_AFTER_S", 0.5)
+    hogs = [_unlimited("H").start() for _ in range(jobs.MAX_RUNNING)]
+    waiting = None
+    try:
+        assert _wait(lambda: all(j.state == "running" for j in hogs))
+        waiting = TrainingJob({"W": SMALL}, max_steps=10**6).start()
+        assert _wait(lambda: waiting.state == "running", 10)
+        assert sum(j.state == "queued" for j in hogs) == 1  # one hog went to the back of the line
+    finally:
+        for job in hogs + [waiting]:
+            if job is not None:
+                job.stop()
+
+
+def test_a_run_with_a_step_limit_keeps_its_slot_while_others_wait(monkeypatch):
+    monkeypatch.setattr(jobs, "YIELD_AFTER_S", 0.2)
+    limited = [TrainingJob({"L": SMALL}, max_steps=10**6).start() for _ in range(jobs.MAX_RUNNING)]
+    waiting = _unlimited("W").start()
+    try:
+        assert _wait(lambda: waiting.state == "queued")
+        steps = limited[0].snapshot()["steps"]
+        assert _wait(lambda: limited[0].snapshot()["steps"] > steps + 50)
+        time.sleep(0.3)  # past YIELD_AFTER_S: still theirs (a limited run ends by itself)
+        assert waiting.state == "queued" and all(j.state == "running" for j in limited)
+    finally:
+        for job in limited + [waiting]:
+            job.stop()
+
+
+def test_a_process_that_exits_with_runs_training_exits_cleanly(tmp_path):
+    """Before: 'terminate called without an active exception', exit status 134."""
+    script = tmp_path / "exit_alive.py"
+    script.write_text(
+        "import time\n"
+        "from rnnviz.jobs import TrainingJob\n"
+        "from rnnviz.train import TrainConfig\n"
+        "config = TrainConfig(task='adding', seq_len=10, hidden_size=8, batch_size=8)\n"
+        "jobs = [TrainingJob({'A': config}).start() for _ in range(2)]\n"
+        "while not all(j.state == 'running' and j.snapshot()['steps'] > 5 for j in jobs):\n"
+        "    time.sleep(0.01)\n"
+    )
+    root = pathlib.Path(__file__).resolve().parents[2]
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, str(script)],
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-500:]
