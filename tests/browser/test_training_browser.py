@@ -184,13 +184,13 @@ def test_a_training_link_on_a_cold_server_shows_its_values(fresh_server, page):
         page.locator(f".st-key-{key} input").press("Enter")
         page.wait_for_timeout(500)
     page.get_by_role("button", name="▶ Start").click()
-    page.wait_for_url(re.compile(r"run=[0-9a-f]{8}"), timeout=30_000)
-    run_id = re.search(r"run=([0-9a-f]{8})", page.url).group(1)
+    page.wait_for_url(re.compile(r"run=[0-9a-f]{16}"), timeout=30_000)
+    run_id = re.search(r"run=([0-9a-f]{16})", page.url).group(1)
     before = wait_for_more_steps(page, 5)
     page.reload()
     page.wait_for_selector(READY, timeout=60_000)
     page.locator("[data-testid=stMetric]").filter(has_text="Step").first.wait_for(timeout=30_000)
-    assert f"run={run_id}" in page.url and page.get_by_text("has ended").count() == 0
+    assert f"run={run_id}" in page.url and page.get_by_text("is not on this server").count() == 0
     wait_for_more_steps(page, before)  # larger than before the reload: the same run went on
     expect(page.locator(".st-key-train_hidden input")).to_have_value("40", timeout=15_000)
     page.get_by_role("button", name="Stop", exact=True).click()
