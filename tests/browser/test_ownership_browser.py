@@ -1,14 +1,16 @@
 """Browser (issue: hardened for a room, items 4, 5 and 10): a second browser that opens the
 lecturer's projected run link watches the run and cannot pause, stop or reset it; the control
 link hands it control; a browser's second tab cannot start a second run on the same page; text
-in a link is never rendered as a clickable link."""
+in a link is never rendered as a clickable link; a server with runs training stops cleanly."""
 
 import re
+import signal
+import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import READY, assert_no_exception, open_page
+from tests.browser.conftest import GRACE, READY, Server, assert_no_exception, open_page
 from tests.browser.test_training_browser import start_small_run, step_count, wait_for_more_steps
 
 pytestmark = pytest.mark.browser
@@ -115,3 +117,22 @@ def test_link_text_is_never_a_link_in_the_page(server, page, query):
     page.get_by_text(re.compile("not one this server makes|were not used")).first.wait_for(timeout=20_000)
     assert page.locator("[data-testid=stMain] a[href*='evil']").count() == 0
     assert_no_exception(page)
+
+
+def test_a_server_with_two_runs_training_exits_cleanly_on_sigterm(browser):
+    """Before: exit status -6 ('terminate called without an active exception'), so every rollout
+    looked like a crash to an orchestrator."""
+    server = Server(env=GRACE)
+    pages = [browser.new_context(viewport={"width": 1280, "height": 900}).new_page() for _ in range(2)]
+    try:
+        for page in pages:
+            start_small_run(page, f"{server.url}/train")
+            wait_for_more_steps(page, 2)
+        server.process.send_signal(signal.SIGTERM)
+        start = time.monotonic()
+        code = server.process.wait(10)
+        assert code == 0 and time.monotonic() - start < 5, (code, time.monotonic() - start)
+    finally:
+        for page in pages:
+            page.context.close()
+        server.stop()
