@@ -6,6 +6,7 @@ import torch
 from ui.browser import browser_id, remember_browser
 from ui.collector import freeze_imports
 from ui.inside import INSPECTING_PAGES
+from ui.kept import say_what_was_closed
 from ui.link import page_link_names, share_link
 from ui.pages import PAGES
 from ui.present import present_toggle, read_present_flag
@@ -30,6 +31,7 @@ new_run()
 browser_id()  # which browser this is: its runs are its own to control (ui/browser.py)
 remember_browser()
 present_toggle()
+say_what_was_closed()  # files this session opened that the server's memory caps closed since
 if pages.url_path not in ("train", "race"):  # the training pages read their own settings from the link
     load_link_once(ignore=page_link_names(pages.url_path))  # the spec in the link, and what could not be used
     show_url_problems()

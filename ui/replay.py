@@ -1,8 +1,8 @@
 """Recorded runs in the pages: the bundled demos (demo_runs/) and uploaded run files or
 checkpoints, replayed with the same panel as a live run, scrubbed step by step; nothing trains.
 
-Opened files are this session's (session state), so Inside, Trajectory, Compare and Generate
-can pick their models too.
+Opened files are this session's (ui/kept.py, accounted server-wide), so Inside, Trajectory,
+Compare and Generate can pick their models too.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import streamlit as st
 from rnnviz.export import CheckpointError, load_checkpoint
 from rnnviz.runs import MAX_FILE_BYTES, Run, RunFileError, load_run
 from rnnviz.tasks import TASKS, char_task
+from ui.kept import HoldingsError, keep, kept
 from ui.link import LinkField, read_link_once, write_link
 from ui.plain import plain
 from ui.player import player
@@ -24,8 +25,6 @@ DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo_runs"
 UPLOAD = "Upload a run file…"
 LIVE, REPLAY, RECIPE = "Train it live", "Replay a recorded run", "Reproduce a tutorial"
 MODES = (LIVE, REPLAY)
-OPENED = "_opened_runs"  # session state: name → Run, every run file this session opened
-CHECKPOINTS = "_opened_checkpoints"  # session state: label → (task, model, step)
 REPLAY_NAMES = frozenset({"replay", "step", "speed"})  # the link's names for a replay
 
 
@@ -44,15 +43,13 @@ def demo(name: str) -> Run:
 
 
 def opened() -> dict[str, Run]:
-    """Every run this session opened, by name: the bundled demos, then the uploaded ones."""
-    runs = st.session_state.setdefault(OPENED, {})
-    for name in demo_names():
-        runs.setdefault(name, demo(name))
-    return runs
+    """Every run this session may replay, by name: the bundled demos, then the ones it opened."""
+    return {**{name: demo(name) for name in demo_names()}, **kept("run")}
 
 
 def opened_checkpoints() -> dict[str, tuple]:
-    return st.session_state.setdefault(CHECKPOINTS, {})
+    """Every checkpoint this session opened: label → (task, model, step)."""
+    return kept("checkpoint")
 
 
 def _fingerprint(data: bytes) -> str:
@@ -65,13 +62,20 @@ def open_upload(upload) -> tuple[str, str]:
     data = upload.getvalue()
     if upload.name.lower().endswith(".safetensors") or data[8:9] == b"{":  # safetensors: a length, then JSON
         model, metadata = load_checkpoint(data)
-        label = f"Checkpoint {upload.name} ({_fingerprint(data)})"
-        opened_checkpoints()[label] = (_checkpoint_task(model, metadata), model.eval(), int(metadata.get("step", 0)))
+        label = f"Checkpoint {upload.name[:60]} ({_fingerprint(data)})"
+        _keep("checkpoint", label, (_checkpoint_task(model, metadata), model.eval(), int(metadata.get("step", 0))))
         return "checkpoint", label
     run = load_run(data)
-    name = f"{Path(upload.name).stem} ({_fingerprint(data)})"
-    opened()[name] = run
+    name = f"{Path(upload.name).stem[:60]} ({_fingerprint(data)})"
+    _keep("run", name, run)
     return "run", name
+
+
+def _keep(kind: str, name: str, value) -> None:
+    try:
+        keep(kind, name, value)
+    except HoldingsError as error:
+        raise RunFileError(str(error)) from None
 
 
 def _checkpoint_task(model, metadata: dict):
