@@ -153,3 +153,49 @@ def test_the_shape_ledger_of_a_large_valid_spec_allocates_nothing():
     assert peak_growth(shape_ledger, spec) < tiny + 5_000_000  # its real input alone would be 13 MB
     ledger = shape_ledger(spec)
     assert ledger.loc[ledger["name"] == "x", "shape"].iloc[0] == (512, 100, 64)
+
+
+def test_a_request_of_exactly_the_budget_is_allowed_and_one_byte_more_is_not(monkeypatch):
+    from rnnviz import budget
+
+    spec = RNNSpec(cell="lstm", hidden_size=64, seq_len=50, batch_size=32)
+    total = budget.total_bytes(budget.products(spec))
+    monkeypatch.setattr(budget, "BUDGET_BYTES", total)
+    assert budget.problem(spec) is None
+    monkeypatch.setattr(budget, "BUDGET_BYTES", total - 1)
+    assert budget.problem(spec) is not None
+
+
+def test_the_training_estimate_counts_adams_two_copies_of_the_weights_measured_from_torch():
+    """Reference: torch.optim.Adam's own state after one step (exp_avg, exp_avg_sq per weight)."""
+    from rnnviz import budget
+    from rnnviz.train import OPTIMIZER_COPIES
+
+    spec = RNNSpec(cell="gru", hidden_size=16, seq_len=5, batch_size=2)
+    model = build_model(spec)
+    for name, make in (("adam", torch.optim.Adam), ("sgd", torch.optim.SGD), ("rmsprop", torch.optim.RMSprop)):
+        optimizer = make(model.parameters(), lr=1e-3)
+        model(example_input(spec))[0].sum().backward()
+        optimizer.step()
+        kept = sum(
+            v.numel() * v.element_size()
+            for state in optimizer.state.values()
+            for v in state.values()
+            if torch.is_tensor(v) and v.dim() > 0
+        )
+        weights = sum(p.numel() * p.element_size() for p in model.parameters())
+        assert kept == OPTIMIZER_COPIES[name] * weights, name
+        product = budget.products(spec, optimizer_copies=OPTIMIZER_COPIES[name])[0]
+        assert product.bytes == (2 + OPTIMIZER_COPIES[name]) * weights  # the weights, their gradients, the copies
+        model.zero_grad()
+
+
+def test_the_estimate_counts_both_directions_states_measured_from_the_module():
+    from rnnviz import budget
+
+    for bidirectional in (False, True):
+        spec = RNNSpec(cell="lstm", hidden_size=8, seq_len=7, batch_size=3, num_layers=2, bidirectional=bidirectional)
+        model = build_model(spec)
+        output, _ = model.core(model.core_input(example_input(spec)))
+        states = next(p for p in budget.products(spec) if p.name == "The unrolled hidden states")
+        assert states.numbers == spec.num_layers * output.numel()  # every layer keeps (B, T, D·H)

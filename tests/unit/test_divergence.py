@@ -70,3 +70,13 @@ def test_a_healthy_run_is_not_stopped():
     trainer = Trainer(TrainConfig(task="adding", cell="lstm", seq_len=20, hidden_size=32, batch_size=32))
     summary = trainer.run(600)
     assert summary["diverged"] is None and summary["steps"] == 600
+
+
+def test_a_spike_is_measured_against_the_first_loss_when_that_is_above_the_baseline():
+    """The documented rule: one loss above SPIKE × max(baseline, first loss) stops the run."""
+    from rnnviz.train import SPIKE
+
+    trainer = Trainer(TrainConfig(task="adding", seq_len=10, hidden_size=8, batch_size=8))
+    trainer.initial_loss = 10 * trainer.baseline  # an untrained model that starts far above the baseline
+    assert trainer._divergence(0.5 * SPIKE * trainer.initial_loss) is None  # far above the baseline alone
+    assert trainer._divergence(2 * SPIKE * trainer.initial_loss) is not None

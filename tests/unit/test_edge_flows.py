@@ -11,6 +11,7 @@ import torch
 
 from rnnviz import RNNSpec, build_model, example_input, record
 from rnnviz.graph import graph_values, unrolled_graph
+from rnnviz.recording import sequence_loss
 
 K = 3  # detach every 3 steps
 
@@ -95,3 +96,46 @@ def test_layer_edge_and_recurrent_edge_into_one_state_differ():
             into[edge.kind] = values.edge_backward[k]
     assert into["layer"] > 0 and into["recurrent"] > 0
     assert not np.isclose(into["layer"], into["recurrent"])
+
+
+def test_a_layer_edge_in_a_bidirectional_stack_carries_its_source_directions_slice():
+    """Reference: layer 1 rebuilt as two one-direction nn.LSTMs with the fused module's weights,
+    each reading its own copy of layer 0's output; autograd's gradient on direction d's copy, in
+    direction s's slice, is what flows from h⁰(s)_t to h¹(d)_t."""
+    spec = RNNSpec(cell="lstm", topology="synced", num_layers=2, seq_len=6, hidden_size=4, batch_size=2)
+    spec = spec.replace(bidirectional=True)
+    torch.manual_seed(3)
+    model = build_model(spec).double()
+    x = example_input(spec, torch.Generator().manual_seed(4)).double()
+    y = torch.randn(2, 6, spec.output_size, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
+    rec = record(model, x, y)
+    H, core = spec.hidden_size, model.core
+    below = torch.from_numpy(np.concatenate([rec.hidden[0, 0], rec.hidden[0, 1]], axis=-1))  # (T, B, 2H)
+    copies = [below.clone().requires_grad_(), below.clone().requires_grad_()]
+    outputs = []
+    for d, suffix in enumerate(("", "_reverse")):
+        direction = torch.nn.LSTM(2 * H, H).double()
+        with torch.no_grad():
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                getattr(direction, f"{name}_l0").copy_(getattr(core, f"{name}_l1{suffix}"))
+        read = copies[d] if d == 0 else copies[d].flip(0)
+        out, _ = direction(read)
+        outputs.append(out if d == 0 else out.flip(0))
+    top = torch.cat(outputs, dim=-1).transpose(0, 1)  # (B, T, 2H)
+    loss = sequence_loss(model.head(top), y)
+    assert loss.item() == pytest.approx(rec.loss, rel=1e-12)  # the same network
+    loss.backward()
+    graph = unrolled_graph(spec)
+    for example in range(2):
+        values = graph_values(graph, rec, example)
+        checked = 0
+        for k, edge in enumerate(graph.edges):
+            if edge.kind != "layer":
+                continue
+            source, target = graph.node(edge.source), graph.node(edge.target)
+            flow = copies[target.direction].grad[
+                target.step, example, source.direction * H : (source.direction + 1) * H
+            ]
+            assert values.edge_backward[k] == pytest.approx(float(flow.norm()), rel=1e-9), edge
+            checked += 1
+        assert checked == 2 * 2 * 6  # both directions into both directions at every step

@@ -84,3 +84,17 @@ def test_the_seed_is_a_control_and_sampling_differs_from_greedy():
     assert sample(model, vocabulary, "h", 30, 1.0, seed=7).text == sample(model, vocabulary, "h", 30, 1.0, seed=7).text
     top = {sample(model, vocabulary, "h", 30, 1.0, top_k=3, seed=seed).text for seed in range(5)}
     assert len(top) > 1
+
+
+@pytest.mark.parametrize("cell, order", [("lstm", "i f g o"), ("gru", "r z n"), ("rnn", "h")])
+def test_the_vanishing_pages_spectral_radius_is_read_from_the_candidate_block(cell, order):
+    """Reference: PyTorch's documented stacking of W_hh (LSTM W_hi|W_hf|W_hg|W_ho, GRU
+    W_hr|W_hz|W_hn): each block set to c·I, the radius reported is the candidate's (g, n) c."""
+    from rnnviz.gradients import spectral_radius
+
+    blocks = order.split()
+    core = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell](3, 4)
+    with torch.no_grad():
+        core.weight_hh_l0.copy_(torch.cat([(k + 1) * 0.1 * torch.eye(4) for k in range(len(blocks))]))
+    candidate = blocks.index({"lstm": "g", "gru": "n", "rnn": "h"}[cell])
+    assert spectral_radius(core, cell) == pytest.approx((candidate + 1) * 0.1)
