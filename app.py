@@ -3,7 +3,6 @@
 import streamlit as st
 import torch
 
-from ui.browser import browser_id, remember_browser
 from ui.collector import freeze_imports
 from ui.inside import INSPECTING_PAGES
 from ui.kept import say_what_was_closed
@@ -28,8 +27,6 @@ for info in PAGES:
     sections.setdefault(info.section, []).append(page)
 pages = st.navigation(sections, expanded=True)
 new_run()
-browser_id()  # which browser this is: its runs are its own to control (ui/browser.py)
-remember_browser()
 present_toggle()
 say_what_was_closed()  # files this session opened that the server's memory caps closed since
 if pages.url_path not in ("train", "race"):  # the training pages read their own settings from the link

@@ -152,7 +152,8 @@ def _take_upload(prefix: str) -> None:
 def pick_run_ui(prefix: str, prefer: str = "") -> tuple[str, Run] | None:
     """Choose a bundled demo, a run opened earlier, or upload one. → (name, run) or None.
     `prefer`: the demo chosen at first."""
-    names = list(opened())
+    runs = opened()
+    names = list(runs)
     wanted = st.session_state.pop(f"{prefix}replay", None)  # from a link
     if wanted in names:
         st.session_state[f"{prefix}replay_choice"] = wanted
@@ -163,7 +164,7 @@ def pick_run_ui(prefix: str, prefer: str = "") -> tuple[str, Run] | None:
         "Recorded run",
         names + [UPLOAD],
         key=f"{prefix}replay_choice",
-        format_func=lambda n: n if n == UPLOAD else f"{n} — {opened()[n].title or 'uploaded'}",
+        format_func=lambda n: n if n == UPLOAD else f"{n} — {runs[n].title or 'uploaded'}",
     )
     right.file_uploader(
         "Open a run file (.rnnrun: from ⬇ Run file on this page, or `python -m rnnviz train --run`)",
@@ -176,7 +177,7 @@ def pick_run_ui(prefix: str, prefer: str = "") -> tuple[str, Run] | None:
     note = st.session_state.get(f"{prefix}replay_note")
     if note:
         right.error(plain(note))
-    return None if choice == UPLOAD else (choice, opened()[choice])
+    return None if choice == UPLOAD else (choice, runs[choice])
 
 
 def replay_tab(prefix: str, prefer: str, race: bool, modes: tuple[str, ...] = MODES) -> str:

@@ -21,7 +21,7 @@ from rnnviz.race import race_summary
 from rnnviz.runs import run_bytes
 from rnnviz.spec import SpecError
 from rnnviz.train import TrainingError
-from ui.browser import browser_id
+from ui.browser import browser_id, remember_browser
 from ui.plain import plain
 from ui.present import chart, presenting
 
@@ -94,7 +94,8 @@ def attach_from_link(holder: JobHolder) -> None:
     """On a session's first visit, a `?run=` link shows that run (a reload, a second tab, the
     projected link), and `&control=` hands this browser its controls. The control code is taken
     out of the address at once, so it never reaches the Share box."""
-    holder.browser = browser_id()
+    holder.browser = browser_id()  # which browser this is: its runs are its own to control
+    remember_browser()
     code = st.query_params.get("control")
     if code is not None:
         del st.query_params["control"]

@@ -117,6 +117,7 @@ def test_uploaded_training_text_is_checked(server, page):
     page.get_by_text("Next character", exact=True).last.click()
     page.wait_for_selector(READY)
     box = page.locator(".st-key-train_text textarea")
+    expect(box).not_to_have_value("", timeout=20_000)  # the task's text has arrived in the box
     before = box.input_value()
     upload = page.locator(".st-key-train_upload input[type=file]")
     upload.set_input_files(
