@@ -30,61 +30,59 @@ def control_link(page) -> str:
     return code.inner_text().strip()
 
 
-def test_a_watcher_cannot_control_the_lecturers_run_until_handed_control(server, browser):
+@pytest.fixture
+def lecturer_and_student(server, browser):
+    """Two browsers (separate cookie jars); the lecturer has started a run."""
     lecturer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     student = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    try:
-        start_small_run(lecturer, f"{server.url}/train")
-        lecturer.wait_for_url(re.compile(r"run=[0-9a-f]{16}"), timeout=30_000)
-        link = lecturer.url
-        assert "control=" not in link
-
-        open_page(student, link)  # the projected address bar
-        student.get_by_text("You are watching a run another browser started").wait_for(timeout=20_000)
-        seen = wait_for_more_steps(student, 0)  # the student sees the run itself
-        for name in ("Pause", "Stop"):
-            expect(button(student, name)).to_be_disabled()
-        expect(button(student, "Step")).to_be_disabled()
-        button(student, "Reset").click()  # for a watcher: stop watching, nothing else
-        student.get_by_text("Press ▶ Start: the model trains").wait_for(timeout=20_000)
-        wait_for_more_steps(lecturer, seen)  # the lecturer's run went on
-        expect(lecturer.get_by_text("Training.")).to_be_visible()
-        assert lecturer.get_by_text("Hand control of this run").count() == 1
-        assert student.get_by_text("Hand control of this run").count() == 0
-
-        handed = control_link(lecturer)
-        assert re.search(r"run=[0-9a-f]{16}&control=", handed)
-        share = lecturer.locator("[data-testid=stSidebar] [data-testid=stCode]").first.text_content()
-        assert "control=" not in share and "control=" not in lecturer.url  # never in the Share box
-
-        open_page(student, handed)
-        student.get_by_text("This browser now controls run").wait_for(timeout=20_000)
-        assert "control=" not in student.url  # taken out of the address at once
-        button(student, "Pause").click()
-        lecturer.get_by_text("Paused.").wait_for(timeout=20_000)  # the lecturer sees the handed control work
-        button(lecturer, "Stop").click()
-        lecturer.get_by_text("Stopped.").wait_for(timeout=20_000)
-        assert_no_exception(student)
-        assert_no_exception(lecturer)
-    finally:
-        lecturer.context.close()
-        student.context.close()
+    start_small_run(lecturer, f"{server.url}/train")
+    lecturer.wait_for_url(re.compile(r"run=[0-9a-f]{16}"), timeout=30_000)
+    yield lecturer, student
+    lecturer.context.close()
+    student.context.close()
 
 
-def test_a_wrong_control_code_only_lets_a_browser_watch(server, browser):
-    lecturer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    student = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    try:
-        start_small_run(lecturer, f"{server.url}/train")
-        lecturer.wait_for_url(re.compile(r"run=[0-9a-f]{16}"), timeout=30_000)
-        open_page(student, lecturer.url + "&control=guessed-code-1234567890")
-        student.get_by_text("The control code in this link is not this run's").wait_for(timeout=20_000)
-        expect(button(student, "Stop")).to_be_disabled()
-        button(lecturer, "Stop").click()
-        lecturer.get_by_text("Stopped.").wait_for(timeout=20_000)
-    finally:
-        lecturer.context.close()
-        student.context.close()
+def test_a_watcher_cannot_control_the_lecturers_run_until_handed_control(lecturer_and_student):
+    lecturer, student = lecturer_and_student
+    link = lecturer.url
+    assert "control=" not in link
+
+    open_page(student, link)  # the projected address bar
+    student.get_by_text("You are watching a run another browser started").wait_for(timeout=20_000)
+    seen = wait_for_more_steps(student, 0)  # the student sees the run itself
+    for name in ("Pause", "Stop"):
+        expect(button(student, name)).to_be_disabled()
+    expect(button(student, "Step")).to_be_disabled()
+    button(student, "Reset").click()  # for a watcher: stop watching, nothing else
+    student.get_by_text("Press ▶ Start: the model trains").wait_for(timeout=20_000)
+    wait_for_more_steps(lecturer, seen)  # the lecturer's run went on
+    expect(lecturer.get_by_text("Training.")).to_be_visible()
+    assert lecturer.get_by_text("Hand control of this run").count() == 1
+    assert student.get_by_text("Hand control of this run").count() == 0
+
+    handed = control_link(lecturer)
+    assert re.search(r"run=[0-9a-f]{16}&control=", handed)
+    share = lecturer.locator("[data-testid=stSidebar] [data-testid=stCode]").first.text_content()
+    assert "control=" not in share and "control=" not in lecturer.url  # never in the Share box
+
+    open_page(student, handed)
+    student.get_by_text("This browser now controls run").wait_for(timeout=20_000)
+    assert "control=" not in student.url  # taken out of the address at once
+    button(student, "Pause").click()
+    lecturer.get_by_text("Paused.").wait_for(timeout=20_000)  # the lecturer sees the handed control work
+    button(lecturer, "Stop").click()
+    lecturer.get_by_text("Stopped.").wait_for(timeout=20_000)
+    assert_no_exception(student)
+    assert_no_exception(lecturer)
+
+
+def test_a_wrong_control_code_only_lets_a_browser_watch(lecturer_and_student):
+    lecturer, student = lecturer_and_student
+    open_page(student, lecturer.url + "&control=guessed-code-1234567890")
+    student.get_by_text("The control code in this link is not this run's").wait_for(timeout=20_000)
+    expect(button(student, "Stop")).to_be_disabled()
+    button(lecturer, "Stop").click()
+    lecturer.get_by_text("Stopped.").wait_for(timeout=20_000)
 
 
 def test_a_second_tab_of_one_browser_cannot_start_a_second_run(server, browser):
