@@ -54,6 +54,20 @@ def initialise(core: nn.RNNBase, scheme: str = "default", scale: float = 1.0, fo
                     p[H : 2 * H] = 0.0
 
 
+def scaled_norm(vectors: np.ndarray) -> np.ndarray:
+    """‖v‖₂ over the last axis without underflow: squaring entries below about 1e-154 loses
+    digits and below 1e-162 gives exactly 0, so each vector is divided by its largest entry first."""
+    largest = np.abs(vectors).max(axis=-1, keepdims=True)
+    safe = np.where(largest > 0, largest, 1.0)
+    return largest[..., 0] * np.linalg.norm(vectors / safe, axis=-1)
+
+
+def scaled_spectral_norm(matrix: np.ndarray) -> float:
+    """The largest singular value, computed on the matrix divided by its largest entry."""
+    largest = float(np.abs(matrix).max())
+    return largest * float(np.linalg.norm(matrix / largest, 2)) if largest > 0 else 0.0
+
+
 def spectral_radius(core: nn.RNNBase, cell: str) -> float:
     """Largest |eigenvalue| of layer 0's W_hh block that plays the plain RNN's role."""
     block = core.weight_hh_l0.detach().chunk(GATES_PER_CELL[cell], dim=0)[CANDIDATE_BLOCK[cell]]
@@ -98,13 +112,13 @@ def gradient_flow(
     states = unrolled.h_tensors[0][0]  # T tensors (B, H)
     rows = [torch.autograd.grad(last[0, i], states, retain_graph=True, allow_unused=True) for i in range(hidden_size)]
     unrolled.backward((last @ w).sum())  # frees the graph: last
-    grad = np.linalg.norm(unrolled.hidden_grad[0, 0], axis=-1).mean(axis=-1)  # (T,)
+    grad = scaled_norm(unrolled.hidden_grad[0, 0]).mean(axis=-1)  # (T,)
     jacobians = np.zeros((seq_len, hidden_size, hidden_size))
     for i, row in enumerate(rows):
         for t, g in enumerate(row):
             if g is not None:
                 jacobians[t, i] = g[0].numpy()  # ∂h_{T-1}[i] / ∂h_t
-    norms = np.array([np.linalg.norm(j, 2) for j in jacobians])
+    norms = np.array([scaled_spectral_norm(j) for j in jacobians])
     return GradientFlow(cell, grad[::-1].copy(), norms[::-1].copy(), spectral_radius(core, cell))
 
 

@@ -42,6 +42,12 @@ def gradient_flow_figure(flows: list[GradientFlow]) -> go.Figure:
             )
             if zero.any():  # where it first hits zero, say so rather than draw a fake floor
                 first = int(np.argmax(zero))
+                before = values[first - 1] if first > 0 else 0.0
+                why = (  # from far above float64's smallest number straight to 0: a ReLU that is off, not underflow
+                    "exactly 0: every path back passes a ReLU that is off (dead units), so no gradient gets through"
+                    if before > 1e-290
+                    else "below 1e-308, float64's smallest number: exactly 0"
+                )
                 fig.add_trace(
                     go.Scatter(
                         x=[first],
@@ -53,7 +59,7 @@ def gradient_flow_figure(flows: list[GradientFlow]) -> go.Figure:
                         textfont=dict(color=colour, size=12),
                         legendgroup=name,
                         showlegend=False,
-                        hovertemplate=f"{name}: below 1e-308, exactly 0 in float64 from {what} {first}<extra></extra>",
+                        hovertemplate=f"{name}, from {what} {first}: {why}<extra></extra>",
                     ),
                     row=1,
                     col=col,

@@ -181,3 +181,25 @@ def test_animation_json_grows_linearly_not_quadratically():
 
     small, large = size(25), size(100)
     assert large < 5.5 * small  # 4× the steps: linear growth is ~4×, quadratic would be ~16×
+
+
+def test_gradient_norms_far_below_1e_154_are_not_lost_to_squaring():
+    """Reference: math.hypot, which never squares into underflow. The RNN with W_hh × 0.5 at
+    T = 300 has true norms between 1e-170 and 1e-155 at distances 291-299 (shown as 0 before)."""
+    import math
+
+    from rnnviz.gradients import scaled_norm, scaled_spectral_norm
+
+    rng = np.random.default_rng(0)
+    for exponent in (-300, -200, -165, -160, -100, 0, 100):
+        vectors = rng.standard_normal((4, 32)) * 10.0**exponent
+        expected = [math.hypot(*row) for row in vectors]
+        np.testing.assert_allclose(scaled_norm(vectors), expected, rtol=1e-12)
+        matrix = rng.standard_normal((8, 8)) * 10.0**exponent
+        assert scaled_spectral_norm(matrix) == pytest.approx(
+            np.linalg.norm(matrix / 10.0**exponent, 2) * 10.0**exponent
+        )
+    assert scaled_norm(np.zeros((2, 3))).tolist() == [0.0, 0.0]
+    flow = gradient_flow("rnn", seq_len=300, scale=0.5, forget_bias=None)
+    tail = flow.grad_norm[291:300]
+    assert np.all(tail > 0) and 1e-175 < tail.min() and tail.max() < 1e-150
