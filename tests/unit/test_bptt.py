@@ -203,3 +203,14 @@ def test_gradient_norms_far_below_1e_154_are_not_lost_to_squaring():
     flow = gradient_flow("rnn", seq_len=300, scale=0.5, forget_bias=None)
     tail = flow.grad_norm[291:300]
     assert np.all(tail > 0) and 1e-175 < tail.min() and tail.max() < 1e-150
+
+
+def test_the_figure_says_an_irnns_exact_zero_comes_from_relus_that_are_off_not_underflow():
+    from rnnviz.plots.gradients import gradient_flow_figure
+
+    irnn = gradient_flow("rnn", seq_len=60, scheme="identity", scale=0.5)  # 2.6e-05, then exactly 0
+    tanh = gradient_flow("rnn", seq_len=300, scale=0.1, forget_bias=None)  # shrinks past 1e-308
+    hovers = [t.hovertemplate for t in gradient_flow_figure([irnn]).data if "from" in (t.hovertemplate or "")]
+    assert hovers and all("ReLU" in h and "1e-308" not in h for h in hovers)
+    hovers = [t.hovertemplate for t in gradient_flow_figure([tanh]).data if "exactly 0" in (t.hovertemplate or "")]
+    assert hovers and all("1e-308" in h for h in hovers)
