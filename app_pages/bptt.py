@@ -89,7 +89,9 @@ left.metric("Loss", f"{recording.loss:.4f}")
 if scale is None:
     right.metric("Total gradient norm ‖∇θL‖", f"{total:.3g}", help=f"Below max_norm {max_norm}: no clipping.")
 else:
-    right.metric("Total gradient norm ‖∇θL‖", f"{total:.3g}", f"clip ×{scale:.3f}", delta_color="inverse")
+    right.metric(
+        "Total gradient norm ‖∇θL‖", f"{total:.3g}", f"clip ×{scale:.3f}", delta_color="inverse", delta_arrow="down"
+    )
     st.warning(
         f"`clip_grad_norm_(model.parameters(), max_norm={max_norm:g})` would fire: the total norm "
         f"{total:.3g} is {total / max_norm:.1f}× the limit, so every gradient would be multiplied by "

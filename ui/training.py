@@ -288,6 +288,7 @@ def run_panel(snapshot: dict, race: bool) -> None:
             value,
             solved,
             delta_color="off",
+            delta_arrow="off",  # a fact about the run, not a rise
             help=f"On {lane.config.eval_size} held-out sequences"
             + (
                 f", free-running: each writing step reads the model's own previous output (training reads the true "

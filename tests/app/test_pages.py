@@ -211,6 +211,8 @@ def test_clipping_says_by_how_much(app):
     app.switch_page("app_pages/bptt.py").run()
     app.number_input(key="clip_max_norm").set_value(0.01).run()
     assert any("would fire" in w.value for w in app.warning)
+    clipped = next(m for m in app.metric if m.label.startswith("Total gradient norm"))
+    assert clipped.proto.direction == clipped.proto.DOWN  # clipping scales the gradient down: ↓, never ↑
 
 
 def test_long_sequences_get_a_message_not_a_huge_animation(app):

@@ -30,6 +30,8 @@ def test_the_race_link_replays_the_recorded_race_and_the_scrubber_moves_it(app):
     curves = {t["name"]: t for t in loss["data"] if t.get("name", "").endswith("training loss")}
     assert sorted(curves) == ["GRU training loss", "LSTM training loss", "RNN training loss"]
     assert curves["LSTM training loss"]["y"][-1] == pytest.approx(run.lanes["LSTM"].loss[-1])  # the file's numbers
+    solved = [m for m in app.metric if "solved at" in (m.proto.delta or "")]
+    assert solved and all(m.proto.direction == m.proto.NONE for m in solved)  # "solved at step 500" is no rise
     assert not _training(app)
     frames = run.frames()
     app.select_slider(key="race_replay_player_step").set_value(10).run()  # scrub to the 11th recorded step
