@@ -1,5 +1,7 @@
 """RNN Explorer: the entry point and router. `streamlit run app.py`."""
 
+from pathlib import Path
+
 import streamlit as st
 import torch
 
@@ -14,7 +16,7 @@ from ui.spec_sidebar import load_link_once, new_run, show_url_problems, spec_sid
 torch.set_num_threads(1)  # two OpenMP threads on a busy 2-core machine are 100× slower (DESIGN.md)
 st.set_page_config(
     page_title="RNN Explorer",
-    page_icon=":material/autorenew:",
+    page_icon=str(Path(__file__).parent / "docs" / "favicon.png"),  # shipped: a classroom may be offline
     layout="wide",
     initial_sidebar_state="collapsed" if read_present_flag() else "auto",  # a projector needs the width
 )

@@ -116,3 +116,15 @@ def test_a_key_given_twice_in_a_link_is_reported(server, page):
     expect(warning).to_contain_text("hidden_size appears 2 times in the link; the last value, '9', was used")
     expect(page.locator(".st-key-hidden_size input")).to_have_value("9", timeout=15_000)
     assert_no_exception(page)
+
+
+def test_a_page_asks_nothing_of_any_host_but_its_own_server(server, page):
+    """An offline classroom: every request a page makes goes to the app's own server (the page
+    icon came from an external font host before)."""
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    for path in ("/", "/train", "/inside"):
+        open_page(page, f"{server.url}{path}")
+        page.wait_for_timeout(1000)
+    elsewhere = [url for url in asked if not url.startswith((server.url, "data:", "blob:", "about:"))]
+    assert elsewhere == []
