@@ -4,7 +4,7 @@ training, free-running at test; the exposure-bias gap per output position; Luong
 import streamlit as st
 
 from rnnviz.plots.decoder import attention_figure, position_figure
-from rnnviz.seq2seq import SEQ2SEQ_TASKS, decode_example
+from rnnviz.seq2seq import SEQ2SEQ_TASKS, decode_example, mistake_sentence
 from ui.decoder import inside_the_decoder, trained
 from ui.player import player
 from ui.present import chart, settings_box
@@ -75,6 +75,10 @@ m3.metric(
     delta_color="off",
     delta_arrow="off",  # a gap between two ways of decoding, not a change over time
 )
+st.caption(
+    f"This model trained {int(updates):,} steps (seed {int(seed)}), cached for these settings; the reference above is "
+    "for a model trained to the end. Raise **Training steps** to get closer to it."
+)
 chart(figure=position_figure(last["teacher-forced by position"], last["free-running by position"]), key="positions")
 
 st.subheader("One example, step by step")
@@ -86,11 +90,7 @@ source, free_text = example.source, example.free
 st.markdown(
     f"Input `{source!r}` → target `{example.target!r}`. Teacher-forced it writes `{example.forced!r}`; "
     f"free-running `{free_text!r}`"
-    + (
-        f": its first mistake is at output position {example.first_mistake}, and every later step reads it."
-        if example.first_mistake is not None
-        else "."
-    )
+    + mistake_sentence(example.first_mistake, len(example.target))
     + (
         f" (The question is read backwards, as in the Keras example: {source!r} is {source.strip()[::-1]}.)"
         if name == "addition"

@@ -248,6 +248,15 @@ class Example:
     mirrored: float | None  # reversal: share of output steps whose strongest weight is the mirrored input
 
 
+def mistake_sentence(first_mistake: int | None, length: int) -> str:
+    """What the first free-running mistake means, in words: later steps read it, unless it is the last."""
+    if first_mistake is None:
+        return "."
+    if first_mistake >= length - 1:
+        return f": its only mistake is at the last output position ({first_mistake}), so no later step reads it."
+    return f": its first mistake is at output position {first_mistake}, and every later step reads it."
+
+
 def held_out(task: Seq2SeqTask, index: int, seed: int = 0) -> tuple[Tensor, Tensor, tuple[str, str]]:
     """Held-out example `index` of the 1,000 `train` evaluates on for this seed: (1, S) source
     ids, (1, L) target ids, and the two strings."""

@@ -22,6 +22,7 @@ def test_decoder_page_reports_both_accuracies_and_attention(app):
     assert not app.exception
     labels = [m.label for m in app.metric]
     assert "Token accuracy, teacher-forced" in labels and "Token accuracy, free-running" in labels
+    assert any("trained 100 steps" in c.value for c in app.caption)  # the card beside the reference says how long
     gap = next(m for m in app.metric if m.label == "Token accuracy, free-running")
     assert gap.proto.direction == gap.proto.NONE  # a gap between two decodings, not a fall: no arrow
     app.selectbox(key="decoder_task").set_value("reversal").run()

@@ -68,3 +68,12 @@ def test_empty_feedback_decoders_read_nothing_but_the_state():
     src, tgt, _ = REVERSAL.batch(4, random.Random(2))
     forced, free = model(src, tgt, teacher_forcing=1.0), model(src, length=tgt.shape[1])
     torch.testing.assert_close(forced.logits, free.logits)  # what is fed back does not matter
+
+
+def test_a_mistake_at_the_last_position_is_not_said_to_be_read_by_later_steps():
+    from rnnviz.seq2seq import mistake_sentence
+
+    assert mistake_sentence(None, 3) == "."
+    assert "every later step reads it" in mistake_sentence(0, 3) and "position 1" in mistake_sentence(1, 3)
+    last = mistake_sentence(2, 3)
+    assert "last output position (2)" in last and "no later step" in last and "every later" not in last
