@@ -163,9 +163,12 @@ def saturation_figure(sat: dict) -> go.Figure:
 
 def highlighted_text_html(tokens: list[str], activation: np.ndarray, threshold: float | None = None) -> str:
     """LSTMVis-style: each token's background is the unit's activation on the heatmaps' scale
-    (red +, blue −, stronger = larger); tokens above the threshold are outlined."""
+    (red +, blue −, stronger = larger); tokens above the threshold are outlined. Characters sit
+    side by side as text; longer tokens (a series' values) get a gap each and wrap."""
     scale = float(np.abs(activation).max()) or 1.0
     spans = []
+    words = any(len(token) > 1 for token in tokens)  # numbers or words: set apart, so they read and wrap
+    gap = ";display:inline-block;margin:0 4px 4px 0" if words else ""
     for token, value in zip(tokens, activation):
         alpha = min(abs(float(value)) / scale, 1.0)
         rgb = colors.POSITIVE_RGB if value >= 0 else colors.NEGATIVE_RGB
@@ -173,7 +176,7 @@ def highlighted_text_html(tokens: list[str], activation: np.ndarray, threshold: 
         shown = html.escape(token).replace("\n", "↵<br>") if token.strip() else ("&nbsp;" if token == " " else "↵<br>")
         spans.append(
             f'<span title="{value:.3f}" style="background:rgba({rgb},{alpha:.2f});padding:2px 1px;'
-            f'font-family:monospace;font-size:1.05rem{border}">{shown}</span>'
+            f'font-family:monospace;font-size:1.05rem{border}{gap}">{shown}</span>'
         )
     return '<div class="highlighted-text" style="line-height:2.1">' + "".join(spans) + "</div>"
 

@@ -124,3 +124,13 @@ def test_stacked_maps_put_each_state_on_its_own_row_scale_and_bar():
     assert top.yaxis == "y" and bottom.yaxis == "y2" and fig.layout.xaxis.matches == "x2"  # one input axis
     assert top.colorbar.y > bottom.colorbar.y  # each bar beside its own row
     assert [a.text for a in fig.layout.annotations] == ["hidden state h", "cell state c"]
+
+
+def test_the_highlight_strip_sets_numbers_apart_and_keeps_characters_together():
+    """Fifty values read '0.500.770.09…' and ran off the page at 1280 px (#23 item 12)."""
+    from rnnviz.plots.inside import highlighted_text_html
+
+    numbers = highlighted_text_html(["0.50", "0.77", "0.09"], np.array([0.1, -0.2, 0.3]))
+    assert numbers.count("display:inline-block;margin:0 4px") == 3  # each value its own box, which may wrap
+    text = highlighted_text_html(list("good"), np.array([0.1, -0.2, 0.3, 0.4]))
+    assert "inline-block" not in text  # characters still read as a word
