@@ -63,14 +63,15 @@ with padding:
     try:
         batch = pad_and_encode(check_text(text).splitlines())
     except TextError as error:
-        st.error(plain(error))
-        st.stop()
-    B, T, V = batch.one_hot.shape
-    st.markdown(
-        f"`x.shape = ({B}, {T}, {V})`: **{B}** sentences × **{T}** steps (longest sentence minus one) × "
-        f"**{V}** distinct characters. `y.shape = ({B}, {T})`: one target character id per step."
-    )
-    one_sentence(batch)
+        st.error(plain(error))  # no st.stop(): the other tab's widgets must still be drawn, or they lose their values
+        batch = None
+    if batch is not None:
+        B, T, V = batch.one_hot.shape
+        st.markdown(
+            f"`x.shape = ({B}, {T}, {V})`: **{B}** sentences × **{T}** steps (longest sentence minus one) × "
+            f"**{V}** distinct characters. `y.shape = ({B}, {T})`: one target character id per step."
+        )
+        one_sentence(batch)
 
 with stream:
     st.caption(
