@@ -95,6 +95,7 @@ elif task.name == "sine":
     st.markdown(f"Mean absolute error: teacher-forced {errors['teacher']:.3f}, free-running {errors['free']:.3f}.")
 else:
     st.info(
-        "Generation needs a character model (task 'Next character') or the sine forecaster; this run is "
-        f"'{task.title}'. Pick another run, or train one of those on the Train page."
+        "Generation needs a character model (task 'Next character') or the sine forecaster; this model is "
+        f"'{plain(task.title)}'. The bundled character model is in the **Model** box above: **Recorded char_rnn: "
+        "LSTM**. Or train one of those on the Train page."
     )
