@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnnviz.inside import STATE_NAMES, state_maps
+from rnnviz.inside import STATE_NAMES, shared_limits, state_maps
 from rnnviz.plots.inside import stacked_state_heatmaps
 from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
@@ -41,12 +41,20 @@ def side_by_side(first, second) -> None:
     if not chosen:
         return
     x, labels = chosen
-    for column, source in zip(st.columns(2), (first, second)):
+    own = st.toggle(
+        "Each model on its own colour scale",
+        key="compare_own_scales",
+        help="Off: both sides share one scale per state, so a saturated model looks saturated beside an untrained one.",
+    )
+    sides = []
+    for source in (first, second):
         maps = state_maps(record(source.model, x))
-        panels = {STATE_NAMES[name]: maps[name] for name in ("h", "c") if name in maps}
+        sides.append({STATE_NAMES[name]: maps[name] for name in ("h", "c") if name in maps})
+    shared = None if own else shared_limits(sides)
+    for column, source, panels in zip(st.columns(2), (first, second), sides):
         chart(
             container=column,
-            figure=stacked_state_heatmaps(panels, labels, f"weights at step {source.step:,}"),
+            figure=stacked_state_heatmaps(panels, labels, f"weights at step {source.step:,}", limits=shared),
             key=f"compare_maps_{source is second}",
         )
 

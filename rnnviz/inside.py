@@ -111,3 +111,9 @@ def rollout(model, series: np.ndarray, window: int, horizon: int) -> dict[str, n
 def rollout_errors(result: dict[str, np.ndarray]) -> dict[str, float]:
     """Mean absolute error of the teacher-forced and the free-running forecasts."""
     return {k: float(np.abs(result[k] - result["truth"]).mean()) for k in ("teacher", "free")}
+
+
+def shared_limits(sides: list[dict[str, np.ndarray]]) -> dict[str, float]:
+    """One colour limit per state name for several models' maps: the largest |value| among them."""
+    names = {name for side in sides for name in side}
+    return {name: max(float(np.abs(side[name]).max()) for side in sides if name in side) for name in names}

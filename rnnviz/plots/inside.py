@@ -62,17 +62,22 @@ def state_heatmap(values: np.ndarray, tokens: list[str], title: str, unit: int |
 
 
 def stacked_state_heatmaps(
-    panels: dict[str, np.ndarray], tokens: list[str], title: str, x_title: str = "input"
+    panels: dict[str, np.ndarray],
+    tokens: list[str],
+    title: str,
+    x_title: str = "input",
+    limits: dict[str, float] | None = None,
 ) -> go.Figure:
     """Several (T, H) maps of one model over one input (h, and c for an LSTM) in one figure,
-    stacked on a shared input axis, each on its own symmetric diverging scale with its own bar."""
+    stacked on a shared input axis, each on a symmetric diverging scale with its own bar: ±`limits`
+    [name] when given (to share a scale with another figure), else ± its own largest value."""
     T = next(iter(panels.values())).shape[0]
     fig = make_subplots(
         rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.24 / len(panels), subplot_titles=list(panels)
     )
-    for row, values in enumerate(panels.values(), start=1):
+    for row, (name, values) in enumerate(panels.items(), start=1):
         low, high = fig.layout[f"yaxis{row if row > 1 else ''}"].domain
-        limit = float(np.abs(values).max()) or 1.0
+        limit = (limits or {}).get(name) or float(np.abs(values).max()) or 1.0
         fig.add_trace(
             go.Heatmap(
                 z=values.T,

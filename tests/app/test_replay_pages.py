@@ -60,3 +60,22 @@ def test_compare_shows_a_recorded_run_at_step_0_and_at_its_end(app):
     _, initial, _ = run.model_copy("LSTM", initial=True)
     x = torch.rand(1, 50, 2)
     assert not torch.equal(trained(x)[0], initial(x)[0])  # the two sides really are different weights
+
+
+def test_compare_draws_both_models_on_one_scale_unless_asked_otherwise(app):
+    """An untrained model (±0.1) beside a trained one (±0.4) looked equally saturated (#23 item 9)."""
+    app.switch_page("app_pages/compare.py").run()
+    app.selectbox(key="compare_left_source").set_value("Recorded adding_race_T50: LSTM").run()
+    app.selectbox(key="compare_right_source").set_value("Recorded adding_race_T50: LSTM").run()
+    assert not app.exception
+
+    def limits():
+        figures = [f for key, f in _figures(app).items() if "compare_maps" in key]
+        return [[trace["zmax"] for trace in f["data"]] for f in figures]
+
+    left, right = limits()
+    assert left == right  # h with h, c with c
+    app.toggle(key="compare_own_scales").set_value(True).run()
+    left, right = limits()
+    assert left != right  # each its own largest value: the trained model's is larger
+    assert max(right) > max(left)
