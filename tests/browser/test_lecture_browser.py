@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rnnviz.lesson import LESSON
+from scripts.server import settle_ms
 from tests.browser.conftest import READY, assert_no_exception, open_page
 
 pytestmark = pytest.mark.browser
@@ -29,6 +30,7 @@ def test_a_step_link_opens_that_step_and_reveals_the_computed_answer(server, pag
 
 def test_arrow_keys_move_through_the_lesson_and_the_link_follows(server, page):
     open_page(page, f"{server.url}/lecture?step=2")
+    settle_ms(page, lambda: None)  # drawn and quiet: on a busy machine a key pressed earlier could be lost
     page.mouse.click(900, 120)
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("heading", name=LESSON[2].title)).to_be_visible(timeout=20_000)
