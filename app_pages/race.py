@@ -9,7 +9,8 @@ from ui.cost import cost_ui
 from ui.link import write_link
 from ui.present import settings_box
 from ui.replay import REPLAY, replay_tab
-from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui
+from ui.run_controls import attach_from_link, controls_ui, job_holder
+from ui.training import downloads_ui, live_ui
 from ui.training_settings import CELL_ORDER, RACE_CELLS, number_field, settings_ui, training_fields
 from ui.widgets import keep_across_pages, remember
 

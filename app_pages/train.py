@@ -10,7 +10,8 @@ from ui.link import write_link
 from ui.present import settings_box
 from ui.recipes import read_recipe_link, recipe_ui
 from ui.replay import LIVE, RECIPE, REPLAY, replay_tab
-from ui.training import attach_from_link, controls_ui, downloads_ui, job_holder, live_ui
+from ui.run_controls import attach_from_link, controls_ui, job_holder
+from ui.training import downloads_ui, live_ui
 from ui.training_settings import settings_ui, training_fields
 
 st.header("Train a model live")

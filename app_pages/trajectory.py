@@ -13,8 +13,8 @@ from ui.link import PAGE_LINKS, read_link_once
 from ui.player import player
 from ui.present import chart
 from ui.replay import opened
+from ui.run_controls import job_holder
 from ui.spec_sidebar import SPEC_NAMES
-from ui.training import job_holder
 
 read_link_once("trajectory", PAGE_LINKS["trajectory"], ignore=SPEC_NAMES)
 st.header("Trajectory of the hidden state")

@@ -18,7 +18,6 @@ its thread joined (stop_all), so the process ends cleanly instead of aborting in
 from __future__ import annotations
 
 import atexit
-import os
 import threading
 import time
 import weakref
@@ -26,78 +25,19 @@ import weakref
 import torch
 
 from rnnviz.lane import Lane, copy_state, observe
+from rnnviz.slots import MAX_RUNNING, SLOTS, SlotQueue, env_setting
 from rnnviz.train import TrainConfig, Trainer
 
 __all__ = ["ACTIVE", "MAX_RUNNING", "SLOTS", "STATES", "Lane", "SlotQueue", "TrainingJob", "observe"]
 
 
-def _setting(name: str, default: float, low: float, high: float) -> float:
-    """An environment setting between low and high; a bad value falls back to the default."""
-    try:
-        value = float(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if low <= value <= high else default
-
-
-MAX_RUNNING = int(_setting("RNNVIZ_MAX_RUNS", 2, 1, 64))  # a replica's cap (deploy/); whole numbers
-PAUSE_HOLD_S = _setting("RNNVIZ_PAUSE_HOLD_S", 60, 0.1, 3600)  # a paused run keeps its slot this long
-YIELD_AFTER_S = _setting("RNNVIZ_YIELD_AFTER_S", 60, 0.1, 3600)  # an unlimited run's turn while others wait
+PAUSE_HOLD_S = env_setting("RNNVIZ_PAUSE_HOLD_S", 60, 0.1, 3600)  # a paused run keeps its slot this long
+YIELD_AFTER_S = env_setting("RNNVIZ_YIELD_AFTER_S", 60, 0.1, 3600)  # an unlimited run's turn while others wait
 ACTIVE = ("starting", "queued", "running", "paused")
 STATES = ("idle", *ACTIVE, "finished", "stopped", "diverged", "failed")
 WAIT_FOR_THREAD = 10.0  # seconds a control waits for the training thread to act on it
 
 
-class SlotQueue:
-    """At most `slots` holders at once; waiters are served strictly in arrival order."""
-
-    def __init__(self, slots: int):
-        self.slots = slots
-        self._free = slots
-        self._waiting: list[object] = []
-        self._changed = threading.Condition()
-
-    def acquire(self, who: object, stop: threading.Event, on_wait=None) -> bool:
-        """Block until `who` is first in line and a slot is free; False if `stop` is set first.
-        `on_wait()` is called once if it has to wait."""
-        with self._changed:
-            self._waiting.append(who)
-            waited = False
-            while not (self._waiting[0] is who and self._free > 0):
-                if stop.is_set():
-                    self._waiting.remove(who)
-                    self._changed.notify_all()
-                    return False
-                if not waited and on_wait is not None:
-                    on_wait()
-                    waited = True
-                self._changed.wait(0.1)
-            self._waiting.pop(0)
-            self._free -= 1
-            self._changed.notify_all()
-            return True
-
-    def release(self) -> None:
-        with self._changed:
-            self._free += 1
-            self._changed.notify_all()
-
-    def waiting(self) -> int:
-        """How many runs wait for a slot."""
-        with self._changed:
-            return len(self._waiting)
-
-    def ahead_of(self, who: object) -> int | None:
-        """How many runs wait before `who`; None when it is not waiting."""
-        with self._changed:
-            return self._waiting.index(who) if who in self._waiting else None
-
-    @property
-    def running(self) -> int:
-        return self.slots - self._free
-
-
-SLOTS = SlotQueue(MAX_RUNNING)
 _live: weakref.WeakSet = weakref.WeakSet()  # every job whose thread was started
 
 

@@ -27,13 +27,13 @@ import zipfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from rnnviz.export import CheckpointError, checkpoint_bytes, load_checkpoint, read_bytes
 from rnnviz.jobs import STATES
-from rnnviz.lane import KEPT_PROBES, Lane
+from rnnviz.lane import Lane
 from rnnviz.recording_file import add_member, recording_from_npz, recording_npz
+from rnnviz.run_tables import MAX_TABLE_ROWS, listed_steps, read_table
 from rnnviz.spec import SpecError, differences
 from rnnviz.tasks.series import MAX_ROWS, finite
 from rnnviz.train import TrainConfig, TrainingError
@@ -53,8 +53,6 @@ __all__ = [
 FORMAT, VERSION = "rnnviz-run", 1
 MAX_FILE_BYTES = 64_000_000  # a run file on disk or uploaded
 MAX_LANES = 8
-MAX_TABLE_ROWS = 200_000  # rows of a lane's history or evaluations (longer runs are written thinned)
-MAX_LINE_BYTES = 200  # one row of a table: a few numbers
 MAX_TEXT = 2000  # characters of a run's title, state or message
 HISTORY_COLUMNS = ["step", "loss", "grad_norm"]
 EVALUATION_COLUMNS = ["step", "eval_loss", "metric", "solved"]
@@ -226,40 +224,6 @@ def _config(values, where: str) -> TrainConfig:
         raise RunFileError(f"{where}: the configuration is not valid: {error}") from None
 
 
-def _table(data: bytes, columns: list[str], name: str) -> pd.DataFrame:
-    """A history or evaluations table: at most MAX_TABLE_ROWS rows of at most MAX_LINE_BYTES
-    each, checked on the bytes before pandas reads a field, so no table costs more than that to
-    parse; every value a number, steps whole, at least 0 and increasing."""
-    rows = data.count(b"\n")  # counted before splitting: a table of millions of rows costs nothing more
-    if rows > MAX_TABLE_ROWS + 1:  # the header and the rows
-        raise RunFileError(f"{name} has {rows:,} rows; a run file keeps at most {MAX_TABLE_ROWS:,}.")
-    lines = data.split(b"\n")
-    if max(map(len, lines)) > MAX_LINE_BYTES:
-        raise RunFileError(f"{name} has a line longer than {MAX_LINE_BYTES} characters; its rows are a few numbers.")
-    found = lines[0].decode("ascii", "replace").strip().split(",")
-    if found != columns:
-        raise RunFileError(f"{name} has columns {found[:8]}; expected {columns}.")
-    ragged = next((k for k, line in enumerate(lines) if line and line.count(b",") != len(columns) - 1), None)
-    if ragged is not None:
-        raise RunFileError(f"Line {ragged + 1} of {name} does not have {len(columns)} fields ({', '.join(columns)}).")
-    try:
-        table = pd.read_csv(io.BytesIO(data))
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise RunFileError(f"{name} is not a readable CSV table ({error}).") from None
-    if list(table.columns) != columns:
-        raise RunFileError(f"{name} has columns {list(table.columns)}; expected {columns}.")
-    try:
-        steps = table["step"].to_numpy(dtype=np.float64)
-        table[columns[1:]].to_numpy(dtype=np.float64)
-    except (ValueError, TypeError):
-        raise RunFileError(f"{name} holds something other than numbers.") from None
-    if len(steps) and (not np.all(np.isfinite(steps)) or np.any(steps < 0) or np.any(steps != np.round(steps))):
-        raise RunFileError(f"{name}: steps must be whole numbers of at least 0.")
-    if len(steps) > 1 and np.any(np.diff(steps) <= 0):
-        raise RunFileError(f"{name}: steps must increase.")
-    return table
-
-
 def load_run(source, limit: int = MAX_UNPACKED_BYTES) -> Run:
     """A run file (a path or the bytes of an upload) → Run. Anything wrong with it is a
     RunFileError with a sentence; nothing is unpickled. Every member is unpacked once, inside
@@ -305,18 +269,6 @@ def load_run(source, limit: int = MAX_UNPACKED_BYTES) -> Run:
     return Run(lanes, max_steps, state or "finished", message, title)
 
 
-def _steps(entry: dict, key: str, label: str) -> list[int]:
-    """A lane's probe or weight steps: whole numbers, each once, at most KEPT_PROBES."""
-    steps = entry.get(key, [])
-    if not (isinstance(steps, list) and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in steps)):
-        raise RunFileError(f"{label}: the {key} steps must be a list of whole numbers.")
-    if len(steps) > KEPT_PROBES:
-        raise RunFileError(f"{label} lists {len(steps):,} {key}; a run keeps at most {KEPT_PROBES} a lane.")
-    if len(set(steps)) != len(steps):
-        raise RunFileError(f"{label} lists a {key[:-1]} step more than once.")
-    return steps
-
-
 def _lane(k: int, entry, members: ZipMembers, budget: UnpackBudget) -> Lane:
     where = f"Lane {k} of run.json"
     if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or not entry["label"].strip():
@@ -325,7 +277,7 @@ def _lane(k: int, entry, members: ZipMembers, budget: UnpackBudget) -> Lane:
     if not LABEL.fullmatch(label):
         raise RunFileError(f"{where}: a lane's label is a short name of letters, digits and spaces (like LSTM).")
     config = _config(entry.get("config"), f"{label}")
-    probe_steps, weight_steps = _steps(entry, "probes", label), _steps(entry, "weights", label)
+    probe_steps, weight_steps = listed_steps(entry, "probes", label), listed_steps(entry, "weights", label)
     solved_at = entry.get("solved_at")
     if not (solved_at is None or (isinstance(solved_at, int) and solved_at >= 0)):
         raise RunFileError(f"{label}: solved_at must be a step or null.")
@@ -336,8 +288,8 @@ def _lane(k: int, entry, members: ZipMembers, budget: UnpackBudget) -> Lane:
             raise RunFileError(f"The file lacks {path}, which run.json lists for {label}.")
         return members.read(path)
 
-    history = _table(member("history.csv"), HISTORY_COLUMNS, f"{label}'s history")
-    evaluations = _table(member("evaluations.csv"), EVALUATION_COLUMNS, f"{label}'s evaluations")
+    history = read_table(member("history.csv"), HISTORY_COLUMNS, f"{label}'s history")
+    evaluations = read_table(member("evaluations.csv"), EVALUATION_COLUMNS, f"{label}'s evaluations")
     spec = config.spec()
     recordings = [_probe(member(f"probes/{step}.npz"), step, spec, label, budget) for step in probe_steps]
     weights = [

@@ -14,8 +14,8 @@ from rnnviz.spec import CELL_NAMES, RNNSpec
 from rnnviz.tasks import Task, input_labels
 from ui.plain import plain
 from ui.replay import demo_names, opened, opened_checkpoints, take_upload
+from ui.run_controls import job_holder
 from ui.spec_sidebar import current_spec, first_time_this_run, spec_sidebar
-from ui.training import job_holder
 from ui.widgets import number_ui
 
 UNTRAINED = "Untrained model of the sidebar configuration"

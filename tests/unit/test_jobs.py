@@ -13,6 +13,7 @@ import pytest
 
 from rnnviz import jobs
 from rnnviz.jobs import SLOTS, SlotQueue, TrainingJob
+from rnnviz.slots import env_setting
 from rnnviz.train import TrainConfig
 
 SMALL = TrainConfig(task="adding", seq_len=10, hidden_size=8, batch_size=8)
@@ -127,7 +128,7 @@ def test_a_replica_caps_its_runs_from_the_environment(monkeypatch, value, expect
         monkeypatch.delenv("RNNVIZ_MAX_RUNS", raising=False)
     else:
         monkeypatch.setenv("RNNVIZ_MAX_RUNS", value)
-    assert int(jobs._setting("RNNVIZ_MAX_RUNS", 2, 1, 64)) == expected
+    assert int(env_setting("RNNVIZ_MAX_RUNS", 2, 1, 64)) == expected
 
 
 def _unlimited(label="A"):
