@@ -124,7 +124,7 @@ def test_a_server_with_two_runs_training_exits_cleanly_on_sigterm(browser):
     pages = [browser.new_context(viewport={"width": 1280, "height": 900}).new_page() for _ in range(2)]
     try:
         for page in pages:
-            start_small_run(page, f"{server.url}/train")
+            start_small_run(page, f"{server.url}/train", timeout=90_000)  # a cold server's first run imports more
             wait_for_more_steps(page, 2)
         server.process.send_signal(signal.SIGTERM)
         start = time.monotonic()

@@ -43,7 +43,7 @@ def start_button(page):
     return button
 
 
-def start_small_run(page, url, budget: str = "0"):
+def start_small_run(page, url, budget: str = "0", timeout: int = 30_000):
     open_page(page, url)
     for key, value in (("train_seq_len", "10"), ("train_steps", budget)):  # budget 0: until stopped
         field = page.locator(f".st-key-{key} input")
@@ -51,7 +51,7 @@ def start_small_run(page, url, budget: str = "0"):
         field.press("Enter")
         page.wait_for_timeout(500)
     page.get_by_role("button", name="▶ Start").click()
-    page.locator("[data-testid=stMetric]").filter(has_text="Step").first.wait_for(timeout=30_000)
+    page.locator("[data-testid=stMetric]").filter(has_text="Step").first.wait_for(timeout=timeout)
 
 
 def test_run_advances_without_input_then_stops(server, page):
