@@ -1,15 +1,18 @@
-"""Lasagne's recurrent example (Lasagne/examples/recurrent.py), ported to PyTorch step for step:
-a bidirectional vanilla RNN learns the adding task on sequences of 50-54 steps padded to 55.
+"""Lasagne's recurrent example (Lasagne/examples/recurrent.py as on master since November 2015), ported
+to PyTorch step for step: a bidirectional vanilla RNN learns the adding task on sequences of 50-54
+steps padded to 55.
 
 gen_data: values uniform in [0, 1], length uniform in [50, 55), one marker in the first tenth and
 one in the second half, the target their sum; inputs and targets centred by the batch's mean.
-Two RecurrentLayers of 100 tanh units (He-uniform weights), one reading backwards, summed; a
-Dense(1, tanh) on every step, and the prediction is the one at the last of the 55 steps (the
-mask holds the forward state after a sequence ends, and the backward layer has read nothing by
-then). MSE, Adagrad 0.001, 10 epochs of 100 batches of 100, the validation cost printed per
-epoch. Lasagne's grad_clipping=100 clips the gradient inside each recurrence; PyTorch's fused
-RNN has no such hook, and the gradients of this task stay far below 100, so it is left out.
+Two masked RecurrentLayers of 100 tanh units (HeUniform weights, zero biases), one reading
+backwards, each returning only its final state (only_return_final=True); the two states are
+concatenated (200 numbers) and a Dense(1, tanh) reads them. MSE, Adagrad 0.001, 10 epochs of 100
+batches of 100, the validation cost printed per epoch. Lasagne's grad_clipping=100 clips the
+gradient inside each recurrence; PyTorch's fused RNN has no such hook, and the gradients of this
+task stay far below 100, so it is left out.
 
+The August 2015 version summed the two layers and read the output at the last padded step, where
+the masked backward layer had read nothing yet; master's concatenation is the one ported here.
 The example prints "Epoch {} validation cost = {}" and publishes no numbers of its own.
 """
 
@@ -42,36 +45,54 @@ def gen_data(rng: np.random.RandomState, min_length=MIN_LENGTH, max_length=MAX_L
     return X.astype(np.float32), y.astype(np.float32), mask.astype(np.float32)
 
 
-class Network(nn.Module):
-    """Two tanh RecurrentLayers of 100 units (He-uniform weights, zero biases), the second reading
-    backwards, summed; Dense(1, tanh); the value at the last of the 55 steps.
+def reversed_in_place(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Each sequence's first `length` steps in reverse order, its padding left where it was: what a
+    masked layer with backwards=True reads (the padding, read first, holds its initial state)."""
+    steps = torch.arange(x.shape[1]).expand(x.shape[0], -1)
+    order = torch.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
+    return torch.gather(x, 1, order[:, :, None].expand(-1, -1, x.shape[2]))
 
-    With the mask, a layer holds its state where a sequence has ended. Every sequence ends before
-    step 55, so at the last step the forward layer holds its state after the sequence's last real
-    step (PyTorch's packed sequence gives exactly that, as h_n), and the backward layer, which
-    starts there, still holds its initial state, zero: it never reaches the prediction."""
+
+def he_uniform_(weight: torch.Tensor) -> None:
+    """Lasagne's HeUniform (gain 1): U(±sqrt(3 / fan_in)), fan_in the number of inputs."""
+    bound = np.sqrt(3.0 / weight.shape[1])
+    nn.init.uniform_(weight, -bound, bound)
+
+
+class Network(nn.Module):
+    """Two masked tanh RecurrentLayers of 100 units, the second reading backwards, each giving its
+    final state; ConcatLayer → DenseLayer(1, tanh).
+
+    A masked layer holds its state where a sequence has ended, so the forward layer's final state
+    is its state after the sequence's last real step (PyTorch's packed sequence gives exactly that,
+    as h_n), and the backward layer's is its state after reading the real steps from last to first."""
 
     def __init__(self):
         super().__init__()
         self.forward_layer = nn.RNN(2, N_HIDDEN, nonlinearity="tanh", batch_first=True)
         self.backward_layer = nn.RNN(2, N_HIDDEN, nonlinearity="tanh", batch_first=True)
         for layer in (self.forward_layer, self.backward_layer):
-            for weight in (layer.weight_ih_l0, layer.weight_hh_l0):  # HeUniform: U(±sqrt(6 / fan_in))
-                bound = np.sqrt(6.0 / weight.shape[1])
-                nn.init.uniform_(weight, -bound, bound)
+            he_uniform_(layer.weight_ih_l0)
+            he_uniform_(layer.weight_hh_l0)
             nn.init.zeros_(layer.bias_ih_l0)
             nn.init.zeros_(layer.bias_hh_l0)
-        self.dense = nn.Linear(N_HIDDEN, 1)
-        bound = np.sqrt(6.0 / (N_HIDDEN + 1))  # DenseLayer's default GlorotUniform
+        self.dense = nn.Linear(2 * N_HIDDEN, 1)
+        bound = np.sqrt(6.0 / (2 * N_HIDDEN + 1))  # DenseLayer's default GlorotUniform
         nn.init.uniform_(self.dense.weight, -bound, bound)
         nn.init.zeros_(self.dense.bias)
 
-    def forward(self, x, mask):
+    def final_states(self, x, mask) -> tuple[torch.Tensor, torch.Tensor]:
+        """→ (forward, backward) final states, each (batch, N_HIDDEN)."""
         lengths = mask.sum(1).long().cpu()
-        packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-        _, h_n = self.forward_layer(packed)  # the state held from each sequence's last real step
-        backward_at_last_step = torch.zeros_like(h_n[0])  # the backward layer has read nothing yet
-        return torch.tanh(self.dense(h_n[0] + backward_at_last_step)).squeeze(-1)
+        finals = []
+        for layer, inputs in ((self.forward_layer, x), (self.backward_layer, reversed_in_place(x, lengths))):
+            packed = nn.utils.rnn.pack_padded_sequence(inputs, lengths, batch_first=True, enforce_sorted=False)
+            _, h_n = layer(packed)
+            finals.append(h_n[0])
+        return finals[0], finals[1]
+
+    def forward(self, x, mask):
+        return torch.tanh(self.dense(torch.cat(self.final_states(x, mask), dim=1))).squeeze(-1)
 
 
 def train(seed: int = 0, epochs: int = NUM_EPOCHS, epoch_size: int = EPOCH_SIZE, on_point=None):
@@ -97,13 +118,15 @@ def train(seed: int = 0, epochs: int = NUM_EPOCHS, epoch_size: int = EPOCH_SIZE,
 
 
 def shapes() -> list[tuple[str, tuple, str]]:
-    X, y, mask = gen_data(np.random.RandomState(0))
+    X, y, mask = (torch.from_numpy(a) for a in gen_data(np.random.RandomState(0)))
     network = Network()
-    hidden, _ = network.forward_layer(torch.from_numpy(X))
+    forward, backward = network.final_states(X, mask)
     return [
-        ("X", X.shape, "(N_BATCH, MAX_LENGTH, 2): value and marker at every step"),
-        ("mask", mask.shape, "1 where a step belongs to the sequence (50 to 54 of the 55)"),
-        ("y", y.shape, "the sum of the two marked values, centred"),
-        ("l_forward output", tuple(hidden.shape), "(N_BATCH, MAX_LENGTH, N_HIDDEN)"),
-        ("predicted_values", tuple(network(torch.from_numpy(X), torch.from_numpy(mask)).shape), "the last step"),
+        ("X", tuple(X.shape), "(N_BATCH, MAX_LENGTH, 2): value and marker at every step"),
+        ("mask", tuple(mask.shape), "1 where a step belongs to the sequence (50 to 54 of the 55)"),
+        ("y", tuple(y.shape), "the sum of the two marked values, centred"),
+        ("l_forward", tuple(forward.shape), "(N_BATCH, N_HIDDEN): only_return_final=True"),
+        ("l_backward", tuple(backward.shape), "(N_BATCH, N_HIDDEN): its state after reading back to step 0"),
+        ("l_concat", tuple(torch.cat([forward, backward], 1).shape), "(N_BATCH, 2 × N_HIDDEN)"),
+        ("predicted_values", tuple(network(X, mask).shape), "l_out (N_BATCH, 1), flattened"),
     ]

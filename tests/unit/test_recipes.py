@@ -129,16 +129,52 @@ def test_lasagne_gen_data_is_the_examples_adding_batch():
     np.testing.assert_allclose(y, sums - sums.mean(), atol=1e-5)  # the sum of the marked values, centred
 
 
-def test_lasagne_network_reads_the_last_real_step_and_learns():
+def masked_recurrent_layer(layer, x, mask, backwards):
+    """Lasagne's RecurrentLayer with a mask, written as its scan: h = tanh(x W_in + h W_hid + b) where
+    mask is 1, h held where it is 0; backwards=True scans the steps from last to first."""
+    w_in, w_hid = layer.weight_ih_l0.detach().double().numpy(), layer.weight_hh_l0.detach().double().numpy()
+    b = (layer.bias_ih_l0 + layer.bias_hh_l0).detach().double().numpy()
+    h = np.zeros((x.shape[0], w_hid.shape[0]))
+    steps = range(x.shape[1] - 1, -1, -1) if backwards else range(x.shape[1])
+    for t in steps:
+        new = np.tanh(x[:, t] @ w_in.T + h @ w_hid.T + b)
+        h = np.where(mask[:, t : t + 1] > 0, new, h)
+    return h
+
+
+def test_lasagne_network_is_the_masked_bidirectional_scan():
     torch.manual_seed(0)
     network = lasagne_adding.Network()
-    X, y, mask = (torch.from_numpy(a) for a in lasagne_adding.gen_data(np.random.RandomState(1), n_batch=4))
-    out = network(X, mask)
-    for n in range(4):  # the forward layer's state at the last real step, as the masked Lasagne layer
-        length = int(mask[n].sum())
-        _, h = network.forward_layer(X[n : n + 1, :length])
-        expected = torch.tanh(network.dense(h[0]))[0, 0]
-        assert float(out[n].detach()) == pytest.approx(float(expected.detach()), abs=1e-5)  # float32, 54 steps
+    X, y, mask = lasagne_adding.gen_data(np.random.RandomState(1), n_batch=6)
+    forward = masked_recurrent_layer(network.forward_layer, X.astype(np.float64), mask, backwards=False)
+    backward = masked_recurrent_layer(network.backward_layer, X.astype(np.float64), mask, backwards=True)
+    dense_w, dense_b = network.dense.weight.detach().double().numpy(), network.dense.bias.detach().double().numpy()
+    expected = np.tanh(np.concatenate([forward, backward], axis=1) @ dense_w.T + dense_b)[:, 0]
+    out = network(torch.from_numpy(X), torch.from_numpy(mask))
+    np.testing.assert_allclose(out.detach().numpy(), expected, atol=1e-5)  # float32 against float64, 54 steps
+
+
+def test_lasagne_backward_layer_reaches_the_prediction():
+    torch.manual_seed(0)
+    network = lasagne_adding.Network()
+    X, y, mask = (torch.from_numpy(a) for a in lasagne_adding.gen_data(np.random.RandomState(2)))
+    torch.mean((network(X, mask) - y) ** 2).backward()
+    for layer in (network.forward_layer, network.backward_layer):
+        for weight in layer.parameters():
+            assert float(weight.grad.abs().sum()) > 0
+    assert network.dense.weight.shape == (1, 200)  # ConcatLayer of the two final states
+
+
+def test_lasagne_weights_are_he_uniform_with_gain_one():
+    torch.manual_seed(0)
+    network = lasagne_adding.Network()
+    for weight, fan_in in ((network.forward_layer.weight_ih_l0, 2), (network.backward_layer.weight_hh_l0, 100)):
+        bound = np.sqrt(3.0 / fan_in)  # Lasagne: std = sqrt(1 / fan_in), Uniform(std) spans ±sqrt(3)·std
+        largest = float(weight.detach().abs().max())
+        assert 0.95 * bound < largest <= bound
+
+
+def test_lasagne_trains():
     _, costs = lasagne_adding.train(0, epochs=2, epoch_size=30)
     assert len(costs) == 2 and all(np.isfinite(costs))
 
