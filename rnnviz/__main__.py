@@ -14,7 +14,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from rnnviz.spec import CELLS, RNNSpec, SpecError
+from rnnviz.spec import CELLS, NONLINEARITIES, RNNSpec, SpecError
 
 SPEC_FIELDS = [f.name for f in fields(RNNSpec)]
 
@@ -152,6 +152,8 @@ def train_command(args: argparse.Namespace) -> int:
     config = TrainConfig(
         task=args.task,
         cell=args.cell,
+        nonlinearity=args.nonlinearity,
+        init=args.init,
         decay=args.decay,
         hidden_size=args.hidden_size,
         num_layers=args.num_layers,
@@ -258,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     shapes.add_argument("--csv", action="store_true", help="CSV with every column, for a spreadsheet")
     shapes.set_defaults(command_function=shapes_command)
 
+    from rnnviz.initialisation import INITS
     from rnnviz.tasks import TASKS
     from rnnviz.train import OPTIMIZERS
 
@@ -284,6 +287,15 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--cell", choices=list(CELLS), default="lstm")
     train.add_argument(
         "--decay", choices=["positive", "signed"], default="positive", help="mingru/minlstm: decay in [0, 1] or [-1, 1]"
+    )
+    train.add_argument(
+        "--nonlinearity", choices=list(NONLINEARITIES), default="tanh", help="rnn only: the plain RNN's activation"
+    )
+    train.add_argument(
+        "--init",
+        choices=list(INITS),
+        default="default",
+        help="W_hh at the start; --cell rnn --nonlinearity relu --init identity is Le et al. 2015's IRNN",
     )
     train.add_argument("--seq-len", type=int, default=None, help="input steps (default: the task's)")
     train.add_argument("--hidden-size", type=int, default=64)

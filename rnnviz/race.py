@@ -1,6 +1,27 @@
-"""Who won a race, in words: first to solve the task, and every cell's latest held-out metric."""
+"""Who races and who won: the lanes a race can have, and the result in words (first to solve the
+task, and every lane's latest held-out metric)."""
 
 from __future__ import annotations
+
+from rnnviz.spec import CELL_NAMES
+from rnnviz.train import TrainConfig
+
+# an entrant: its name in the race and what it changes in the race's configuration
+ENTRANTS = {cell: (name, {"cell": cell}) for cell, name in CELL_NAMES.items()} | {
+    "irnn": ("IRNN", {"cell": "rnn", "nonlinearity": "relu", "init": "identity"})  # Le, Jaitly & Hinton 2015
+}
+ENTRANT_NAMES = {entrant: name for entrant, (name, _) in ENTRANTS.items()}
+
+
+def entrant_config(config: TrainConfig, entrant: str, lr: float) -> TrainConfig:
+    """The race's configuration as this entrant trains it, at its own learning rate."""
+    return config.replace(**ENTRANTS[entrant][1], lr=lr)
+
+
+def lane_name(config: TrainConfig) -> str:
+    """A lane's label: the cell's name, or IRNN for a ReLU RNN started from the identity."""
+    irnn = config.cell == "rnn" and config.nonlinearity == "relu" and config.init == "identity"
+    return ENTRANT_NAMES["irnn"] if irnn else CELL_NAMES[config.cell]
 
 
 def race_summary(lanes: dict, task, seq_len: int) -> str:

@@ -6,7 +6,8 @@ A run file (`.rnnrun` by convention; the name does not matter) is a zip:
                                           per lane: label, TrainConfig, solved_at, and the steps of
                                           its probes and weights
     lanes/<k>/history.csv                 step, loss, grad_norm: one row per training step
-    lanes/<k>/evaluations.csv             step, eval_loss, metric, solved: one row per evaluation
+    lanes/<k>/evaluations.csv             step, eval_loss, metric, solved (+ teacher_forced for a decoder
+                                          that feeds back its outputs): one row per evaluation
     lanes/<k>/probes/<step>.npz           one probe Recording (see recording_npz)
     lanes/<k>/weights/<step>.safetensors  the model at that step, an rnnviz checkpoint
 
@@ -56,6 +57,7 @@ MAX_LANES = 8
 MAX_TEXT = 2000  # characters of a run's title, state or message
 HISTORY_COLUMNS = ["step", "loss", "grad_norm"]
 EVALUATION_COLUMNS = ["step", "eval_loss", "metric", "solved"]
+TEACHER_FORCED_COLUMNS = [*EVALUATION_COLUMNS, "teacher_forced"]  # a decoder that feeds back its outputs
 LABEL = re.compile(r"[\w][\w .+()-]{0,39}")  # a lane's label: "LSTM", "minGRU", "GRU (lr 0.01)"
 MEMBER = re.compile(
     r"run\.json|lanes/(\d{1,2})/(history\.csv|evaluations\.csv|probes/(\d{1,9})\.npz|weights/(\d{1,9})\.safetensors)"
@@ -176,7 +178,8 @@ def run_bytes(
             rows = [dict(zip(HISTORY_COLUMNS, row)) for row in zip(lane.steps, lane.loss, lane.grad_norm)]
             rows = _spread(rows, MAX_TABLE_ROWS)  # a very long run keeps its history evenly thinned
             members.append((f"lanes/{k}/history.csv", _csv(rows, HISTORY_COLUMNS)))
-            members.append((f"lanes/{k}/evaluations.csv", _csv(lane.evaluations, EVALUATION_COLUMNS)))
+            columns = TEACHER_FORCED_COLUMNS if lane.config.spec().feeds_back else EVALUATION_COLUMNS
+            members.append((f"lanes/{k}/evaluations.csv", _csv(lane.evaluations, columns)))
             members += [(f"lanes/{k}/probes/{r.step}.npz", recording_npz(r, compact)) for r in kept_probes]
             task = lane.config.task_object()
             for step, state in kept_weights:
@@ -289,8 +292,10 @@ def _lane(k: int, entry, members: ZipMembers, budget: UnpackBudget) -> Lane:
         return members.read(path)
 
     history = read_table(member("history.csv"), HISTORY_COLUMNS, f"{label}'s history")
-    evaluations = read_table(member("evaluations.csv"), EVALUATION_COLUMNS, f"{label}'s evaluations")
     spec = config.spec()
+    table = member("evaluations.csv")
+    forced = spec.feeds_back and table.startswith(",".join(TEACHER_FORCED_COLUMNS).encode())  # older files lack it
+    evaluations = read_table(table, TEACHER_FORCED_COLUMNS if forced else EVALUATION_COLUMNS, f"{label}'s evaluations")
     recordings = [_probe(member(f"probes/{step}.npz"), step, spec, label, budget) for step in probe_steps]
     weights = [
         (step, _weights(member(f"weights/{step}.safetensors"), step, spec, label, budget)) for step in weight_steps
@@ -301,14 +306,18 @@ def _lane(k: int, entry, members: ZipMembers, budget: UnpackBudget) -> Lane:
         history["step"].astype(int).tolist(),
         history["loss"].astype(float).tolist(),
         history["grad_norm"].astype(float).tolist(),
-        [
-            dict(step=int(row.step), eval_loss=float(row.eval_loss), metric=float(row.metric), solved=bool(row.solved))
-            for row in evaluations.itertuples()
-        ],
+        [_evaluation(row) for row in evaluations.to_dict("records")],
         recordings,
         weights,
         solved_at,
     )
+
+
+def _evaluation(row: dict) -> dict:
+    """One row of evaluations.csv as the lane keeps it."""
+    found = dict(step=int(row["step"]), eval_loss=float(row["eval_loss"]), metric=float(row["metric"]))
+    found["solved"] = bool(row["solved"])
+    return found | ({"teacher_forced": float(row["teacher_forced"])} if "teacher_forced" in row else {})
 
 
 def _probe(data: bytes, step: int, spec, label: str, budget: UnpackBudget):

@@ -20,10 +20,11 @@ import torch
 
 from rnnviz import budget
 from rnnviz.device import pick_device
+from rnnviz.initialisation import INITS, initialise
 from rnnviz.model import SeqModel, build_model
 from rnnviz.recording import Recording, record, sequence_loss
 from rnnviz.seeding import seeded
-from rnnviz.spec import DECODER_TOPOLOGIES
+from rnnviz.spec import DECODER_TOPOLOGIES, MIN_CELLS
 from rnnviz.tasks import TASKS, Batch, Task, char_task
 from rnnviz.tasks.series import MAX_ROWS, SeriesError, check_spread, finite, series_task
 
@@ -45,6 +46,7 @@ class TrainConfig:
     task: str = "adding"  # a key of TASKS
     cell: str = "lstm"  # rnn, lstm, gru, mingru or minlstm
     nonlinearity: str = "tanh"  # plain rnn only
+    init: str = "default"  # W_hh at the start: a key of INITS ("identity" with relu: Le et al.'s IRNN)
     decay: str = "positive"  # mingru/minlstm: "positive" (decay in [0, 1]) or "signed" ([-1, 1])
     hidden_size: int = 64  # units per layer
     num_layers: int = 1  # stacked recurrent layers
@@ -81,6 +83,11 @@ class TrainConfig:
         task = self.task_object()
         checks = [
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}."),
+            (self.init in INITS, f"The initialisation must be one of {', '.join(INITS)}."),
+            (
+                self.init == "default" or self.cell not in MIN_CELLS,
+                "minGRU and minLSTM have no W_hh to initialise: keep the default initialisation.",
+            ),
             (0 < self.lr <= 1000 and math.isfinite(self.lr), "The learning rate must be above 0 and at most 1000."),
             (self.clip is None or self.clip > 0, "The clipping norm must be above 0 (or off)."),
             (1 <= self.hidden_size <= 1024, "hidden_size must be between 1 and 1024."),
@@ -157,7 +164,10 @@ class Trainer:
         self.spec = config.spec()
         self.device = pick_device(config.device)
         with seeded(config.seed):
-            self.model: SeqModel = build_model(self.spec).to(self.device)
+            self.model: SeqModel = build_model(self.spec)
+            if config.init != "default":
+                initialise(self.model.core, config.init)
+            self.model.to(self.device)
         self.parameters = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = OPTIMIZERS[config.optimizer](self.parameters, lr=config.lr)
         self.seq_len = self.spec.seq_len
@@ -268,7 +278,8 @@ class Trainer:
         y_hat = self.forward(self.eval_batch.x)
         loss = float(sequence_loss(y_hat, self.eval_batch.y, self.eval_batch.mask))
         metric = self.task.metric_value(y_hat, self.eval_batch)
-        return {"step": self.steps, "eval_loss": loss, "metric": metric, "solved": self.task.is_solved(metric)}
+        found = {"step": self.steps, "eval_loss": loss, "metric": metric, "solved": self.task.is_solved(metric)}
+        return found | ({"teacher_forced": self.teacher_forced_metric()} if self.spec.feeds_back else {})
 
     @torch.no_grad()
     def teacher_forced_metric(self) -> float:

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from rnnviz.cost import FOR_CELL, measure
-from rnnviz.spec import CELL_NAMES
 
 
 @st.cache_data(show_spinner="Timing one training step of each cell…", max_entries=16)
@@ -15,7 +14,8 @@ def _measured(names: tuple[str, ...], steps: int, batch: int, hidden: int) -> li
     return measure((steps,), names=names, repeats=3, batch=batch, hidden=hidden)
 
 
-def cost_ui(cells: list[str], config, page: str) -> None:
+def cost_ui(cells: dict[str, str], config, page: str) -> None:
+    """cells: each lane's name → its cell."""
     steps, batch, hidden = config.spec().steps, config.batch_size, config.hidden_size
     st.caption(
         f"One forward and backward pass of the recurrent layer alone at this race's sizes (T = {steps}, batch "
@@ -26,17 +26,17 @@ def cost_ui(cells: list[str], config, page: str) -> None:
     if not st.button("Measure", key=f"{page}_cost_measure") and not st.session_state.get(f"{page}_cost_shown"):
         return
     st.session_state[f"{page}_cost_shown"] = True
-    rows = _measured(tuple(FOR_CELL[c] for c in cells), steps, batch, hidden)
+    rows = _measured(tuple(FOR_CELL[c] for c in cells.values()), steps, batch, hidden)
     table = pd.DataFrame(
         [
             (
-                CELL_NAMES[cell],
+                name,
                 row["implementation"],
                 f"{row['seconds'] * 1e3:.1f}",
                 f"{row['saved_bytes'] / 1e6:.2f}",
                 f"{row['parameters']:,}",
             )
-            for cell, row in zip(cells, rows)
+            for name, row in zip(cells, rows)
         ],
         columns=["cell", "as trained", "ms per step", "MB kept for BPTT", "parameters"],
     )

@@ -149,6 +149,12 @@ def run_panel(snapshot: dict, race: bool) -> None:
         figure=metric_figure(lanes, task.chance(seq_len), task.metric, task.solved_at),
         key="metric_chart",
     )
+    if any("teacher_forced" in e for lane in lanes.values() for e in lane.evaluations[-1:]):
+        right.caption(
+            f"Solid: held-out {task.metric} running free, each writing step reading the model's own previous output. "
+            "Dotted: the same sequences teacher-forced, each step reading the true previous target. The gap between "
+            "them is exposure bias: what the model loses when it must live with its own mistakes."
+        )
     if race:
         return
     recording = first.recording

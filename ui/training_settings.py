@@ -7,7 +7,8 @@ import streamlit as st
 
 from rnnviz.batching import MAX_TEXT_CHARS, TextError, check_text, decode_text
 from rnnviz.device import DEVICES, available_devices
-from rnnviz.spec import CELL_NAMES, DECAYS, DECODER_TOPOLOGIES, MIN_CELLS, SpecError
+from rnnviz.initialisation import INITS
+from rnnviz.spec import CELL_NAMES, DECAYS, DECODER_TOPOLOGIES, MIN_CELLS, NONLINEARITIES, SpecError
 from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
 from rnnviz.tasks.series import MAX_ROWS, SeriesError, read_csv_columns, series_values
 from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
@@ -88,9 +89,11 @@ def series_ui(prefix: str) -> tuple[float, ...] | None:
 
 DECODER_CHOICES = {"empty": "zeros (empty)", "previous": "its previous output"}
 # a tanh RNN diverges or stalls at 1e-2 on adding; minGRU and minLSTM race only when picked
-RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2, "mingru": 1e-2, "minlstm": 1e-2}
+RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2, "mingru": 1e-2, "minlstm": 1e-2, "irnn": 1e-3}
 RACE_CELLS = ["rnn", "gru", "lstm"]  # the classic race
 CELL_ORDER = ("rnn", "gru", "lstm", "mingru", "minlstm")
+RACE_ORDER = (*CELL_ORDER, "irnn")  # a race's entrants (rnnviz.race.ENTRANTS)
+INIT_NAMES = {"default": "PyTorch default", "orthogonal": "orthogonal", "identity": "identity"}
 
 
 def training_fields(prefix: str, race: bool = False) -> list[LinkField]:
@@ -112,10 +115,12 @@ def training_fields(prefix: str, race: bool = False) -> list[LinkField]:
     ]
     if race:
         rates = [LinkField(f"lr_{c}", f"{prefix}lr_{c}", "float", lr, 1e-5, 10.0) for c, lr in RACE_LR.items()]
-        return fields + [LinkField("cells", f"{prefix}cells", "choices", RACE_CELLS, choices=CELL_ORDER)] + rates
+        return fields + [LinkField("cells", f"{prefix}cells", "choices", RACE_CELLS, choices=RACE_ORDER)] + rates
     return fields + [
         LinkField("cell", f"{prefix}cell", "choice", "lstm", choices=CELL_ORDER),
         LinkField("lr", f"{prefix}lr", "float", 0.01, 1e-5, 1000.0),
+        LinkField("activation", f"{prefix}nonlinearity", "choice", "tanh", choices=NONLINEARITIES),
+        LinkField("init", f"{prefix}init", "choice", "default", choices=tuple(INITS)),
     ]
 
 
@@ -159,6 +164,35 @@ def decoder_ui(prefix: str, task, fields: dict) -> tuple[bool, float | None]:
         "training loss and it is exposure bias.",
     )
     return choice == "previous", ratio
+
+
+def start_ui(prefix: str, cell: str) -> tuple[str, str]:
+    """The Train page's W_hh initialisation and, for the plain RNN, its activation.
+    → (nonlinearity, init); minGRU and minLSTM have no W_hh and keep the defaults."""
+    st.session_state.setdefault(f"{prefix}nonlinearity", "tanh")
+    st.session_state.setdefault(f"{prefix}init", "default")
+    if cell in MIN_CELLS:
+        return "tanh", "default"
+    left, middle, right = st.columns([2, 2, 3])
+    init, nonlinearity = st.session_state[f"{prefix}init"], st.session_state[f"{prefix}nonlinearity"]
+    if not hidden("init"):
+        init = left.selectbox(
+            "W_hh at the start",
+            list(INITS),
+            key=f"{prefix}init",
+            format_func=INIT_NAMES.get,
+            help="\n\n".join(f"**{INIT_NAMES[name]}**: {text}" for name, text in INITS.items()),
+        )
+    if cell == "rnn" and not hidden("activation"):
+        nonlinearity = middle.radio(
+            "RNN activation", NONLINEARITIES, key=f"{prefix}nonlinearity", horizontal=True, format_func=str.capitalize
+        )
+    if cell == "rnn" and nonlinearity == "relu" and init == "identity":
+        right.caption(
+            "This is the **IRNN** (Le, Jaitly & Hinton 2015): the state is copied forward until learning changes it, "
+            "so gradients neither vanish nor explode at the start. Use a learning rate near 1e-3."
+        )
+    return (nonlinearity if cell == "rnn" else "tanh"), init
 
 
 def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | None:
@@ -240,7 +274,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
         if note:
             (right.error if note.startswith("error:") else right.caption)(note.removeprefix("error:"))
     series = series_ui(prefix) if name == "sine" else None
-    more = "More: layers, clipping, truncated BPTT, seed, device"
+    more = "More: layers, clipping, truncated BPTT, seed, device" + ("" if race else ", W_hh at the start")
     with st.container() if presenting() else st.expander(more):  # no expander inside presentation's
         i, j, k, m, n = st.columns(5)
         layers = number_field("Layers", fields["layers"], i)
@@ -254,6 +288,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             key=f"{prefix}device",
             help=f"auto picks cuda, then mps, then cpu; this machine has: {', '.join(found)}.",
         )
+        nonlinearity, init = ("tanh", "default") if race else start_ui(prefix, cell)
     remember(keys)
     numbers = (hidden_size, seq_len, batch, lr, steps, layers, clip, tbptt, seed, teacher_forcing)
     if any(value is None for value in numbers):
@@ -266,6 +301,8 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             task="series" if series else name,
             series=series,
             cell=cell,
+            nonlinearity=nonlinearity,
+            init=init,
             hidden_size=hidden_size,
             num_layers=layers,
             seq_len=seq_len,

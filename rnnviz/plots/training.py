@@ -66,7 +66,7 @@ def _level(
 
 def _width(k: int, lanes: dict) -> float:
     """Earlier lanes are drawn wider, so a later line on the same values leaves a visible edge."""
-    return 2.0 + 2.0 * (len(lanes) - 1 - k)
+    return 2.0 + 1.0 * (len(lanes) - 1 - k)
 
 
 def loss_figure(lanes: dict, baseline: float, metric_name: str = "loss") -> go.Figure:
@@ -120,9 +120,21 @@ def metric_figure(lanes: dict, chance: float, metric: str, solved_at: float) -> 
                 name=label,
                 mode="lines+markers",
                 line=dict(color=_colour(label, k), width=_width(k, lanes), dash=_dash(label)),
-                marker=dict(size=5 + 2 * _width(k, lanes), symbol=_symbol(label)),
+                marker=dict(size=7, symbol=_symbol(label), line=dict(width=1, color="white")),  # no lane hides one
             )
         )
+        forced = [e for e in lane.evaluations if "teacher_forced" in e]
+        if forced:  # a decoder that feeds back its outputs: the same held-out data, each step reading the truth
+            fig.add_trace(
+                go.Scatter(
+                    x=[e["step"] for e in forced],
+                    y=[e["teacher_forced"] for e in forced],
+                    name=f"{label}, teacher-forced",
+                    mode="lines+markers",
+                    line=dict(color=_colour(label, k), width=1.5, dash="dot"),
+                    marker=dict(size=5, symbol="circle-open"),
+                )
+            )
     lower_is_better = metric == "MSE"
     log = lower_is_better  # MSE is drawn on a log axis
     _level(fig, lanes, chance, f"memoryless {chance:.3g}", colors.LOSS, "dash", log, below=not lower_is_better)

@@ -195,8 +195,17 @@ LINKS = {
         "steps": "1234",
         "layers": "2",
         "seq_len": "17",
+        "init": "orthogonal",
     },
-    "race": {"task": "parity", "hidden": "20", "lr_rnn": "0.002", "lr_gru": "0.02", "steps": "777"},
+    "race": {
+        "task": "parity",
+        "hidden": "20",
+        "lr_rnn": "0.002",
+        "lr_gru": "0.02",
+        "steps": "777",
+        "cells": "rnn,gru,irnn",
+        "lr_irnn": "0.003",
+    },
 }
 
 

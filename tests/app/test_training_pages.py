@@ -75,9 +75,36 @@ def test_a_decoder_task_trains_with_its_outputs_fed_back_and_says_its_accuracy_r
     wait_for_steps(app, 3)
     accuracy = next(m for m in app.metric if "held-out accuracy" in m.label)
     assert "free-running" in accuracy.proto.help and "probability 0.5" in accuracy.proto.help
+    wait_for_steps(app, 100)  # the first evaluation after the start's
+    assert any("Dotted: the same sequences teacher-forced" in c.value for c in app.caption)
     app.button(key="stop_run").click().run()
     assert not app.exception
 
 
 def _has_radio(app, key: str) -> bool:
     return any(r.key == key for r in app.radio)
+
+
+def test_an_irnn_races_as_a_relu_rnn_started_from_the_identity(app):
+    app.query_params.update({"cells": "rnn,irnn", "hidden": "8", "seq_len": "10"})
+    app.switch_page("app_pages/race.py").run()
+    assert "Race: RNN against IRNN" in app.header[0].value
+    assert any("Le, Jaitly & Hinton 2015" in i.value for i in app.info)  # the reference on the race card
+    app.button(key="start_run").click().run()
+    wait_for_steps(app, 3)
+    labels = [m.label for m in app.metric]
+    assert "IRNN held-out MSE" in labels and "RNN held-out MSE" in labels
+    app.button(key="stop_run").click().run()
+    assert not app.exception
+
+
+def test_the_train_page_offers_the_irnn(app):
+    app.switch_page("app_pages/train.py").run()
+    app.radio(key="train_cell").set_value("rnn").run()
+    app.radio(key="train_nonlinearity").set_value("relu")
+    app.selectbox(key="train_init").set_value("identity").run()
+    assert "IRNN" in " ".join(c.value for c in app.caption)
+    assert app.query_params["init"] in ("identity", ["identity"])
+    assert app.query_params["activation"] in ("relu", ["relu"])
+    app.radio(key="train_cell").set_value("mingru").run()  # no W_hh: the choice is not offered
+    assert not any(s.key == "train_init" for s in app.selectbox) and not app.error

@@ -6,8 +6,9 @@ import torch
 from torch import nn
 
 from rnnviz import RNNSpec, build_model, example_input, record
-from rnnviz.gradients import gradient_flow, initialise, spectral_radius
+from rnnviz.gradients import gradient_flow, spectral_radius
 from rnnviz.graph import graph_values, state_id, unrolled_graph
+from rnnviz.initialisation import initialise
 from rnnviz.plots.bptt import bptt_figure
 from rnnviz.probe import clip_scale, demo_recording, total_grad_norm
 from rnnviz.reference import lstm_step

@@ -232,3 +232,31 @@ def test_the_writing_steps_are_labelled_with_what_they_read():
     written = recording.step_outputs[first:-1, 0].argmax(-1)  # each output, read one step later
     assert labels[first:] == ["^"] + [trainer.task.vocabulary[int(k)] for k in written]
     assert labels[:first] == input_labels(trainer.task, batch.x[0], trainer.spec.steps)[:first]
+
+
+def test_every_evaluation_of_a_decoder_that_feeds_back_keeps_its_teacher_forced_metric_charted_and_saved():
+    from rnnviz.jobs import TrainingJob
+    from rnnviz.plots.training import metric_figure
+    from rnnviz.runs import load_run, run_bytes
+
+    config = TrainConfig(task="add_digits", feedback=True, hidden_size=16, eval_every=5, probe_every=5, seed=0)
+    trainer = Trainer(config)
+    for _ in range(5):
+        trainer.train_step()
+    evaluation, batch = trainer.evaluate(), trainer.eval_batch
+    with torch.no_grad():
+        expected = trainer.task.metric_value(hand_loop(trainer.model, batch.x, targets=batch.y), batch)
+    assert evaluation["teacher_forced"] == pytest.approx(expected, abs=1e-6)  # the hand loop, reading the truth
+    assert "teacher_forced" not in Trainer(TrainConfig(task="adding", hidden_size=8)).evaluate()
+
+    job = TrainingJob({"LSTM": config}, max_steps=10)
+    job.start()
+    job.join(120)
+    lane = job.lanes["LSTM"]
+    assert lane.evaluations and all("teacher_forced" in e for e in lane.evaluations)
+    traces = {t.name: t for t in metric_figure(job.lanes, 0.1, "accuracy", 0.99).data}
+    assert list(traces["LSTM, teacher-forced"].y) == [e["teacher_forced"] for e in lane.evaluations]
+    loaded = load_run(run_bytes(job)).lanes["LSTM"]
+    assert [e["teacher_forced"] for e in loaded.evaluations] == pytest.approx(
+        [e["teacher_forced"] for e in lane.evaluations]
+    )

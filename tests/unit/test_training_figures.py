@@ -46,6 +46,7 @@ def test_equal_curves_stay_visible_with_distinct_dashes_and_widths():
     lines = {t.name: t for t in fig.data if t.name in LANES}
     assert len({t.line.dash for t in lines.values()}) == 3
     assert lines["RNN"].line.width > lines["GRU"].line.width > lines["LSTM"].line.width  # drawn first, widest
+    assert len({t.marker.size for t in lines.values()}) == 1  # but no lane's markers are big enough to hide another's
 
 
 def test_the_race_says_who_solved_it_first_and_every_final_metric():
