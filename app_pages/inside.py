@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnnviz.inside import STATE_NAMES as NAMES
-from rnnviz.inside import memory_units, saturation, state_maps, steps_above
+from rnnviz.inside import marked_memory_units, saturation, state_maps, steps_above
 from rnnviz.plots.inside import highlighted_text_html, saturation_figure, state_heatmap, state_vector_animation
 from rnnviz.recording import record
 from rnnviz.tasks import written_labels
@@ -84,7 +84,7 @@ if not -limit <= st.session_state.get("inside_threshold", 0.0) <= limit:  # anot
 
 highlighted_text(labels, activation, limit, unit, shown)
 if source.task is not None and source.task.name == "adding":
-    found = memory_units(recording, x[0, :, 1][None].numpy())
+    found = marked_memory_units(recording, x)
     st.markdown(
         "**Memory units.** The units whose cell state jumps at a marked step and holds until the end: "
         + ", ".join(f"unit {u} (score {s:.2f})" for u, s in found)

@@ -6,6 +6,7 @@ import streamlit as st
 from rnnviz.lesson import LESSON
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.spec_sidebar import SPEC_NAMES
+from ui.views import view_button
 
 read_link_once("lecture", PAGE_LINKS["lecture"], ignore=SPEC_NAMES)
 st.session_state.setdefault("lecture_step", 1)
@@ -34,7 +35,15 @@ right.button(
 step = LESSON[number - 1]
 st.header(step.title)
 st.markdown(step.text)
-st.page_link(f"app_pages/{step.page}.py", label="Open this on its own page", icon=":material/open_in_new:")
+view_button(
+    "Open this on its own page",
+    step.page,
+    step.view,
+    key="lecture_open",
+    help="The page opens with this step's settings, so it shows the numbers of the answer below."
+    if step.view
+    else None,
+)
 st.subheader("Predict, then reveal")
 st.markdown(f"**{step.question}**")
 revealed = f"lecture_revealed_{number}"

@@ -86,6 +86,16 @@ def memory_units(recording: Recording, markers: np.ndarray, top: int = 3) -> lis
     return [(int(u), float(scores[u])) for u in best]
 
 
+def example_sequence(task, seq_len: int, seed: int) -> torch.Tensor:
+    """The one sequence Inside runs through a model of `task`: (1, seq_len, features), from `seed`."""
+    return task.generate(1, seq_len, torch.Generator().manual_seed(seed)).x
+
+
+def marked_memory_units(recording: Recording, x: torch.Tensor, top: int = 3) -> list[tuple[int, float]]:
+    """memory_units of an adding-problem recording, its markers read from x's second channel."""
+    return memory_units(recording, x[:, :, 1].numpy(), top)
+
+
 @torch.no_grad()
 def rollout(model, series: np.ndarray, window: int, horizon: int) -> dict[str, np.ndarray]:
     """A many-to-one forecaster run two ways from the same start:

@@ -6,21 +6,31 @@ from the same library the pages use (seeded, so the answer a student sees is rep
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
 
+from rnnviz.demos import demo
 from rnnviz.gradients import gradient_flow
 from rnnviz.graph import unrolled_graph
-from rnnviz.inside import memory_units
+from rnnviz.inside import example_sequence, marked_memory_units
 from rnnviz.probe import demo_recording
+from rnnviz.recording import record
 from rnnviz.shapes import shape_ledger
 from rnnviz.spec import RNNSpec
 from rnnviz.topology import timeline
 
 RACE_STEPS = 600  # the lesson's race budget: seconds on a laptop, and long enough for LSTM and GRU
 RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2}
+# Each step's view: the settings, in its page's link names, that make the page compute exactly what
+# the step's answer computed (same function, sizes, seed).
+VANISHING_VIEW = {"hidden_size": "32", "T": "60"}
+RACE_VIEW = {"task": "adding", "seq_len": "20", "hidden": "32", "batch": "32", "steps": str(RACE_STEPS)} | {
+    f"lr_{cell}": f"{lr:g}" for cell, lr in RACE_LR.items()
+}
+INSIDE_RUN, INSIDE_LANE, INSIDE_SEED = "adding_race_T50", "LSTM", 0  # a bundled run: no training needed
+INSIDE_VIEW = {"model": f"Recorded {INSIDE_RUN}: {INSIDE_LANE}", "seed": str(INSIDE_SEED)}
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ class LessonStep:
     text: str
     question: str
     answer: Callable[[], tuple[str, str]]  # → (the answer, how it was computed)
+    view: dict[str, str] = field(default_factory=dict)  # the page's link settings for the same numbers
 
 
 def _topology() -> tuple[str, str]:
@@ -63,33 +74,39 @@ def _bptt() -> tuple[str, str]:
 
 
 def _vanishing() -> tuple[str, str]:
-    flows = [gradient_flow(cell, 60, 32) for cell in ("rnn", "gru", "lstm")]
+    seq_len, hidden = int(VANISHING_VIEW["T"]), int(VANISHING_VIEW["hidden_size"])
+    flows = [gradient_flow(cell, seq_len, hidden) for cell in ("rnn", "gru", "lstm")]  # the page's defaults
     kept = {flow.cell: float(flow.relative[40]) for flow in flows}
     best = max(kept, key=kept.get)
     values = ", ".join(f"{cell.upper()} {value:.1e}" for cell, value in kept.items())
-    return best.upper(), f"‖dL/dh‖ 40 steps back, relative to its size at the loss: {values}."
+    return best.upper(), f"‖dL/dh‖ 40 steps back, relative to its size at the loss (hidden {hidden}): {values}."
 
 
 @cache
-def race_result() -> dict:
-    """RNN, GRU and LSTM on the adding problem at T = 20, same seed and batches: the step each
-    first solved it (None: not within RACE_STEPS), and the trained LSTM (for the Inside step)."""
+def race_result() -> dict[str, int | None]:
+    """RNN, GRU and LSTM as the Race page trains them with RACE_VIEW (same seed, batches and
+    evaluations): the step each first solved the adding problem at T = 20 (None: not within
+    RACE_STEPS)."""
     from rnnviz.train import TrainConfig, Trainer
 
-    solved, lstm = {}, None
-    for cell, lr in RACE_LR.items():
-        trainer = Trainer(
-            TrainConfig(task="adding", cell=cell, seq_len=20, hidden_size=32, batch_size=32, lr=lr, eval_every=50)
+    view = RACE_VIEW
+    solved = {}
+    for cell in RACE_LR:
+        config = TrainConfig(
+            task=view["task"],
+            cell=cell,
+            seq_len=int(view["seq_len"]),
+            hidden_size=int(view["hidden"]),
+            batch_size=int(view["batch"]),
+            lr=float(view[f"lr_{cell}"]),
         )
-        summary = trainer.run(RACE_STEPS, until_solved=True)
+        summary = Trainer(config).run(int(view["steps"]), until_solved=True)
         solved[cell] = summary["steps"] if summary["solved"] else None
-        if cell == "lstm":
-            lstm = trainer
-    return {"solved": solved, "lstm": lstm}
+    return solved
 
 
 def _race() -> tuple[str, str]:
-    solved = race_result()["solved"]
+    solved = race_result()
     done = {cell: step for cell, step in solved.items() if step is not None}
     first = min(done, key=done.get).upper() if done else "none of them"
     detail = ", ".join(
@@ -99,14 +116,16 @@ def _race() -> tuple[str, str]:
 
 
 def _inside() -> tuple[str, str]:
-    trainer = race_result()["lstm"]
-    recording = trainer.probe()
-    markers = recording.inputs[:, :, 1]  # (B, T): the marker channel
-    found = memory_units(recording, markers)
-    unit, score = found[0]
+    """The bundled race's LSTM, on the sequence Inside shows it (example seed INSIDE_SEED)."""
+    task, model, step = demo(INSIDE_RUN).model_copy(INSIDE_LANE)
+    x = example_sequence(task, model.spec.seq_len, INSIDE_SEED)
+    (unit, score), *others = marked_memory_units(record(model, x), x)
     return (
         f"unit {unit}",
-        f"memory_units on the trained LSTM's probe: the cell state jumps at a marker and holds (score {score:.2f}).",
+        f"memory_units on the recorded LSTM of {INSIDE_RUN} (trained {step:,} steps), example seed {INSIDE_SEED}: its "
+        f"cell state jumps at a marker and holds (score {score:.2f}; next: "
+        + ", ".join(f"unit {u} ({s:.2f})" for u, s in others)
+        + ").",
     )
 
 
@@ -145,6 +164,7 @@ LESSON = [
         "Each step back multiplies the gradient by a Jacobian; the LSTM's cell state adds instead.",
         "Forty steps back, which cell keeps the most of its gradient: RNN, GRU or LSTM?",
         _vanishing,
+        VANISHING_VIEW,
     ),
     LessonStep(
         "race",
@@ -152,6 +172,7 @@ LESSON = [
         "RNN, GRU and LSTM train on the adding problem with the same data and seed.",
         "Which cell solves the adding problem at T = 20 first?",
         _race,
+        RACE_VIEW,
     ),
     LessonStep(
         "inside",
@@ -159,5 +180,6 @@ LESSON = [
         "A trained LSTM keeps the marked values in a few units of its cell state until the end.",
         "Which unit holds the marked value until the end? (Look for the one whose cell state jumps and stays.)",
         _inside,
+        INSIDE_VIEW,
     ),
 ]

@@ -7,18 +7,20 @@ from dataclasses import dataclass
 import streamlit as st
 import torch
 
+from rnnviz.demos import demo_names
+from rnnviz.inside import example_sequence
 from rnnviz.model import SeqModel, build_model, example_input
 from rnnviz.runs import MAX_FILE_BYTES, Run
 from rnnviz.seeding import seeded
 from rnnviz.spec import CELL_NAMES, RNNSpec
 from rnnviz.tasks import Task, input_labels
+from ui.link import UNTRAINED
 from ui.plain import plain
-from ui.replay import demo_names, opened, opened_checkpoints, take_upload
+from ui.replay import opened, opened_checkpoints, take_upload
 from ui.run_controls import job_holder
 from ui.spec_sidebar import current_spec, first_time_this_run, spec_sidebar
 from ui.widgets import number_ui
 
-UNTRAINED = "Untrained model of the sidebar configuration"
 INSPECTING_PAGES = ("inside", "trajectory", "generate", "compare")  # they show a chosen model's configuration
 
 
@@ -104,8 +106,14 @@ def source_ui(key: str, allow_untrained: bool = True, compare: bool = True) -> S
     if not options:
         st.info("Train a model on the **Train** page first (it can keep training while you look).")
         return None
-    if st.session_state.get(f"{key}_source") not in options:
-        st.session_state.pop(f"{key}_source", None)
+    wanted = st.session_state.get(f"{key}_source")
+    if wanted is not None and wanted not in options:
+        st.session_state.pop(f"{key}_source")
+        st.warning(
+            f"The model “{plain(wanted)}” is not in the menu now (a live run is there only while it is kept), so "
+            f"the page shows “{plain(options[0])}”.",
+            icon=":material/info:",
+        )
     choice = st.selectbox("Model", options, key=f"{key}_source")  # full width: long names must show
     right = st.container()  # the weights' step, under the model
     if choice in checkpoints:
@@ -168,9 +176,8 @@ def input_ui(source: Source, key: str) -> tuple[torch.Tensor, list[str]] | None:
     )
     if seed is None:
         return None
-    generator = torch.Generator().manual_seed(int(seed))
     if task is not None:
-        x = task.generate(1, spec.seq_len, generator).x
+        x = example_sequence(task, spec.seq_len, int(seed))
     else:
-        x = example_input(spec, generator)  # every source's spec is batch first
+        x = example_input(spec, torch.Generator().manual_seed(int(seed)))  # every source's spec is batch first
     return x, input_labels(task, x[0], spec.steps)

@@ -18,8 +18,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from rnnviz.initialisation import INITS
 from ui.plain import plain
 
+UNTRAINED = "Untrained model of the sidebar configuration"  # the Model menus' untrained choice
+VANISHING_SCALES = (0.5, 0.75, 1.0, 1.25, 1.5)  # the Vanishing page's choices for scaling W_hh
 ALWAYS_KEPT = frozenset({"present", "hide"})  # app-wide flags that every page's URL rewrite leaves in place
 INTEGER = re.compile(r"-?[0-9]{1,12}")
 DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?")
@@ -50,9 +53,10 @@ class LinkField:
                 )
             return picked
         if self.kind == "choice":
-            if text not in self.choices:
-                raise ValueError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {text!r}.")
-            return text
+            by_text = {self.format(choice): choice for choice in self.choices}  # numbers as the link writes them
+            if text not in by_text:
+                raise ValueError(f"{self.name} must be one of {', '.join(by_text)}, not {text!r}.")
+            return by_text[text]
         pattern = INTEGER if self.kind == "int" else DECIMAL
         if not pattern.fullmatch(text):
             raise ValueError(f"{self.name} must be a {'whole ' if self.kind == 'int' else ''}number, not {text!r}.")
@@ -64,7 +68,7 @@ class LinkField:
     def format(self, value) -> str:
         if self.kind == "choices":
             return ",".join(value)
-        return f"{value:g}" if self.kind == "float" else str(value)
+        return f"{value:g}" if self.kind == "float" or isinstance(value, float) else str(value)
 
 
 def read_link_once(page: str, fields: list[LinkField], ignore: set[str] | frozenset = frozenset()) -> None:
@@ -127,6 +131,8 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
         LinkField("speed", "bptt_speed", "float", 0.6, 0.2, 2.0),  # seconds per step
     ],
     "inside": [
+        LinkField("model", "inside_source", "text", UNTRAINED, 0, 120),  # a Model menu label (ui/inside.py)
+        LinkField("seed", "inside_seed", "int", 0, 0, 10_000),
         LinkField("unit", "inside_unit", "int", 0, 0, 4095),
         LinkField("show", "inside_map", "choice", "h", choices=tuple("hcifgorzn")),
         LinkField("step", "inside_vector_step", "int", 0, 0, 10**6),
@@ -145,6 +151,12 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
         LinkField("seed", "scan_seed", "int", 0, 0, 10_000),
         LinkField("step", "scan_step", "int", 0, 0, 100),
         LinkField("speed", "scan_speed", "float", 0.6, 0.2, 2.0),
+    ],
+    "vanishing": [
+        LinkField("init", "grad_init", "choice", "default", choices=tuple(INITS)),
+        LinkField("scale", "grad_scale", "choice", 1.0, choices=VANISHING_SCALES),
+        LinkField("forget_bias", "grad_forget_bias", "choice", 1.0, choices=(0.0, 1.0)),
+        LinkField("T", "grad_seq_len", "int", 60, 10, 300),
     ],
     "trajectory": [
         LinkField("step", "trajectory_path_step", "int", 0, 0, 10**6),

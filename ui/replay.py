@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from rnnviz.demos import demo, demo_names
 from rnnviz.export import CheckpointError, load_checkpoint
 from rnnviz.runs import MAX_FILE_BYTES, Run, RunFileError, load_run
 from rnnviz.tasks import TASKS, char_task
@@ -21,25 +22,10 @@ from ui.plain import plain
 from ui.player import player
 from ui.present import settings_box
 
-DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo_runs"
 UPLOAD = "Upload a run file…"
 LIVE, REPLAY, RECIPE = "Train it live", "Replay a recorded run", "Reproduce a tutorial"
 MODES = (LIVE, REPLAY)
 REPLAY_NAMES = frozenset({"replay", "step", "speed"})  # the link's names for a replay
-
-
-DEMO_ORDER = ("char_rnn", "adding_race_T50", "parity_race")  # the char model first: Generate can use it
-
-
-def demo_names() -> list[str]:
-    found = sorted(path.stem for path in DEMO_FOLDER.glob("*.rnnrun"))
-    return [n for n in DEMO_ORDER if n in found] + [n for n in found if n not in DEMO_ORDER]
-
-
-@st.cache_resource(show_spinner=False)
-def demo(name: str) -> Run:
-    """A bundled run, read once per server (it is never changed: snapshots copy)."""
-    return load_run(DEMO_FOLDER / f"{name}.rnnrun")
 
 
 def opened() -> dict[str, Run]:
