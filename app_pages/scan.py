@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from rnnviz.cost import measure
+from rnnviz.cost import machine_load, measure, timing_note
 from rnnviz.minrnn import BLOCKS, SCANS, coefficients, tree_levels
 from rnnviz.plots.scan import chain_figure, cost_figure, tree_figure
 from ui.link import PAGE_LINKS, read_link_once, update_link
@@ -77,14 +77,22 @@ st.caption(
 )
 
 
-@st.cache_data(show_spinner="Measuring each implementation at T = 16 … 256…", max_entries=1)
-def measured():
-    return measure((16, 32, 64, 128, 256), repeats=2)
+REPEATS = 5  # passes timed per point, after a warm-up: the line is their median, the bar their range
+
+
+@st.cache_data(show_spinner="Measuring each implementation five times at T = 16 … 256…", max_entries=1)
+def measured() -> tuple[list[dict], float | None]:
+    """The rows, and the machine's busiest load per core seen just before or after measuring."""
+    before = machine_load()
+    rows = measure((16, 32, 64, 128, 256), repeats=REPEATS)
+    after = machine_load()
+    return rows, max((load for load in (before, after) if load is not None), default=None)
 
 
 if st.button("Measure on this machine", key="scan_measure") or st.session_state.get("scan_measured"):
     st.session_state["scan_measured"] = True
-    rows = measured()
+    rows, load = measured()
+    st.caption(timing_note(rows, load, REPEATS))
     left, right = st.columns(2)
     chart(
         container=left, figure=cost_figure(rows, "seconds", "Time per training step", "milliseconds"), key="cost_time"

@@ -9,6 +9,7 @@ through a saved_tensors_hooks pack hook, which adds up its bytes (each storage o
 
 from __future__ import annotations
 
+import os
 import time
 
 import torch
@@ -74,10 +75,10 @@ def saved_bytes(name: str, steps: int, batch: int = 16, features: int = 32, hidd
     return sum(seen.values())
 
 
-def step_seconds(
+def step_times(
     name: str, steps: int, batch: int = 16, features: int = 32, hidden: int = 64, repeats: int = 5, device="cpu"
-) -> float:
-    """Median wall-clock seconds of one forward and backward pass."""
+) -> list[float]:
+    """Wall-clock seconds of `repeats` forward and backward passes, after one warm-up."""
     module = build(name, features, hidden).to(device)
     x = torch.randn(batch, steps, features, device=device)
     times = []
@@ -90,23 +91,63 @@ def step_seconds(
             torch.cuda.synchronize()
         if k:  # the first is a warm-up
             times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
+    return times
+
+
+def step_seconds(name: str, steps: int, **options) -> float:
+    """Median wall-clock seconds of one forward and backward pass (options: see step_times)."""
+    times = sorted(step_times(name, steps, **options))
+    return times[len(times) // 2]
+
+
+def machine_load() -> float | None:
+    """Runnable processes per CPU core over the last minute (1 or more: every core busy); None
+    where the system does not say."""
+    try:
+        return os.getloadavg()[0] / (os.cpu_count() or 1)
+    except (AttributeError, OSError):
+        return None
 
 
 def measure(
     steps_list=(16, 32, 64, 128, 256), names=IMPLEMENTATIONS, repeats: int = 3, device="cpu", batch=16, hidden=64
 ) -> list[dict]:
-    """One row per implementation and T: seconds per step, activation memory in bytes, parameters."""
+    """One row per implementation and T: seconds per step (the median of `repeats`, and the
+    fastest and slowest of them), activation memory in bytes, parameters."""
     rows = []
     for steps in steps_list:
         for name in names:
+            times = sorted(step_times(name, steps, batch=batch, hidden=hidden, repeats=repeats, device=device))
             rows.append(
                 {
                     "implementation": name,
                     "T": steps,
-                    "seconds": step_seconds(name, steps, batch=batch, hidden=hidden, repeats=repeats, device=device),
+                    "seconds": times[len(times) // 2],
+                    "seconds_low": times[0],
+                    "seconds_high": times[-1],
                     "saved_bytes": saved_bytes(name, steps, batch=batch, hidden=hidden),
                     "parameters": parameters(name, hidden=hidden),
                 }
             )
     return rows
+
+
+def timing_note(rows: list[dict], load: float | None, repeats: int) -> str:
+    """What the measured times can be trusted for, in a sentence or two: how they were taken, and
+    whether the machine was busy (its load, or times that spread widely)."""
+    widest = max(rows, key=lambda r: r["seconds_high"] / r["seconds_low"])
+    spread = widest["seconds_high"] / widest["seconds_low"]
+    note = (
+        f"Each point is the median of {repeats} passes after a warm-up; the bars run from the fastest to the slowest."
+    )
+    if load is not None and load >= 0.75:
+        note += (
+            f" **The machine was busy while measuring** ({load:.1f} runnable processes per core): other work shared "
+            "the CPU, so the times are higher and noisier than on an idle machine. Measure again when it is quiet."
+        )
+    elif spread > 2:
+        note += (
+            f" **The times spread widely** ({widest['implementation']} at T = {widest['T']}: its slowest pass took "
+            f"{spread:.1f}× its fastest), so something else was using the CPU at moments; compare medians with care."
+        )
+    return note

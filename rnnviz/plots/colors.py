@@ -24,6 +24,12 @@ GATES = {
 }
 SEQUENTIAL = "Blues"
 CELLS = {"rnn": "#d62728", "gru": "#9467bd", "lstm": "#1f77b4", "mingru": "#2ca02c", "minlstm": "#8c564b"}
+IMPLEMENTATIONS = {  # the Scan page's cost lines: no two alike (the fused GRU keeps the GRU's colour)
+    "nn.GRU (fused)": CELLS["gru"],
+    "minGRU loop": HIGHLIGHT,
+    "minGRU log scan": STATE,
+    "minGRU tree": "#17becf",
+}
 
 # One diverging scale for every signed value (heatmaps, highlighted text): negative blue, zero
 # white, positive red, as Plotly's "RdBu" reversed; the text highlight uses its two ends.

@@ -27,28 +27,40 @@ def _base(height: int, title: str) -> go.Figure:
     return fig
 
 
+PER_ROW = 8  # the loop's steps per row: a longer chain snakes down, so circles and values never overlap
+
+
+def chain_position(t: int) -> tuple[int, float]:
+    """Where step t sits: rows of PER_ROW, alternate rows right to left, so each arrow is short."""
+    row, column = divmod(t, PER_ROW)
+    return (column if row % 2 == 0 else PER_ROW - 1 - column), -1.7 * row
+
+
 def chain_figure(h: np.ndarray, done: int) -> go.Figure:
     """The loop: h_0 → h_1 → … one after another; `done` steps computed so far."""
     steps = len(h)
-    fig = _base(170, f"Loop: {steps} dependent steps — {min(done, steps)} done")
+    rows = -(-steps // PER_ROW)
+    fig = _base(110 + 75 * rows, f"Loop: {steps} dependent steps — {min(done, steps)} done")
     for t in range(steps):
         colour = DONE if t < done - 1 else ACTIVE if t == done - 1 else WAITING
+        x, y = chain_position(t)
+        turns = t % PER_ROW == PER_ROW - 1 and t < steps - 1  # its arrow goes down to the next row
         if t:
-            fig.add_annotation(**arrow(t - 1, 0, t, 0, colour, 2, 14))
+            fig.add_annotation(**arrow(*chain_position(t - 1), x, y, colour, 2, 14))
         fig.add_trace(
             go.Scatter(
-                x=[t],
-                y=[0],
+                x=[x],
+                y=[y],
                 mode="markers+text",
                 marker=dict(size=26, color=colour),
                 text=[f"{h[t]:.2f}" if t < done else ""],
-                textposition="bottom center",
+                textposition="top center" if turns else "bottom center",  # clear of the arrow down
                 textfont=dict(size=13),
                 hovertemplate=f"h_{t}" + (f" = {h[t]:.4f}" if t < done else ": not yet") + "<extra></extra>",
             )
         )
-    fig.update_xaxes(range=[-0.7, steps - 0.3])
-    fig.update_yaxes(range=[-1.2, 0.6])
+    fig.update_xaxes(range=[-0.7, min(steps, PER_ROW) - 0.3])
+    fig.update_yaxes(range=[-1.7 * (rows - 1) - 1.2, 0.9])
     return fig
 
 
@@ -115,30 +127,46 @@ def tree_figure(levels: list[tuple[str, list[tuple[int, int]]]], steps: int, h: 
 
 
 def cost_figure(rows: list[dict], value: str, title: str, unit: str) -> go.Figure:
-    """One line per implementation of `value` (seconds or saved_bytes) against T, log-log."""
+    """One line per implementation of `value` (seconds or saved_bytes) against T, log-log; times
+    carry bars from the fastest to the slowest of their repeats."""
     fig = go.Figure()
     names = list(dict.fromkeys(r["implementation"] for r in rows))
-    palette = [colors.CELLS["gru"], colors.HIGHLIGHT, colors.STATE, colors.SECOND_HIGHLIGHT]
+    fallback = [colors.OUTPUT, colors.INPUT, colors.LOSS]
+    scale = 1e3 if value == "seconds" else 1e-6
     for k, name in enumerate(names):
         mine = [r for r in rows if r["implementation"] == name]
-        scale = 1e3 if value == "seconds" else 1e-6
+        spread = value == "seconds" and all("seconds_low" in r for r in mine)
         fig.add_trace(
             go.Scatter(
                 x=[r["T"] for r in mine],
                 y=[r[value] * scale for r in mine],
+                error_y=dict(
+                    type="data",
+                    array=[(r["seconds_high"] - r["seconds"]) * scale for r in mine],
+                    arrayminus=[(r["seconds"] - r["seconds_low"]) * scale for r in mine],
+                    thickness=1.5,
+                    width=4,
+                )
+                if spread
+                else None,
                 mode="lines+markers",
                 name=name,
-                line=dict(color=palette[k % len(palette)], width=3, dash=["solid", "dot", "dash", "dashdot"][k % 4]),
-                marker=dict(size=8),
+                line=dict(
+                    color=colors.IMPLEMENTATIONS.get(name, fallback[k % len(fallback)]),
+                    width=3,
+                    dash=["solid", "dot", "dash", "dashdot"][k % 4],
+                ),
+                marker=dict(size=8, symbol=["circle", "diamond", "square", "triangle-up"][k % 4]),
             )
         )
+    steps = sorted({r["T"] for r in rows})
     fig.update_layout(
         height=340,
         margin=dict(l=10, r=10, t=40, b=10),
         plot_bgcolor="white",
         title=dict(text=title, font=dict(size=15)),
-        xaxis=dict(title="sequence length T", type="log", gridcolor=colors.GRID),
-        yaxis=dict(title=unit, type="log", gridcolor=colors.GRID, exponentformat=colors.EXPONENT_FORMAT),
+        xaxis=dict(title="sequence length T", type="log", gridcolor=colors.GRID, tickvals=steps, ticktext=steps),
+        yaxis=dict(title=unit, type="log", gridcolor=colors.GRID, dtick=1, tickformat="~g"),  # decades only
         legend=dict(orientation="h", y=-0.3),
     )
     return fig
