@@ -56,8 +56,8 @@ def shape_labels(graph: Graph, positions: dict) -> list[dict]:
                 text=str(edge.shape),
                 font=dict(size=11, color=colors.HIGHLIGHT),
                 bgcolor="rgba(255,255,255,0.85)",
-                xshift=18 if sx == tx else 0,
-                yshift=0 if sx == tx else 10,
+                xshift=18 if sx == tx else 0,  # beside a vertical arrow; above the boxes of a horizontal one
+                yshift=0 if sx == tx else NODE_SIZE / 2 + 10,
             )
         )
     return labels
@@ -140,7 +140,7 @@ def topology_figure(graph: Graph, limit: int = 14, show_shapes: bool = False, he
                 name=name,
                 text=g["text"],
                 hoverinfo="text+name",
-                textfont=dict(size=10, color=g["text_colour"]),
+                textfont=dict(size=12, color=g["text_colour"]),
                 marker=dict(
                     symbol="square", size=NODE_SIZE, color=g["fill"], line=dict(width=g["line"], color=colors.LOSS)
                 ),

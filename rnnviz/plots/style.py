@@ -38,12 +38,24 @@ def _enlarge(node, minimum: int) -> None:
             _enlarge(value, minimum)
 
 
+def _grow_markers_with_their_text(trace: dict, minimum: int) -> None:
+    """A marker that holds its text (a node's name in its box) grows as that text will, so the
+    name stays inside."""
+    marker, text_font = trace.get("marker") or {}, trace.get("textfont") or {}
+    inside = "text" in str(trace.get("mode", "")) and trace.get("textposition") in (None, "middle center")
+    size, font = marker.get("size"), text_font.get("size") or BASE_FONT
+    if inside and isinstance(size, int | float) and isinstance(font, int | float):
+        marker["size"] = round(size * max(minimum, round(font * 1.5)) / font)
+
+
 def projector(figure: go.Figure, minimum: int = PROJECTOR_FONT) -> go.Figure:
     """A copy of `figure` with every font at least `minimum` px, black text, a darker grid and
     room for the larger text. Only what the figure sets is touched (no new colorbars, axes)."""
     spec = copy.deepcopy(figure.to_plotly_json())
     frames = spec.pop("frames", None)
     layout = spec.setdefault("layout", {})
+    for trace in spec["data"] if not frames else []:  # an animation's frames would put the old sizes back
+        _grow_markers_with_their_text(trace, minimum)
     _enlarge(spec["data"], minimum)
     _enlarge(layout, minimum)
     font = layout.setdefault("font", {})
