@@ -56,8 +56,10 @@ def shape_labels(graph: Graph, positions: dict) -> list[dict]:
                 text=str(edge.shape),
                 font=dict(size=11, color=colors.HIGHLIGHT),
                 bgcolor="rgba(255,255,255,0.85)",
-                xshift=18 if sx == tx else 0,  # beside a vertical arrow; above the boxes of a horizontal one
-                yshift=0 if sx == tx else NODE_SIZE / 2 + 10,
+                xanchor="left" if sx == tx else "center",  # beside a vertical arrow,
+                yanchor="middle" if sx == tx else "bottom",  # above the boxes of a horizontal one
+                xshift=6 if sx == tx else 0,
+                yshift=0 if sx == tx else NODE_SIZE / 2 + 4,
             )
         )
     return labels

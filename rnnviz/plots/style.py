@@ -48,12 +48,23 @@ def _grow_markers_with_their_text(trace: dict, minimum: int) -> None:
         marker["size"] = round(size * max(minimum, round(font * 1.5)) / font)
 
 
+def _shift_with_its_text(annotation: dict, minimum: int) -> None:
+    """An annotation set off by pixels (clear of a box) moves as far as its text grows."""
+    font = (annotation.get("font") or {}).get("size") or BASE_FONT
+    growth = max(minimum, round(font * 1.5)) / font
+    for key in ("xshift", "yshift"):
+        if annotation.get(key):
+            annotation[key] = annotation[key] * growth
+
+
 def projector(figure: go.Figure, minimum: int = PROJECTOR_FONT) -> go.Figure:
     """A copy of `figure` with every font at least `minimum` px, black text, a darker grid and
     room for the larger text. Only what the figure sets is touched (no new colorbars, axes)."""
     spec = copy.deepcopy(figure.to_plotly_json())
     frames = spec.pop("frames", None)
     layout = spec.setdefault("layout", {})
+    for note in layout.get("annotations", []):
+        _shift_with_its_text(note, minimum)
     for trace in spec["data"] if not frames else []:  # an animation's frames would put the old sizes back
         _grow_markers_with_their_text(trace, minimum)
     _enlarge(spec["data"], minimum)

@@ -31,7 +31,7 @@ def test_names_stay_in_their_boxes_and_shapes_stay_off_them(server, browser, pre
     size = {"width": 1920, "height": 1080} if present else {"width": 1280, "height": 800}
     page = browser.new_context(viewport=size).new_page()
     try:
-        open_page(page, f"{server.url}/topologies" + ("?present=1" if present else ""))
+        open_page(page, f"{server.url}/topologies?seq_len=12" + ("&present=1" if present else ""))  # names like h_10
         page.get_by_text("Show tensor shapes on the arrows").click()
         page.wait_for_function(f"() => ({BOXES})().labels.length >= 3", timeout=30_000)
         found = page.evaluate(BOXES)
