@@ -29,8 +29,8 @@ with c:
 
 simple, gated, minimal = st.tabs(["Simple RNN (Chollet's NumPy loop)", "LSTM cell", "minGRU cell"])
 with simple:
-    left, right = st.columns([1, 1])
-    left.code(inspect.getsource(chollet_forward), language="python")
+    left, right = st.columns([1, 1])  # the worked sum needs half the width
+    left.code(inspect.getsource(chollet_forward), language="python", wrap_lines=True)  # nothing hidden off the edge
     parts = chollet_step_parts(inputs, W, U, b, t)
     right.latex(r"h_t = \tanh(W x_t + U h_{t-1} + b)")
     right.latex(
@@ -41,7 +41,7 @@ with simple:
     difference = chollet_torch_difference(inputs, W, U, b)
     right.success(
         f"The NumPy loop equals `torch.nn.RNN` with the same weights: largest difference over all "
-        f"{STEPS}×{UNITS} outputs = {difference:.1e}."
+        f"{STEPS}×{UNITS} outputs = {difference:.1e}.".replace("e-", "e\u2011")  # a number never breaks at its hyphen
     )
     right.caption(
         f"Sizes here: {STEPS} steps, {FEATURES} input features, {UNITS} units; Chollet's example uses "

@@ -81,6 +81,9 @@ st.markdown(
 chart(figure=gate_stack_figure(spec), key="gate_stack")
 
 st.subheader("The whole ledger")
-st.table(  # a static table wraps long cells, so every column fits on a laptop or a projector
-    ledger.astype({"shape": str}).assign(elements=ledger["elements"].map("{:,}".format)).set_index("group"),
+st.table(  # a static table wraps long cells, so every column fits on a laptop or a projector; a shape never wraps
+    ledger.assign(
+        shape=ledger["shape"].map(lambda shape: str(shape).replace(", ", ",\u00a0")),
+        elements=ledger["elements"].map("{:,}".format),
+    ).set_index("group"),
 )

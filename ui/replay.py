@@ -186,10 +186,10 @@ def replay_ui(prefix: str, name: str, run: Run, panel, race: bool) -> None:
     """The run's panel at one recorded step, with ◀ Play ▶ and a scrubber; `panel(snapshot, race)`
     draws what a live run draws."""
     frames = run.frames()
-    lanes = ", ".join(run.lanes)
+    what = run.title or f"{name}: {', '.join(run.lanes)}, {run.last_step:,} steps"  # a title already says it
     st.caption(
-        f"**Recorded run** {plain(run.title or name)}: {plain(lanes)}, {run.last_step:,} steps. Nothing trains: "
-        "▶ Play replays it one recorded step at a time, the slider scrubs."
+        f"**Recorded run** {plain(what.rstrip('.'))}. Nothing trains: ▶ Play replays it one recorded step at a time, "
+        "the slider scrubs."
     )
 
     def draw(k: int) -> None:

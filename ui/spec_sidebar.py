@@ -39,7 +39,7 @@ TOPOLOGY_LABELS = {
     "one_to_one": "one to one",
     "one_to_many": "one to many",
     "many_to_one": "many to one",
-    "many_to_many": "many to many (encoder-decoder)",
+    "many_to_many": "many to many (seq2seq)",  # short enough for the sidebar's menu at 1280 px
     "synced": "many to many (synced)",
 }
 SINGLE_INPUT = ("one_to_one", "one_to_many")
@@ -205,7 +205,9 @@ def spec_sidebar(keep: set[str] | frozenset = frozenset()) -> RNNSpec:
             TOPOLOGIES,
             key="topology",
             format_func=TOPOLOGY_LABELS.get,
-            help="Which steps read an input and which produce an output (Karpathy's five pictures).",
+            help="Which steps read an input and which produce an output (Karpathy's five pictures). seq2seq: an "
+            "encoder reads the whole input, then a decoder writes the output (Sutskever et al. 2014); synced: an "
+            "output at every input step.",
         )
         st.radio(
             "Decoder input",

@@ -31,6 +31,15 @@ STATE_WORDS = {
 }
 
 
+def metric_text(value: float) -> str:
+    """A metric short enough for a metric box of a five-column row at 1280 px: three significant
+    digits, small values as 1.81e-4 (0.0001808 was cut off)."""
+    if value != 0 and abs(value) < 1e-3:
+        mantissa, exponent = f"{value:.2e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return f"{value:.3g}"
+
+
 def _weights_now(job: TrainingJob, label: str) -> bytes:
     task, model, step = job.model_copy(label)
     return checkpoint_bytes(model.state_dict(), model.spec, task=task.name, vocabulary=task.vocabulary, step=step)
@@ -103,7 +112,10 @@ def run_panel(snapshot: dict, race: bool) -> None:
             f"Queued: {MAX_RUNNING} runs are training on this server (the most it runs at once) and "
             f"{ahead} {'run waits' if ahead == 1 else 'runs wait'} ahead of this one; it starts by itself"
         )
-    (st.error if state in ("diverged", "failed") else st.caption)(f"**{words}.** {plain(snapshot['message'])}")
+    message = snapshot["message"]
+    if message.startswith(f"{words} "):  # "Finished. Finished the budget …": say it once
+        message = message[len(words) + 1].upper() + message[len(words) + 2 :]
+    (st.error if state in ("diverged", "failed") else st.caption)(f"**{words}.** {plain(message)}")
     if snapshot["max_steps"]:
         st.progress(
             min(snapshot["steps"] / snapshot["max_steps"], 1.0),
@@ -119,7 +131,7 @@ def run_panel(snapshot: dict, race: bool) -> None:
         help="Measured over the last 50 steps while training; — while starting, paused or ended.",
     )
     for column, (label, lane) in zip(columns[2:], lanes.items()):
-        value = f"{lane.evaluations[-1]['metric']:.4g}" if lane.evaluations else "—"
+        value = metric_text(lane.evaluations[-1]["metric"]) if lane.evaluations else "—"
         solved = f"solved at step {lane.solved_at}" if lane.solved_at is not None else None
         solved = solved if wide or solved is None else f"solved at {lane.solved_at}"
         column.metric(

@@ -185,7 +185,7 @@ def seq2seq_figure(
                         xanchor="left",
                         showarrow=False,
                         text=str(tuple(shape)),
-                        font=dict(size=11, color=colors.HIGHLIGHT),
+                        font=dict(size=12, color=colors.HIGHLIGHT),
                         bgcolor="rgba(255,255,255,0.85)",
                     )
                 )

@@ -54,7 +54,7 @@ def shape_labels(graph: Graph, positions: dict) -> list[dict]:
                 yref="y",
                 showarrow=False,
                 text=str(edge.shape),
-                font=dict(size=11, color=colors.HIGHLIGHT),
+                font=dict(size=12, color=colors.HIGHLIGHT),
                 bgcolor="rgba(255,255,255,0.85)",
                 xanchor="left" if sx == tx else "center",  # beside a vertical arrow,
                 yanchor="middle" if sx == tx else "bottom",  # above the boxes of a horizontal one
@@ -81,7 +81,7 @@ def row_labels(spec: RNNSpec, x: float = -0.7) -> list[dict]:
             text=text,
             showarrow=False,
             xanchor="right",
-            font=dict(size=11, color=colors.TEXT),
+            font=dict(size=12, color=colors.TEXT),
         )
         for y, text in texts.items()
     ]
@@ -172,7 +172,7 @@ def topology_figure(graph: Graph, limit: int = 14, show_shapes: bool = False, he
         text="time →",
         showarrow=False,
         xanchor="left",
-        font=dict(size=11, color=colors.EDGE),
+        font=dict(size=12, color=colors.EDGE),
     )
     return fig
 

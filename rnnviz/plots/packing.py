@@ -37,13 +37,18 @@ def padded_batch_figure(words: list[list[str]], lengths: list[int]) -> go.Figure
             hoverinfo="skip",
         )
     )
-    fig.add_vrect(
-        x0=steps - 1.5,
-        x1=steps - 0.5,
-        line=dict(color=colors.LOSS, width=3, dash="dash"),
-        annotation_text="output[:, -1]",
-        annotation_position="top",
-        annotation_font=dict(size=14),
+    fig.add_vrect(x0=steps - 1.5, x1=steps - 0.5, line=dict(color=colors.LOSS, width=3, dash="dash"))
+    fig.add_annotation(  # above the dashed box, ending at its right edge: never on it, never off the figure
+        x=steps - 0.5,
+        y=1,
+        xref="x",
+        yref="paper",
+        xanchor="right",
+        yanchor="bottom",
+        yshift=4,
+        text="output[:, -1]",
+        showarrow=False,
+        font=dict(size=14),
     )
     fig.update_layout(
         height=130 + 62 * batch,

@@ -52,7 +52,7 @@ def chain_figure(h: np.ndarray, done: int) -> go.Figure:
                 x=[x],
                 y=[y],
                 mode="markers+text",
-                marker=dict(size=26, color=colour),
+                marker=dict(size=22, color=colour),
                 text=[f"{h[t]:.2f}" if t < done else ""],
                 textposition="top center" if turns else "bottom center",  # clear of the arrow down
                 textfont=dict(size=13),
@@ -70,7 +70,10 @@ def tree_figure(levels: list[tuple[str, list[tuple[int, int]]]], steps: int, h: 
     levels are done (the last one highlighted); after the last level every h_t is known."""
     size = 1 << max((steps - 1).bit_length(), 0)
     rows = len(levels)
+    room = 420 / size  # about the pixels each column gets on a laptop: markers shrink, labels go to the hover
+    named = size <= 16
     fig = _base(110 + 48 * (rows + 2), f"Scan: {rows} levels of independent pairs — {min(active, rows)} done")
+    fig.update_layout(margin=dict(r=70))  # the level names, right of the tree
     for t in range(size):
         real = t < steps
         fig.add_trace(
@@ -78,8 +81,8 @@ def tree_figure(levels: list[tuple[str, list[tuple[int, int]]]], steps: int, h: 
                 x=[t],
                 y=[0],
                 mode="markers+text",
-                marker=dict(size=18, color=DONE if real else WAITING, symbol="square"),
-                text=[f"x{t}" if real else "pad"],
+                marker=dict(size=min(18, room * 0.7), color=DONE if real else WAITING, symbol="square"),
+                text=[(f"x{t}" if real else "pad") if named else ""],
                 textposition="bottom center",
                 textfont=dict(size=12),
                 hovertemplate=(f"step {t}: (a_t, b_t) from x_t alone" if real else "padding: the identity map")
@@ -101,7 +104,9 @@ def tree_figure(levels: list[tuple[str, list[tuple[int, int]]]], steps: int, h: 
                 )
             )
         fig.add_annotation(
-            x=size - 0.4,
+            x=1,
+            xref="paper",
+            xshift=6,
             y=row,
             text=f"{phase} {row}",
             showarrow=False,
@@ -114,14 +119,17 @@ def tree_figure(levels: list[tuple[str, list[tuple[int, int]]]], steps: int, h: 
             x=list(range(steps)),
             y=[rows + 1] * steps,
             mode="markers+text",
-            marker=dict(size=24, color=ACTIVE if finished else WAITING),
-            text=[f"{v:.2f}" if finished else "" for v in h],
+            marker=dict(size=min(24, room * 0.8), color=ACTIVE if finished else WAITING),
+            text=[f"{v:.2f}" if finished and steps <= 8 else "" for v in h],  # more: the hover, and the loop's row
             textposition="top center",
             textfont=dict(size=13),
-            hovertemplate="h_%{x}" + (" = %{text}" if finished else ": after the last level") + "<extra></extra>",
+            customdata=h,
+            hovertemplate="h_%{x}"
+            + (" = %{customdata:.4f}" if finished else ": after the last level")
+            + "<extra></extra>",
         )
     )
-    fig.update_xaxes(range=[-0.7, size + 0.9])
+    fig.update_xaxes(range=[-0.7, size - 0.3])
     fig.update_yaxes(range=[-1, rows + 1.9])
     return fig
 

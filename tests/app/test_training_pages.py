@@ -108,3 +108,11 @@ def test_the_train_page_offers_the_irnn(app):
     assert app.query_params["activation"] in ("relu", ["relu"])
     app.radio(key="train_cell").set_value("mingru").run()  # no W_hh: the choice is not offered
     assert not any(s.key == "train_init" for s in app.selectbox) and not app.error
+
+
+def test_a_lane_metric_fits_its_box_at_1280():
+    from ui.training import metric_text
+
+    assert metric_text(0.0001808) == "1.81e-4"  # was "0.0001808", cut to "0.00018…" in a five-column row
+    assert metric_text(4.845e-05) == "4.84e-5" and metric_text(0.1791) == "0.179" and metric_text(0.0) == "0"
+    assert all(len(metric_text(v)) <= 7 for v in (1.23456e-7, 0.98765, 0.0012345, 123.456))

@@ -27,7 +27,7 @@ def test_the_recorded_adding_race_appears_at_once_and_scrubs(fresh_server, page)
     # no timing threshold here (a busy machine is slower): benchmarks/run_files.py gives the figure
     page.wait_for_selector(READY)
     assert_no_exception(page)
-    expect(page.get_by_text("Finished the budget of 1500 steps")).to_be_visible()
+    expect(page.get_by_text("The budget of 1500 steps")).to_be_visible()
     assert page.get_by_role("button", name="Pause").count() == 0  # no run controls: nothing trains
     assert page.get_by_role("button", name="▶ Start").count() == 0
     assert step_count(page) == 1500
