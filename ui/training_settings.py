@@ -185,7 +185,11 @@ def start_ui(prefix: str, cell: str) -> tuple[str, str]:
         )
     if cell == "rnn" and not hidden("activation"):
         nonlinearity = middle.radio(
-            "RNN activation", NONLINEARITIES, key=f"{prefix}nonlinearity", horizontal=True, format_func=str.capitalize
+            "RNN activation",
+            NONLINEARITIES,
+            key=f"{prefix}nonlinearity",
+            horizontal=True,
+            format_func={"tanh": "tanh", "relu": "ReLU"}.get,
         )
     if cell == "rnn" and nonlinearity == "relu" and init == "identity":
         right.caption(
