@@ -13,7 +13,7 @@ from ui.pages import PAGES
 from ui.present import present_toggle, read_present_flag
 from ui.spec_sidebar import load_link_once, new_run, show_url_problems, spec_sidebar
 
-torch.set_num_threads(1)  # two OpenMP threads on a busy 2-core machine are 100× slower (DESIGN.md)
+torch.set_num_threads(1)  # two OpenMP threads on a busy 2-core machine are 100× slower (docs/design.md)
 st.set_page_config(
     page_title="RNN Explorer",
     page_icon=str(Path(__file__).parent / "docs" / "favicon.png"),  # shipped: a classroom may be offline

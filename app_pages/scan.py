@@ -1,13 +1,12 @@
 """Scan: why minGRU trains in parallel. The loop's T dependent steps against Blelloch's tree of
 2·log2 T levels, animated; the same numbers from both; and what each costs, measured."""
 
-import numpy as np
 import streamlit as st
-import torch
 
 from rnnviz.cost import machine_load, measure, timing_note
-from rnnviz.minrnn import BLOCKS, SCANS, coefficients, tree_levels
+from rnnviz.minrnn import BLOCKS
 from rnnviz.plots.scan import chain_figure, cost_figure, tree_figure
+from rnnviz.scan_example import scan_example
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player
 from ui.present import chart, settings_box
@@ -31,14 +30,8 @@ with settings_box("Settings: length, cell, decay range"):
 if steps is None or seed is None:
     st.stop()
 
-generator = torch.Generator().manual_seed(int(seed))
-features, hidden = 2, 3
-x = torch.randn(1, steps, features, generator=generator, dtype=torch.float64)
-weight = torch.randn(len(BLOCKS[kind]) * hidden, features, generator=generator, dtype=torch.float64)
-bias = torch.randn(len(BLOCKS[kind]) * hidden, generator=generator, dtype=torch.float64)
-a_t, b_t, _ = coefficients(kind, x, weight, bias, negative)
-states = {how: scan(a_t, b_t)[0, :, 0].numpy() for how, scan in SCANS.items()}  # unit 0 of each
-levels = tree_levels(steps)
+example = scan_example(kind, int(steps), int(seed), negative)
+states, levels = example.states, example.levels
 labels = ["every (a_t, b_t) from its x_t, all at once"]
 labels += [
     f"level {k}: {phase}-sweep, {len(pairs)} pair{'s' if len(pairs) > 1 else ''} at once"
@@ -58,7 +51,7 @@ def draw(frame: int) -> None:
 
 player("scan", labels, draw, start=0)
 update_link([f for f in PAGE_LINKS["scan"] if f.name not in ("step", "speed")])  # the player writes those
-difference = max(np.abs(states[how] - states["sequential"]).max() for how in ("log", "tree"))
+difference = example.difference
 st.markdown(
     f"**The same numbers.** h_T (unit 0): loop {states['sequential'][-1]:.6f}, log-space scan "
     f"{states['log'][-1]:.6f}, tree {states['tree'][-1]:.6f}; largest difference over all steps {difference:.1e}. "

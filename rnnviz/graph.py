@@ -156,7 +156,7 @@ def graph_values(graph: Graph, recording, example: int = 0) -> GraphValues:
 
 def _edge_flow(graph: Graph, edge: Edge, flows: dict | None, example: int) -> float:
     """‖the gradient that flows back along this edge‖: the vector-Jacobian product through this
-    one use of the source state, not the total dL/d(target) (DESIGN.md). Input edges: 0."""
+    one use of the source state, not the total dL/d(target) (docs/design.md). Input edges: 0."""
     if flows is None or edge.kind in ("input", "feedback"):  # a fed-back output is a constant input
         return 0.0
     source, target = graph.node(edge.source), graph.node(edge.target)

@@ -64,9 +64,5 @@ class SlotQueue:
         with self._changed:
             return self._waiting.index(who) if who in self._waiting else None
 
-    @property
-    def running(self) -> int:
-        return self.slots - self._free
-
 
 SLOTS = SlotQueue(MAX_RUNNING)

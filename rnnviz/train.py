@@ -197,11 +197,11 @@ class Trainer:
             return self.model(x, y=y, teacher_forcing=forcing, generator=self.data)[0]
         features = self.model.core_input(x, y, forcing, generator=self.data)  # (B, steps, F)
         outputs, state = [], None
-        for chunk in features.split(k, dim=1):
+        for chunk in features.split(k, dim=self.model.time_axis):
             output, state = self.model.core(chunk, state)
             outputs.append(output)
             state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
-        return self.model.kept(self.model.head(torch.cat(outputs, dim=1)))
+        return self.model.kept(self.model.head(torch.cat(outputs, dim=self.model.time_axis)))
 
     def train_step(self) -> dict:
         """One step. Returns loss and gradient norm; 'diverged' holds a message when it stopped."""
@@ -232,12 +232,20 @@ class Trainer:
         when that is higher (an untrained model may start above the baseline)."""
         return max(self.baseline, self.initial_loss or 0.0, 1e-6)
 
+    def _times_reference(self, value: float, digits: str) -> str:
+        """'40× the memoryless baseline 0.167', or, when the first loss was higher and the rules
+        compared with it, '12× the first loss 0.61'."""
+        ratio = format(value / self.reference, f",{digits}")
+        if self.reference > self.baseline:
+            return f"{ratio}× the first loss {self.reference:.3g} (the memoryless baseline is {self.baseline:.3g})"
+        return f"{ratio}× the memoryless baseline {self.baseline:.3g}"
+
     def _divergence(self, value: float) -> str | None:
         """Why this loss means the run diverged, or None."""
         if not math.isfinite(value):
             return f"the loss became {value}"
         if value > SPIKE * self.reference:
-            return f"the loss jumped to {value:.3g}, {value / self.baseline:,.0f}× the memoryless baseline"
+            return f"the loss jumped to {value:.3g}, {self._times_reference(value, '.0f')}"
         self.recent = self.recent[-(DIVERGENCE_WINDOW - 1) :] + [value]
         if len(self.recent) < DIVERGENCE_WINDOW:
             return None
@@ -246,7 +254,7 @@ class Trainer:
         if mean > FAR_ABOVE * self.reference:
             return (
                 f"over the last {DIVERGENCE_WINDOW} steps the loss averaged {mean:.3g}, "
-                f"{mean / self.baseline:,.1f}× the memoryless baseline {self.baseline:.3g}"
+                f"{self._times_reference(mean, '.1f')}"
             )
         if mean > GROWTH * self.best_window:
             return (

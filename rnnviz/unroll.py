@@ -52,7 +52,7 @@ class Unrolled:
     h_tensors: list = field(repr=False, default_factory=list)  # [l][d][t] → (B, H), in graph
     c_tensors: list = field(repr=False, default_factory=list)
     # One tensor per *use* of a state, so autograd can say how much gradient flows along each
-    # edge of the unrolled graph (DESIGN.md, "What an edge carries backward"):
+    # edge of the unrolled graph (docs/design.md, "What an edge carries backward"):
     recurrent_uses: list = field(repr=False, default_factory=list)  # [l][d][t]: h_{t-1} as step t read it
     layer_uses: list = field(repr=False, default_factory=list)  # [l-1][d]: (T, B, D·H) as layer l, dir d read it
     head_use: Tensor | None = field(repr=False, default=None)  # (T, B, D·H): the top layer as `output`

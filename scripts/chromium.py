@@ -1,4 +1,4 @@
-"""Debian's Chromium driven by Playwright with the flags this machine needs (DESIGN.md).
+"""Debian's Chromium driven by Playwright with the flags this machine needs (docs/design.md).
 Never downloads a browser: `apt-get install -y chromium` provides it."""
 
 import shutil

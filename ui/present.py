@@ -46,11 +46,6 @@ def present_toggle() -> None:
         del st.query_params[KEY]
 
 
-def essentials() -> bool:
-    """True when a page should draw its secondary settings (not in presentation mode)."""
-    return not presenting()
-
-
 def chart(figure, key: str, container=st, width="stretch", config=None, **options):
     """Every figure goes through here: the projector style in presentation mode, and a toolbar
     with one button, "download as PNG", named after the chart."""

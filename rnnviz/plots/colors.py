@@ -22,7 +22,6 @@ GATES = {
     "n": "#e377c2",
     "h": "#2ca02c",
 }
-SEQUENTIAL = "Blues"
 CELLS = {"rnn": "#d62728", "gru": "#9467bd", "lstm": "#1f77b4", "mingru": "#2ca02c", "minlstm": "#8c564b"}
 IMPLEMENTATIONS = {  # the Scan page's cost lines: no two alike (the fused GRU keeps the GRU's colour)
     "nn.GRU (fused)": CELLS["gru"],

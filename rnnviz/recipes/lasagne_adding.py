@@ -25,7 +25,7 @@ from torch import nn
 from rnnviz.seeding import seeded
 
 MIN_LENGTH, MAX_LENGTH, N_HIDDEN, N_BATCH = 50, 55, 100, 100
-LEARNING_RATE, GRAD_CLIP, EPOCH_SIZE, NUM_EPOCHS = 0.001, 100, 100, 10
+LEARNING_RATE, EPOCH_SIZE, NUM_EPOCHS = 0.001, 100, 10  # the example's GRAD_CLIP = 100 is left out: see above
 
 
 def gen_data(rng: np.random.RandomState, min_length=MIN_LENGTH, max_length=MAX_LENGTH, n_batch=N_BATCH):

@@ -17,7 +17,6 @@ import collections
 import math
 import random
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -150,16 +149,4 @@ def shapes() -> list[tuple[str, tuple, str]]:
         ("x, y", tuple(x.shape), f"(batch_size, num_steps) windows; epoch_size = {epoch_size}"),
         ("logits", tuple(logits.shape), "(batch, num_steps, vocab_size)"),
         ("state h, c", tuple(h.shape), "(num_layers, batch, hidden_size): carried to the next window"),
-    ]
-
-
-def numpy_ptb_producer(raw_data, batch_size, num_steps):
-    """A direct NumPy port of reader.ptb_producer's arithmetic, for the tests."""
-    raw = np.array(raw_data, dtype=np.int32)
-    batch_len = len(raw) // batch_size
-    data = raw[0 : batch_size * batch_len].reshape([batch_size, batch_len])
-    epoch_size = (batch_len - 1) // num_steps
-    return epoch_size, [
-        (data[:, i * num_steps : (i + 1) * num_steps], data[:, i * num_steps + 1 : (i + 1) * num_steps + 1])
-        for i in range(epoch_size)
     ]

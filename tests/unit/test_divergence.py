@@ -79,4 +79,13 @@ def test_a_spike_is_measured_against_the_first_loss_when_that_is_above_the_basel
     trainer = Trainer(TrainConfig(task="adding", seq_len=10, hidden_size=8, batch_size=8))
     trainer.initial_loss = 10 * trainer.baseline  # an untrained model that starts far above the baseline
     assert trainer._divergence(0.5 * SPIKE * trainer.initial_loss) is None  # far above the baseline alone
-    assert trainer._divergence(2 * SPIKE * trainer.initial_loss) is not None
+    message = trainer._divergence(2 * SPIKE * trainer.initial_loss)
+    assert f"{2 * SPIKE:,.0f}× the first loss" in message  # the ratio the rule used, not 20,000× the baseline
+
+
+def test_a_window_far_above_names_the_reference_it_was_compared_with():
+    trainer = Trainer(TrainConfig(task="adding", hidden_size=8, batch_size=8))
+    trainer.initial_loss = trainer.baseline / 2  # below the baseline: the baseline is the reference
+    for _ in range(DIVERGENCE_WINDOW - 1):
+        trainer._divergence(4 * trainer.baseline)
+    assert "4.0× the memoryless baseline" in trainer._divergence(4 * trainer.baseline)

@@ -28,7 +28,7 @@ def _wait(predicate, seconds=20.0):
 
 @pytest.fixture(autouse=True)
 def idle_server():
-    assert _wait(lambda: SLOTS.running == 0, 10), "a run of an earlier test still holds a slot"
+    assert _wait(lambda: SLOTS._free == SLOTS.slots, 10), "a run of an earlier test still holds a slot"
     yield
 
 

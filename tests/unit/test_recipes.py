@@ -194,7 +194,7 @@ def test_keras_imdb_shapes_and_parameter_counts():
 def test_ptb_producer_equals_a_direct_port_of_the_tutorials(batch_size, num_steps):
     ids = ptb.word_ids(ptb.corpus(), ptb.build_vocab(ptb.corpus()))
     epoch_size, windows = ptb.ptb_producer(ids, batch_size, num_steps)
-    reference_size, reference = ptb.numpy_ptb_producer(ids, batch_size, num_steps)
+    reference_size, reference = numpy_ptb_producer(ids, batch_size, num_steps)
     assert epoch_size == reference_size == ((len(ids) // batch_size) - 1) // num_steps
     for (x, y), (rx, ry) in zip(windows, reference, strict=True):
         np.testing.assert_array_equal(x.numpy(), rx)
@@ -234,3 +234,15 @@ def test_the_cli_runs_a_recipe_and_prints_its_points_beside_the_sources(capsys):
     assert "good i am fine" in summary["summary"]
     assert main(["train", "--recipe", "keras_imdb"]) == 0
     assert re.search(r"lstm\s+Keras\s+131,584 parameters, PyTorch\s+132,096", capsys.readouterr().out)
+
+
+def numpy_ptb_producer(raw_data, batch_size, num_steps):
+    """A direct NumPy port of TensorFlow's reader.ptb_producer arithmetic: the reference."""
+    raw = np.array(raw_data, dtype=np.int32)
+    batch_len = len(raw) // batch_size
+    data = raw[0 : batch_size * batch_len].reshape([batch_size, batch_len])
+    epoch_size = (batch_len - 1) // num_steps
+    return epoch_size, [
+        (data[:, i * num_steps : (i + 1) * num_steps], data[:, i * num_steps + 1 : (i + 1) * num_steps + 1])
+        for i in range(epoch_size)
+    ]

@@ -317,3 +317,20 @@ def test_char_task_refuses_text_shorter_than_a_window():
     task = char_task("abc")
     with pytest.raises(ValueError, match="windows"):
         task.generate(2, 5, torch.Generator())
+
+
+def test_truncated_bptt_chunks_time_in_a_time_major_model():
+    """Trainer.forward cuts truncated-BPTT chunks along the model's time axis: a time-major model
+    (batch_first=False) gives the same outputs as its full forward pass, as a batch-first one does."""
+    from rnnviz.model import SeqModel
+
+    trainer = Trainer(TrainConfig(task="adding", seq_len=12, hidden_size=8, batch_size=5, tbptt=4))
+    batch_first = trainer.model
+    time_major = SeqModel(trainer.spec.replace(batch_first=False))
+    time_major.load_state_dict(batch_first.state_dict())
+    x = trainer._batch(5).x  # (B, T, F)
+    with torch.no_grad():
+        expected = batch_first(x)[0]
+        trainer.model = time_major
+        chunked = trainer.forward(x.transpose(0, 1))  # (T, B, F) in, the topology's output out
+    torch.testing.assert_close(chunked, expected, atol=1e-6, rtol=0)

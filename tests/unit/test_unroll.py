@@ -192,7 +192,7 @@ def test_hidden_grad_matches_finite_differences_when_loss_is_on_last_step(cell):
 
 
 def test_retain_grad_on_fused_output_is_only_the_direct_part():
-    """The trap from DESIGN.md: with the loss on the last step, the fused output's .grad is
+    """The trap from docs/design.md: with the loss on the last step, the fused output's .grad is
     zero before it, while the total dL/dh_t from unroll is not."""
     module = make("lstm", 1, False, False, True)
     x = torch.randn(6, 1, F, dtype=torch.float64)
