@@ -5,6 +5,7 @@ import time
 import pytest
 
 from tests.app.conftest import shown
+from tests.app.test_pages import ledger_table
 from tests.app.test_training_pages import wait_for_steps
 from ui.training_settings import training_fields
 
@@ -119,9 +120,7 @@ def test_an_out_of_range_box_says_why_next_to_it_and_keeps_the_last_good_spec(ap
     assert not app.exception
     assert any(words in e.value and "Hidden size" in e.value for e in app.sidebar.error)
     assert app.number_input(key="hidden_size").value == value  # the typed value stays in the box
-    assert "(1, 4, 16)" in " ".join(
-        str(s) for s in next(t.value for t in app.table if "axes" in t.value.columns)["shape"]
-    )
+    assert "(1, 4, 16)" in " ".join(ledger_table(app)["shape"])
 
 
 def test_a_spec_over_the_memory_budget_is_refused_under_the_box_at_fault(app):
