@@ -14,7 +14,8 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from rnnviz.spec import CELLS, NONLINEARITIES, RNNSpec, SpecError
+from rnnviz.settings import TRAINING
+from rnnviz.spec import RNNSpec, SpecError
 
 SPEC_FIELDS = [f.name for f in fields(RNNSpec)]
 
@@ -149,28 +150,9 @@ def train_command(args: argparse.Namespace) -> int:
 
     torch.set_num_threads(args.threads)
     text = Path(args.text_file).read_text(encoding="utf-8") if args.text_file else None
-    config = TrainConfig(
-        task=args.task,
-        cell=args.cell,
-        nonlinearity=args.nonlinearity,
-        init=args.init,
-        decay=args.decay,
-        hidden_size=args.hidden_size,
-        num_layers=args.num_layers,
-        seq_len=args.seq_len,
-        batch_size=args.batch_size,
-        optimizer=args.optimizer,
-        lr=args.lr,
-        clip=args.clip or None,
-        tbptt=args.tbptt,
-        seed=args.seed,
-        device=args.device,
-        eval_every=args.eval_every,
-        probe_every=args.probe_every,
-        text=text,
-        feedback=args.feedback,
-        teacher_forcing=args.teacher_forcing,
-    )
+    values = {name: getattr(args, name) for name, setting in TRAINING.items() if setting.cli}
+    values = {name: None if value == TRAINING[name].off else value for name, value in values.items()}
+    config = TrainConfig(task=args.task, text=text, feedback=args.feedback, **values)
     trainer = Trainer(config)
 
     def report(result: dict) -> None:
@@ -252,6 +234,25 @@ def replay_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_training_options(parser: argparse.ArgumentParser) -> None:
+    """One option per setting of rnnviz.settings.TRAINING that the CLI takes, with its bounds."""
+    for name, setting in TRAINING.items():
+        if not setting.cli:
+            continue
+        flag, words = "--" + name.replace("_", "-"), setting.help or setting.label
+        if setting.kind == "choice":
+            parser.add_argument(flag, choices=list(setting.choices), default=setting.default, help=words)
+            continue
+        number = (lambda v: f"{v:,}") if setting.kind == "int" else (lambda v: f"{v:g}")
+        off = f"; {setting.off:g}: off" if setting.off is not None else ""
+        parser.add_argument(
+            flag,
+            type=int if setting.kind == "int" else float,
+            default=setting.default,
+            help=f"{words} ({number(setting.low)} to {number(setting.high)}{off})",
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rnnviz", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -260,21 +261,17 @@ def main(argv: list[str] | None = None) -> int:
     shapes.add_argument("--csv", action="store_true", help="CSV with every column, for a spreadsheet")
     shapes.set_defaults(command_function=shapes_command)
 
-    from rnnviz.initialisation import INITS
     from rnnviz.tasks import TASKS
-    from rnnviz.train import OPTIMIZERS
 
-    train = commands.add_parser("train", help="train a model on a toy task and report the result")
+    train = commands.add_parser(
+        "train",
+        help="train a model on a toy task and report the result",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     from rnnviz.recipes import RECIPES
     from rnnviz.seq2seq import SEQ2SEQ_TASKS
 
     train.add_argument("--task", choices=list(TASKS) + list(SEQ2SEQ_TASKS), default="adding")
-    train.add_argument(
-        "--teacher-forcing",
-        type=float,
-        default=1.0,
-        help="addition/reversal, or with --feedback: share of decoder steps fed the true previous target",
-    )
     train.add_argument(
         "--feedback",
         action="store_true",
@@ -284,38 +281,14 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument(
         "--recipe", choices=list(RECIPES), help="run a tutorial's own recipe instead (its printed numbers beside)"
     )
-    train.add_argument("--cell", choices=list(CELLS), default="lstm")
-    train.add_argument(
-        "--decay", choices=["positive", "signed"], default="positive", help="mingru/minlstm: decay in [0, 1] or [-1, 1]"
-    )
-    train.add_argument(
-        "--nonlinearity", choices=list(NONLINEARITIES), default="tanh", help="rnn only: the plain RNN's activation"
-    )
-    train.add_argument(
-        "--init",
-        choices=list(INITS),
-        default="default",
-        help="W_hh at the start; --cell rnn --nonlinearity relu --init identity is Le et al. 2015's IRNN",
-    )
-    train.add_argument("--seq-len", type=int, default=None, help="input steps (default: the task's)")
-    train.add_argument("--hidden-size", type=int, default=64)
-    train.add_argument("--num-layers", type=int, default=1)
-    train.add_argument("--batch-size", type=int, default=64)
-    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam")
-    train.add_argument("--lr", type=float, default=1e-2)
-    train.add_argument("--clip", type=float, default=1.0, help="max gradient norm; 0 turns clipping off")
-    train.add_argument("--tbptt", type=int, default=None, help="truncated BPTT: detach every k steps")
+    add_training_options(train)
     train.add_argument("--steps", type=int, default=3000)
-    train.add_argument("--eval-every", type=int, default=100)
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--device", choices=["auto", "cuda", "mps", "cpu"], default="auto")
     train.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 is fastest for small models)")
     train.add_argument("--text-file", help="training text for --task char (UTF-8)")
     train.add_argument("--until-solved", action="store_true", help="stop at the first evaluation that solves it")
     train.add_argument("--json", action="store_true", help="one JSON object per evaluation, then a summary")
     train.add_argument("--save", metavar="FILE.safetensors", help="write the trained model here")
     train.add_argument("--run", metavar="FILE.rnnrun", help="write the whole run here (history, probes, weights)")
-    train.add_argument("--probe-every", type=int, default=50, help="steps between probes kept in --run")
     train.set_defaults(command_function=train_command)
 
     sampler = commands.add_parser("sample", help="generate text from a character-model checkpoint")

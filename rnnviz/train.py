@@ -14,21 +14,22 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, field, make_dataclass
 
 import torch
 
 from rnnviz import budget
 from rnnviz.device import pick_device
-from rnnviz.initialisation import INITS, initialise
+from rnnviz.initialisation import initialise
 from rnnviz.model import SeqModel, build_model
 from rnnviz.recording import Recording, record, sequence_loss
 from rnnviz.seeding import seeded
+from rnnviz.settings import OPTIMIZER_NAMES, TRAINING
 from rnnviz.spec import DECODER_TOPOLOGIES, MIN_CELLS
 from rnnviz.tasks import TASKS, Batch, Task, char_task
 from rnnviz.tasks.series import MAX_ROWS, SeriesError, check_spread, finite, series_task
 
-OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop}
+OPTIMIZERS = dict(zip(OPTIMIZER_NAMES, (torch.optim.Adam, torch.optim.SGD, torch.optim.RMSprop), strict=True))
 OPTIMIZER_COPIES = {"adam": 2, "sgd": 0, "rmsprop": 1}  # extra copies of the weights each keeps
 PROBE_EXAMPLES = 4
 DIVERGENCE_WINDOW = 50  # steps over which the loss is averaged for the divergence rules
@@ -41,30 +42,8 @@ class TrainingError(ValueError):
     """A training setting that cannot work, with a sentence saying why."""
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    task: str = "adding"  # a key of TASKS
-    cell: str = "lstm"  # rnn, lstm, gru, mingru or minlstm
-    nonlinearity: str = "tanh"  # plain rnn only
-    init: str = "default"  # W_hh at the start: a key of INITS ("identity" with relu: Le et al.'s IRNN)
-    decay: str = "positive"  # mingru/minlstm: "positive" (decay in [0, 1]) or "signed" ([-1, 1])
-    hidden_size: int = 64  # units per layer
-    num_layers: int = 1  # stacked recurrent layers
-    seq_len: int | None = None  # input steps; None: the task's default
-    batch_size: int = 64  # sequences per training step
-    optimizer: str = "adam"  # adam, sgd or rmsprop
-    lr: float = 1e-2  # learning rate
-    clip: float | None = 1.0  # max total gradient norm (clip_grad_norm_); None: no clipping
-    tbptt: int | None = None  # truncated BPTT: detach the state every k steps; None: full BPTT
-    seed: int = 0  # model initialisation and data
-    device: str = "auto"  # auto (cuda, then mps, then cpu), or one of them
-    probe_every: int = 50  # steps between probes through the unrolled loop
-    eval_every: int = 100  # steps between evaluations on held-out data
-    eval_size: int = 256  # held-out sequences
-    text: str | None = None  # the char task's training text (None: the char-RNN tutorial's)
-    series: tuple[float, ...] | None = None  # the "series" task's values (an uploaded CSV column)
-    feedback: bool = False  # one_to_many / many_to_many tasks: the decoder reads its previous output, not zeros
-    teacher_forcing: float = 1.0  # with feedback: share of writing steps that read the true previous target
+class _TrainConfig:
+    """The methods of TrainConfig; its fields are rnnviz.settings.TRAINING's, one per setting."""
 
     def task_object(self) -> Task:
         if self.task == "series":
@@ -81,31 +60,25 @@ class TrainConfig:
 
     def validate(self) -> TrainConfig:
         task = self.task_object()
+        for setting in TRAINING.values():  # each value within its own bounds
+            problem = setting.check(getattr(self, setting.name))
+            if problem:
+                raise TrainingError(problem)
         checks = [
-            (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}."),
-            (self.init in INITS, f"The initialisation must be one of {', '.join(INITS)}."),
             (
                 self.init == "default" or self.cell not in MIN_CELLS,
                 "minGRU and minLSTM have no W_hh to initialise: keep the default initialisation.",
             ),
-            (0 < self.lr <= 1000 and math.isfinite(self.lr), "The learning rate must be above 0 and at most 1000."),
-            (self.clip is None or self.clip > 0, "The clipping norm must be above 0 (or off)."),
-            (1 <= self.hidden_size <= 1024, "hidden_size must be between 1 and 1024."),
-            (1 <= self.num_layers <= 4, "num_layers must be between 1 and 4."),
-            (1 <= self.batch_size <= 1024, "batch_size must be between 1 and 1024."),
-            (self.tbptt is None or self.tbptt >= 1, "Truncated BPTT needs k of at least 1."),
-            (self.probe_every >= 1 and self.eval_every >= 1, "probe_every and eval_every must be at least 1."),
-            (0 <= self.teacher_forcing <= 1, "The teacher-forcing ratio must be between 0 and 1."),
             (
                 not self.feedback or task.topology in DECODER_TOPOLOGIES,
                 f"{task.title} reads an input at every step: only a task with a decoder can feed back its outputs.",
             ),
         ]
-        steps = self.seq_len or task.default_seq_len
+        steps, most = self.seq_len or task.default_seq_len, TRAINING["seq_len"].high
         checks.append(
             (
-                task.min_seq_len <= steps <= 500,
-                f"{task.title} needs seq_len between {task.min_seq_len} and 500; it is {steps}.",
+                task.min_seq_len <= steps <= most,
+                f"{task.title} needs seq_len between {task.min_seq_len} and {most:g}; it is {steps}.",
             )
         )
         if self.task == "char" and self.text is not None:
@@ -157,6 +130,16 @@ class TrainConfig:
         return TrainConfig(**{**asdict(self), **changes})
 
 
+TrainConfig = make_dataclass(
+    "TrainConfig",
+    [(s.name, s.annotation, field(default=s.default)) for s in TRAINING.values()],
+    bases=(_TrainConfig,),
+    frozen=True,
+)
+TrainConfig.__module__ = __name__
+TrainConfig.__doc__ = "A training run's settings: one field per entry of rnnviz.settings.TRAINING, same default."
+
+
 class Trainer:
     def __init__(self, config: TrainConfig):
         self.config = config.validate()
@@ -169,7 +152,7 @@ class Trainer:
                 initialise(self.model.core, config.init)
             self.model.to(self.device)
         self.parameters = [p for p in self.model.parameters() if p.requires_grad]
-        self.optimizer = OPTIMIZERS[config.optimizer](self.parameters, lr=config.lr)
+        self.optimizer = OPTIMIZERS[config.optimizer](self.parameters, lr=config.lr, weight_decay=config.weight_decay)
         self.seq_len = self.spec.seq_len
         self.data = torch.Generator().manual_seed(config.seed + 1)  # training batches
         self.eval_batch = self._batch(config.eval_size, config.seed + 1000)  # held out: another seed

@@ -8,6 +8,7 @@ import streamlit as st
 from rnnviz.batching import MAX_TEXT_CHARS, TextError, check_text, decode_text
 from rnnviz.device import DEVICES, available_devices
 from rnnviz.initialisation import INITS
+from rnnviz.settings import TRAINING, Setting
 from rnnviz.spec import CELL_NAMES, DECAYS, DECODER_TOPOLOGIES, MIN_CELLS, NONLINEARITIES, SpecError
 from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
 from rnnviz.tasks.series import MAX_ROWS, SeriesError, read_csv_columns, series_values
@@ -96,32 +97,48 @@ RACE_ORDER = (*CELL_ORDER, "irnn")  # a race's entrants (rnnviz.race.ENTRANTS)
 INIT_NAMES = {"default": "PyTorch default", "orthogonal": "orthogonal", "identity": "identity"}
 
 
+PAGE_SETTINGS = (  # the settings of rnnviz.settings.TRAINING a Train or Race page draws and links, in link order
+    "task",
+    "hidden_size",
+    "seq_len",
+    "batch_size",
+    "optimizer",
+    "num_layers",
+    "clip",
+    "tbptt",
+    "seed",
+    "decay",
+    "teacher_forcing",
+)
+TRAIN_ONLY = ("cell", "lr", "nonlinearity", "init")  # a race has a cell and a learning rate per lane
+MORE = tuple(name for name, setting in TRAINING.items() if setting.group == "more")  # drawn from the table alone
+
+
+def setting_field(setting: Setting, prefix: str) -> LinkField:
+    """A table setting as its page's link carries it: 0 stands for off, and a task's own sequence
+    length is the adding problem's until a task is picked."""
+    default = setting.off if setting.default is None and setting.off is not None else setting.default
+    if setting.name == "seq_len":
+        default = TASKS["adding"].default_seq_len
+    low = setting.off if setting.off is not None else setting.low
+    choices = tuple(c for c in setting.choices if c != "series")  # the forecaster's own data comes by upload
+    name = setting.link_name
+    return LinkField(name, f"{prefix}{name}", setting.kind, default, low, setting.high, choices)
+
+
 def training_fields(prefix: str, race: bool = False) -> list[LinkField]:
-    """Every training setting a link carries, with its bounds and default (the widgets use these)."""
-    fields = [
-        LinkField("task", f"{prefix}task", "choice", "adding", choices=tuple(TASKS)),
-        LinkField("hidden", f"{prefix}hidden", "int", 64, 1, 1024),
-        LinkField("seq_len", f"{prefix}seq_len", "int", TASKS["adding"].default_seq_len, 1, 500),
-        LinkField("batch", f"{prefix}batch", "int", 64, 1, 1024),
-        LinkField("optimizer", f"{prefix}optimizer", "choice", "adam", choices=tuple(OPTIMIZERS)),
+    """Every training setting a link carries, with its bounds and default, from the settings table
+    (the widgets use these), and the page's own: the step budget and what a decoder reads."""
+    fields = [setting_field(TRAINING[name], prefix) for name in PAGE_SETTINGS + MORE]
+    fields += [
         LinkField("steps", f"{prefix}steps", "int", 3000, 0, 1_000_000),
-        LinkField("layers", f"{prefix}layers", "int", 1, 1, 4),
-        LinkField("clip", f"{prefix}clip", "float", 1.0, 0.0, 1000.0),
-        LinkField("tbptt", f"{prefix}tbptt", "int", 0, 0, 500),
-        LinkField("seed", f"{prefix}seed", "int", 0, 0, 2**31 - 1),
-        LinkField("decay", f"{prefix}decay", "choice", "positive", choices=DECAYS),
         LinkField("decoder", f"{prefix}decoder", "choice", "empty", choices=tuple(DECODER_CHOICES)),
-        LinkField("teacher_forcing", f"{prefix}teacher_forcing", "float", 1.0, 0.0, 1.0),
     ]
-    if race:
-        rates = [LinkField(f"lr_{c}", f"{prefix}lr_{c}", "float", lr, 1e-5, 10.0) for c, lr in RACE_LR.items()]
-        return fields + [LinkField("cells", f"{prefix}cells", "choices", RACE_CELLS, choices=RACE_ORDER)] + rates
-    return fields + [
-        LinkField("cell", f"{prefix}cell", "choice", "lstm", choices=CELL_ORDER),
-        LinkField("lr", f"{prefix}lr", "float", 0.01, 1e-5, 1000.0),
-        LinkField("activation", f"{prefix}nonlinearity", "choice", "tanh", choices=NONLINEARITIES),
-        LinkField("init", f"{prefix}init", "choice", "default", choices=tuple(INITS)),
-    ]
+    if not race:
+        return fields + [setting_field(TRAINING[name], prefix) for name in TRAIN_ONLY]
+    lr = TRAINING["lr"]
+    rates = [LinkField(f"lr_{c}", f"{prefix}lr_{c}", "float", rate, lr.low, lr.high) for c, rate in RACE_LR.items()]
+    return fields + [LinkField("cells", f"{prefix}cells", "choices", RACE_CELLS, choices=RACE_ORDER)] + rates
 
 
 def number_field(label: str, field: LinkField, container, **options):
@@ -169,12 +186,12 @@ def decoder_ui(prefix: str, task, fields: dict) -> tuple[bool, float | None]:
 def start_ui(prefix: str, cell: str) -> tuple[str, str]:
     """The Train page's W_hh initialisation and, for the plain RNN, its activation.
     → (nonlinearity, init); minGRU and minLSTM have no W_hh and keep the defaults."""
-    st.session_state.setdefault(f"{prefix}nonlinearity", "tanh")
+    st.session_state.setdefault(f"{prefix}activation", "tanh")
     st.session_state.setdefault(f"{prefix}init", "default")
     if cell in MIN_CELLS:
         return "tanh", "default"
     left, middle, right = st.columns([2, 2, 3])
-    init, nonlinearity = st.session_state[f"{prefix}init"], st.session_state[f"{prefix}nonlinearity"]
+    init, nonlinearity = st.session_state[f"{prefix}init"], st.session_state[f"{prefix}activation"]
     if not hidden("init"):
         init = left.selectbox(
             "W_hh at the start",
@@ -187,7 +204,7 @@ def start_ui(prefix: str, cell: str) -> tuple[str, str]:
         nonlinearity = middle.radio(
             "RNN activation",
             NONLINEARITIES,
-            key=f"{prefix}nonlinearity",
+            key=f"{prefix}activation",
             horizontal=True,
             format_func={"tanh": "tanh", "relu": "ReLU"}.get,
         )
@@ -197,6 +214,22 @@ def start_ui(prefix: str, cell: str) -> tuple[str, str]:
             "so gradients neither vanish nor explode at the start. Use a learning rate near 1e-3."
         )
     return (nonlinearity if cell == "rnn" else "tanh"), init
+
+
+def more_ui(prefix: str, fields: dict[str, LinkField]) -> dict[str, object]:
+    """The settings the table puts in "More", each a box or a menu of its own: name → value (None
+    when a box holds a value out of range)."""
+    values = {}
+    for name, column in zip(MORE, st.columns(max(len(MORE), 4)) if MORE else []):
+        setting = TRAINING[name]
+        field = fields[setting.link_name]
+        label = setting.label[0].upper() + setting.label[1:]
+        if setting.kind == "choice":
+            st.session_state.setdefault(field.key, setting.default)
+            values[name] = column.selectbox(label, setting.choices, key=field.key, help=setting.help or None)
+        else:
+            values[name] = number_field(label, field, column, help=setting.help or None)
+    return values
 
 
 def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | None:
@@ -247,7 +280,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
         "Sequence length",
         f"{prefix}seq_len",
         task.min_seq_len,
-        500,
+        fields["seq_len"].high,
         task.default_seq_len,
         d,
         disabled=task.topology == "one_to_one",
@@ -278,7 +311,11 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
         if note:
             (right.error if note.startswith("error:") else right.caption)(note.removeprefix("error:"))
     series = series_ui(prefix) if name == "sine" else None
-    more = "More: layers, clipping, truncated BPTT, seed, device" + ("" if race else ", W_hh at the start")
+    more = ", ".join(
+        ["More: layers, clipping, truncated BPTT, seed, device"]
+        + ([] if race else ["W_hh at the start"])
+        + [TRAINING[name].label for name in MORE]
+    )
     with st.container() if presenting() else st.expander(more):  # no expander inside presentation's
         i, j, k, m, n = st.columns(5)
         layers = number_field("Layers", fields["layers"], i)
@@ -293,8 +330,21 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             help=f"auto picks cuda, then mps, then cpu; this machine has: {', '.join(found)}.",
         )
         nonlinearity, init = ("tanh", "default") if race else start_ui(prefix, cell)
+        more_values = more_ui(prefix, fields)
     remember(keys)
-    numbers = (hidden_size, seq_len, batch, lr, steps, layers, clip, tbptt, seed, teacher_forcing)
+    numbers = (
+        hidden_size,
+        seq_len,
+        batch,
+        lr,
+        steps,
+        layers,
+        clip,
+        tbptt,
+        seed,
+        teacher_forcing,
+        *more_values.values(),
+    )
     if any(value is None for value in numbers):
         st.error("Fix the value marked above to start a run.")
         return None
@@ -321,6 +371,7 @@ def settings_ui(prefix: str, race: bool = False) -> tuple[TrainConfig, int] | No
             text=text,
             feedback=feedback,
             teacher_forcing=teacher_forcing,
+            **more_values,
         ).validate()
     except (TrainingError, SpecError, TextError, ValueError) as error:
         st.error(plain(error))

@@ -195,6 +195,7 @@ LINKS = {
         "layers": "2",
         "seq_len": "17",
         "init": "orthogonal",
+        "weight_decay": "0.01",  # a setting drawn from the settings table alone
     },
     "race": {
         "task": "parity",

@@ -101,7 +101,7 @@ def test_an_irnn_races_as_a_relu_rnn_started_from_the_identity(app):
 def test_the_train_page_offers_the_irnn(app):
     app.switch_page("app_pages/train.py").run()
     app.radio(key="train_cell").set_value("rnn").run()
-    app.radio(key="train_nonlinearity").set_value("relu")
+    app.radio(key="train_activation").set_value("relu")
     app.selectbox(key="train_init").set_value("identity").run()
     assert "IRNN" in " ".join(c.value for c in app.caption)
     assert app.query_params["init"] in ("identity", ["identity"])

@@ -92,7 +92,7 @@ def test_a_run_starts_from_its_chosen_w_hh():
         torch.testing.assert_close(block @ block.T, torch.eye(8), atol=1e-5, rtol=0)
     with pytest.raises(TrainingError, match="no W_hh"):
         TrainConfig(cell="mingru", init="identity").validate()
-    with pytest.raises(TrainingError, match="initialisation must be one of"):
+    with pytest.raises(TrainingError, match=r"initialisation \(init\) must be one of"):
         TrainConfig(init="zeros").validate()
 
 
