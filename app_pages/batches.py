@@ -3,17 +3,21 @@
 import pandas as pd
 import streamlit as st
 
-from rnnviz.batching import TextError, batch_producer, check_text, pad_and_encode, tokenize
+from rnnviz.batching import (
+    EXAMPLE_SENTENCES,
+    EXAMPLE_STREAM,
+    TextError,
+    batch_producer,
+    check_text,
+    pad_and_encode,
+    tokenize,
+)
 from rnnviz.plots import batch_grid_figure, one_hot_figure
+from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.plain import plain
 from ui.present import chart
+from ui.spec_sidebar import SPEC_NAMES
 from ui.widgets import index_slider, number_ui
-
-SENTENCES = "hey how are you\ngood i am fine\nhave a nice day"
-STREAM = (
-    "the cat sat on the mat\nthe dog sat on the log\na bird sang in the tree\n"
-    "the cat saw the bird\nthe dog saw the cat\nevery one of them slept"
-)
 
 
 @st.fragment
@@ -21,6 +25,7 @@ def one_sentence(batch) -> None:
     """The slider, its table and its one-hot figure: moving it reruns only these."""
     T = batch.one_hot.shape[1]
     k = index_slider("Sentence", batch.one_hot.shape[0], "sentence_index")
+    update_link(PAGE_LINKS["batches"])
     shown = [c if c != " " else "␣" for c in batch.sentences[k]]
     table = pd.DataFrame([shown[:-1], shown[1:]], index=["input x_t", "target y_t"], columns=range(T))
     st.table(table)  # two rows: a static table, readable on a projector and drawn at once
@@ -35,6 +40,7 @@ def one_window(batches, num_steps: int) -> None:
     """The window slider, the grid and that window's x and y: moving it reruns only these."""
     batch_len = batches.grid.shape[1]
     window = index_slider("Window (training step)", batches.epoch_size, "stream_window")
+    update_link(PAGE_LINKS["batches"])
     shown_columns = min(batch_len, max(60, (window + 2) * num_steps + 1))
     chart(
         figure=batch_grid_figure(batches.grid[:, :shown_columns], num_steps, window),
@@ -51,6 +57,7 @@ def one_window(batches, num_steps: int) -> None:
 
 
 st.header("Text into batches")
+read_link_once("batches", PAGE_LINKS["batches"], ignore=SPEC_NAMES)
 padding, stream = st.tabs(["Sentences → one-hot (char-RNN)", "A token stream → batches (PTB)"])
 
 with padding:
@@ -59,7 +66,8 @@ with padding:
         "character, and train the network to predict the next character: the target is the input "
         "shifted by one."
     )
-    text = st.text_area("One sentence per line", SENTENCES, key="sentences", max_chars=2000, height=110)
+    st.session_state.setdefault("sentences", EXAMPLE_SENTENCES)
+    text = st.text_area("One sentence per line", key="sentences", max_chars=2000, height=110)
     try:
         batch = pad_and_encode(check_text(text).splitlines())
     except TextError as error:
@@ -79,7 +87,8 @@ with stream:
         "windows of `num_steps` columns. Row r of one window continues where row r of the previous window "
         "stopped, so the hidden state can be carried over between windows."
     )
-    text = st.text_area("Text", STREAM, key="stream_text", max_chars=20000, height=130)
+    st.session_state.setdefault("stream_text", EXAMPLE_STREAM)
+    text = st.text_area("Text", key="stream_text", max_chars=20000, height=130)
     unit = st.radio(
         "Tokens",
         ["word", "char"],
@@ -90,6 +99,7 @@ with stream:
     a, b = st.columns(2)
     batch_size = number_ui("batch_size (rows)", "stream_batch_size", 1, 64, 3, a)
     num_steps = number_ui("num_steps (window width)", "stream_num_steps", 1, 100, 4, b)
+    update_link(PAGE_LINKS["batches"])
     if batch_size is None or num_steps is None:
         st.stop()
     try:

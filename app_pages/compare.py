@@ -6,19 +6,23 @@ from rnnviz.inside import STATE_NAMES, shared_limits, state_maps
 from rnnviz.plots.inside import stacked_state_heatmaps
 from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
+from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.present import chart
+from ui.spec_sidebar import SPEC_NAMES
 
 st.header("Compare two models on the same input")
 st.caption(
     "Left and right each pick a model: the same run before training (weights at step 0) and now, or the "
     "RNN, GRU and LSTM of a race. Both read the sequence chosen on the left."
 )
+read_link_once("compare", PAGE_LINKS["compare"], ignore=SPEC_NAMES)
 st.session_state.setdefault("compare_left_when", "at step 0")  # by default: before training and now
 left, right = st.columns(2)
 with left:
     first = source_ui("compare_left")
 with right:
     second = source_ui("compare_right")
+update_link(PAGE_LINKS["compare"])
 if first is None or second is None:
     st.stop()
 if (first.task and first.task.name) != (second.task and second.task.name):
@@ -57,6 +61,7 @@ def side_by_side(first, second) -> None:
             figure=stacked_state_heatmaps(panels, labels, f"weights at step {source.step:,}", limits=shared),
             key=f"compare_maps_{source is second}",
         )
+    update_link(PAGE_LINKS["compare"])  # a new example is this part's own rerun
 
 
 side_by_side(first, second)

@@ -6,8 +6,10 @@ import streamlit as st
 from rnnviz.plots.decoder import attention_figure, position_figure
 from rnnviz.seq2seq import SEQ2SEQ_TASKS, decode_example, mistake_sentence
 from ui.decoder import inside_the_decoder, trained
+from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player
 from ui.present import chart, settings_box
+from ui.spec_sidebar import SPEC_NAMES
 from ui.widgets import number_ui
 
 st.header("Decoder: teacher forcing, exposure bias, attention")
@@ -16,6 +18,7 @@ st.caption(
     "at test time its own prediction (free-running). Until its first mistake it reads exactly what it read in "
     "training; after one, it reads its own error, and later positions suffer: exposure bias."
 )
+read_link_once("decoder", PAGE_LINKS["decoder"], ignore=SPEC_NAMES)
 with settings_box("Settings: task, cell, attention, teacher forcing"):
     a, b, c, d = st.columns([3, 2, 2, 2])
     name = a.selectbox("Task", list(SEQ2SEQ_TASKS), key="decoder_task", format_func=lambda n: SEQ2SEQ_TASKS[n].title)
@@ -33,12 +36,12 @@ with settings_box("Settings: task, cell, attention, teacher forcing"):
         format_func={"previous": "previous output", "empty": "empty (zeros)"}.get,
         help="Empty inputs are the seed blog's many-to-many: only the state carries the answer.",
     )
+    st.session_state.setdefault("decoder_forcing", 1.0)
     forcing = d.slider(
         "Teacher forcing",
         0.0,
         1.0,
-        1.0,
-        0.25,
+        step=0.25,
         key="decoder_forcing",
         help="The share of training steps fed the true previous token instead of the model's own.",
     )
@@ -53,6 +56,7 @@ with settings_box("Settings: task, cell, attention, teacher forcing"):
         help="Short budgets show exposure bias best; ~1,250 steps solve 2-digit addition.",
     )
     seed = number_ui("Seed", "decoder_seed", 0, 10_000, 0, f)
+update_link(PAGE_LINKS["decoder"])
 if updates is None or seed is None:
     st.stop()
 task = SEQ2SEQ_TASKS[name]

@@ -7,7 +7,9 @@ import streamlit as st
 from rnnviz.padding import phrases, three_reads, train_both
 from rnnviz.plots.packing import padded_batch_figure, read_accuracy_figure
 from rnnviz.tasks import SENTIMENT_WORDS
+from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.present import chart
+from ui.spec_sidebar import SPEC_NAMES
 from ui.widgets import number_ui
 
 st.header("Padding and packing")
@@ -16,6 +18,7 @@ st.caption(
     "end, as torch.nn.utils.rnn.pad_sequence does). pack_padded_sequence tells the RNN each length, so it "
     "computes only the real steps (green) and skips the padding (grey)."
 )
+read_link_once("packing", PAGE_LINKS["packing"], ignore=SPEC_NAMES)
 a, b = st.columns(2)
 columns = number_ui("Columns of the padded batch", "packing_steps", 10, 16, 12, a)
 seed = number_ui("Example batch (seed)", "packing_seed", 0, 10_000, 0, b)
@@ -72,3 +75,4 @@ if steps is not None and (c.button("Train both ways", key="packing_train") or st
         f"{final['last column']:.0%} held-out accuracy (chance 50%). The more padding after a phrase, the more "
         "the last column has forgotten it."
     )
+update_link(PAGE_LINKS["packing"])

@@ -12,6 +12,8 @@ from rnnviz.reference import (
     lstm_step_from_torch,
     mingru_step_from_torch,
 )
+from ui.link import PAGE_LINKS, read_link_once, update_link
+from ui.spec_sidebar import SPEC_NAMES
 from ui.widgets import index_slider
 
 STEPS, FEATURES, UNITS = 8, 4, 6  # small enough to read every number
@@ -20,12 +22,14 @@ st.header("From scratch: one step, every number")
 rng = np.random.default_rng(0)
 inputs = rng.normal(size=(STEPS, FEATURES))
 W, U, b = rng.normal(size=(UNITS, FEATURES)) * 0.5, rng.normal(size=(UNITS, UNITS)) * 0.5, rng.normal(size=UNITS) * 0.1
+read_link_once("scratch", PAGE_LINKS["scratch"], ignore=SPEC_NAMES)
 st.session_state.setdefault("scratch_step", 3)  # a step with a state to carry
 a, c = st.columns(2)
 with a:
     t = index_slider("Time step t", STEPS, "scratch_step")
 with c:
     j = index_slider("Unit j", UNITS, "scratch_unit")
+update_link(PAGE_LINKS["scratch"])
 
 simple, gated, minimal = st.tabs(["Simple RNN (Chollet's NumPy loop)", "LSTM cell", "minGRU cell"])
 with simple:

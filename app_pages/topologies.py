@@ -6,8 +6,9 @@ from rnnviz.codegen import keras_code, pytorch_code
 from rnnviz.graph import unrolled_graph
 from rnnviz.plots import overview_figure, topology_figure
 from rnnviz.topology import DERIVATION, USES, timeline
+from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.present import chart
-from ui.spec_sidebar import TOPOLOGY_LABELS, current_spec, pick_topology
+from ui.spec_sidebar import SPEC_NAMES, TOPOLOGY_LABELS, current_spec, pick_topology
 
 
 def _pick_from_overview() -> None:
@@ -17,10 +18,14 @@ def _pick_from_overview() -> None:
         pick_topology(picked[0] if isinstance(picked, list) else picked)
 
 
+read_link_once("topologies", PAGE_LINKS["topologies"], ignore=SPEC_NAMES)
+
+
 @st.fragment
 def diagram(spec) -> None:
     """The unrolled diagram and its toggle: flipping it redraws this figure only."""
     show_shapes = st.toggle("Show tensor shapes on the arrows", key="show_edge_shapes")
+    update_link(PAGE_LINKS["topologies"])
     chart(figure=topology_figure(unrolled_graph(spec), show_shapes=show_shapes), key="topology_diagram")
 
 

@@ -9,7 +9,7 @@ from rnnviz.recording import record
 from rnnviz.tasks import input_labels, written_labels
 from ui.downloads import animation_download
 from ui.inside import input_ui, source_ui
-from ui.link import PAGE_LINKS, read_link_once
+from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player
 from ui.present import chart
 from ui.replay import opened
@@ -85,3 +85,4 @@ with fixed:
 
         player("trajectory_path", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)
         animation_download(lambda: pca_figure(coords, labels, explained), "trajectory_animation")
+update_link([f for f in PAGE_LINKS["trajectory"] if f.name not in ("step", "speed")])  # the player writes those

@@ -21,6 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_TEXT_CHARS = 20_000
+EXAMPLE_SENTENCES = "hey how are you\ngood i am fine\nhave a nice day"  # the char-RNN tutorial's
+EXAMPLE_STREAM = (  # a few lines for the PTB-style stream
+    "the cat sat on the mat\nthe dog sat on the log\na bird sang in the tree\n"
+    "the cat saw the bird\nthe dog saw the cat\nevery one of them slept"
+)
 
 
 class TextError(ValueError):

@@ -14,7 +14,7 @@ from rnnviz.runs import MAX_FILE_BYTES, Run
 from rnnviz.seeding import seeded
 from rnnviz.spec import CELL_NAMES, RNNSpec
 from rnnviz.tasks import Task, input_labels
-from ui.link import UNTRAINED
+from ui.link import INSIDE_TEXT, UNTRAINED
 from ui.plain import plain
 from ui.replay import opened, opened_checkpoints, take_upload
 from ui.run_controls import job_holder
@@ -155,12 +155,8 @@ def input_ui(source: Source, key: str) -> tuple[torch.Tensor, list[str]] | None:
     """One sequence (batch of 1) for the source's model and a label per unrolled step."""
     spec, task = source.spec, source.task
     if task is not None and task.name == "char":
-        text = st.text_input(
-            "Text to run through the model",
-            "hey how are you\ngood i am fine".replace("\n", " "),
-            key=f"{key}_text",
-            max_chars=300,
-        )
+        st.session_state.setdefault(f"{key}_text", INSIDE_TEXT)
+        text = st.text_input("Text to run through the model", key=f"{key}_text", max_chars=300)
         unknown = sorted({c for c in text if c not in task.vocabulary})
         if not text or unknown:
             st.error(

@@ -18,10 +18,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from rnnviz.batching import EXAMPLE_SENTENCES, EXAMPLE_STREAM
 from rnnviz.initialisation import INITS
+from rnnviz.seq2seq import SEQ2SEQ_TASKS
 from ui.plain import plain
 
 UNTRAINED = "Untrained model of the sidebar configuration"  # the Model menus' untrained choice
+INSIDE_TEXT = "hey how are you good i am fine"  # what Inside runs through a character model first
 VANISHING_SCALES = (0.5, 0.75, 1.0, 1.25, 1.5)  # the Vanishing page's choices for scaling W_hh
 ALWAYS_KEPT = frozenset({"present", "hide"})  # app-wide flags that every page's URL rewrite leaves in place
 INTEGER = re.compile(r"-?[0-9]{1,12}")
@@ -32,7 +35,8 @@ DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?")
 class LinkField:
     name: str  # in the URL
     key: str  # the widget's session-state key
-    kind: str  # "int", "float", "choice", "choices" (several, comma-separated) or "text" (high = most characters)
+    kind: str  # "int", "float", "bool" (1 or 0), "choice", "choices" (several, comma-separated) or "text" (high:
+    # most characters)
     default: object
     low: float = 0
     high: float = 0
@@ -41,9 +45,13 @@ class LinkField:
     def parse(self, text: str):
         """The link's text → a value, or ValueError with a sentence. Plain ASCII forms only."""
         if self.kind == "text":
-            if len(text) > self.high or any(ord(c) < 32 for c in text):
+            if len(text) > self.high or any(ord(c) < 32 and c not in "\n\t" for c in text):
                 raise ValueError(f"{self.name} must be plain text of at most {self.high:g} characters.")
             return text
+        if self.kind == "bool":
+            if text not in ("0", "1"):
+                raise ValueError(f"{self.name} must be 1 (on) or 0 (off), not {text!r}.")
+            return text == "1"
         if self.kind == "choices":
             picked = [part for part in text.split(",") if part]
             wrong = [part for part in picked if part not in self.choices]
@@ -66,6 +74,8 @@ class LinkField:
         return value
 
     def format(self, value) -> str:
+        if self.kind == "bool":
+            return "1" if value else "0"
         if self.kind == "choices":
             return ",".join(value)
         return f"{value:g}" if self.kind == "float" or isinstance(value, float) else str(value)
@@ -132,13 +142,17 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
     ],
     "inside": [
         LinkField("model", "inside_source", "text", UNTRAINED, 0, 120),  # a Model menu label (ui/inside.py)
+        LinkField("at", "inside_at", "int", 0, 0, 10**9),  # a recorded run's weights step; absent: its last
         LinkField("seed", "inside_seed", "int", 0, 0, 10_000),
+        LinkField("text", "inside_text", "text", INSIDE_TEXT, 0, 300),  # what a character model reads
         LinkField("unit", "inside_unit", "int", 0, 0, 4095),
         LinkField("show", "inside_map", "choice", "h", choices=tuple("hcifgorzn")),
         LinkField("step", "inside_vector_step", "int", 0, 0, 10**6),
         LinkField("speed", "inside_vector_speed", "float", 0.6, 0.2, 2.0),
     ],
     "generate": [
+        LinkField("model", "generate_source", "text", "", 0, 120),
+        LinkField("at", "generate_at", "int", 0, 0, 10**9),
         LinkField("prime", "generate_prime", "text", "good", 0, 100),
         LinkField("mode", "generate_mode", "choice", "greedy", choices=("greedy", "temperature", "top-k")),
         LinkField("temperature", "generate_temperature", "float", 1.0, 0.1, 2.0),
@@ -152,13 +166,53 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
         LinkField("step", "scan_step", "int", 0, 0, 100),
         LinkField("speed", "scan_speed", "float", 0.6, 0.2, 2.0),
     ],
+    "topologies": [LinkField("shapes", "show_edge_shapes", "bool", False)],
+    "batches": [
+        LinkField("sentences", "sentences", "text", EXAMPLE_SENTENCES, 0, 2000),
+        LinkField("sentence", "sentence_index", "int", 0, 0, 1000),
+        LinkField("stream", "stream_text", "text", EXAMPLE_STREAM, 0, 2000),  # a longer stream stays unlinked
+        LinkField("unit", "stream_unit", "choice", "word", choices=("word", "char")),
+        LinkField("rows", "stream_batch_size", "int", 3, 1, 64),  # not batch_size: the sidebar spec's name
+        LinkField("width", "stream_num_steps", "int", 4, 1, 100),
+        LinkField("window", "stream_window", "int", 0, 0, 100_000),
+    ],
+    "packing": [
+        LinkField("columns", "packing_steps", "int", 12, 10, 16),
+        LinkField("seed", "packing_seed", "int", 0, 0, 10_000),
+        LinkField("T", "packing_train_steps", "int", 64, 12, 64),
+    ],
+    "scratch": [
+        LinkField("t", "scratch_step", "int", 3, 0, 100),
+        LinkField("j", "scratch_unit", "int", 0, 0, 100),
+    ],
     "vanishing": [
         LinkField("init", "grad_init", "choice", "default", choices=tuple(INITS)),
         LinkField("scale", "grad_scale", "choice", 1.0, choices=VANISHING_SCALES),
         LinkField("forget_bias", "grad_forget_bias", "choice", 1.0, choices=(0.0, 1.0)),
         LinkField("T", "grad_seq_len", "int", 60, 10, 300),
     ],
+    "compare": [
+        LinkField("left", "compare_left_source", "text", "", 0, 120),
+        LinkField("right", "compare_right_source", "text", "", 0, 120),
+        LinkField("left_at", "compare_left_at", "int", 0, 0, 10**9),
+        LinkField("right_at", "compare_right_at", "int", 0, 0, 10**9),
+        LinkField("left_when", "compare_left_when", "choice", "at step 0", choices=("now", "at step 0")),
+        LinkField("right_when", "compare_right_when", "choice", "now", choices=("now", "at step 0")),
+        LinkField("seed", "compare_seed", "int", 0, 0, 10_000),
+    ],
+    "decoder": [
+        LinkField("task", "decoder_task", "choice", "addition", choices=tuple(SEQ2SEQ_TASKS)),
+        LinkField("attention", "decoder_attention", "choice", "none", choices=("none", "dot", "general")),
+        LinkField("input", "decoder_feedback", "choice", "previous", choices=("previous", "empty")),
+        LinkField("forcing", "decoder_forcing", "choice", 1.0, choices=(0.0, 0.25, 0.5, 0.75, 1.0)),
+        LinkField("steps", "decoder_updates", "int", 600, 100, 3000),
+        LinkField("seed", "decoder_seed", "int", 0, 0, 10_000),
+    ],
     "trajectory": [
+        LinkField("run", "trajectory_run", "text", "", 0, 120),
+        LinkField("model", "trajectory_source", "text", "", 0, 120),
+        LinkField("at", "trajectory_at", "int", 0, 0, 10**9),
+        LinkField("seed", "trajectory_seed", "int", 0, 0, 10_000),
         LinkField("step", "trajectory_path_step", "int", 0, 0, 10**6),
         LinkField("speed", "trajectory_path_speed", "float", 0.6, 0.2, 2.0),
     ],

@@ -110,6 +110,7 @@ PAGE_SETTINGS = (  # the settings of rnnviz.settings.TRAINING a Train or Race pa
     "decay",
     "teacher_forcing",
 )
+LINKED_TEXT = 2000  # the most characters of training text a link carries (a link stays a link)
 TRAIN_ONLY = ("cell", "lr", "nonlinearity", "init")  # a race has a cell and a learning rate per lane
 MORE = tuple(name for name, setting in TRAINING.items() if setting.group == "more")  # drawn from the table alone
 
@@ -133,6 +134,7 @@ def training_fields(prefix: str, race: bool = False) -> list[LinkField]:
     fields += [
         LinkField("steps", f"{prefix}steps", "int", 3000, 0, 1_000_000),
         LinkField("decoder", f"{prefix}decoder", "choice", "empty", choices=tuple(DECODER_CHOICES)),
+        LinkField("text", f"{prefix}text", "text", CHAR_RNN_TEXT, 0, LINKED_TEXT),  # a longer text stays unlinked
     ]
     if not race:
         return fields + [setting_field(TRAINING[name], prefix) for name in TRAIN_ONLY]

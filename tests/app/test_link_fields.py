@@ -29,3 +29,13 @@ def test_text_of_exactly_the_maximum_length_is_taken_and_one_more_refused():
     assert field.parse("a" * 100) == "a" * 100
     with pytest.raises(ValueError, match="at most 100"):
         field.parse("a" * 101)
+
+
+def test_no_page_setting_takes_a_name_the_sidebar_spec_reads():
+    from ui.link import PAGE_LINKS
+    from ui.spec_sidebar import SPEC_NAMES
+
+    for page, fields in PAGE_LINKS.items():
+        for field in fields:
+            assert field.name not in SPEC_NAMES, (page, field.name)  # the two codecs would fight over it
+    # (Train and Race own their whole link: app.py gives them the URL, so their names may be the spec's.)

@@ -4,6 +4,7 @@ too, where the text grows) and the tensor shapes on the arrows sit clear of ever
 
 import pytest
 
+from scripts.server import settle_ms
 from tests.browser.conftest import assert_no_exception, open_page
 
 pytestmark = pytest.mark.browser
@@ -32,9 +33,12 @@ def test_names_stay_in_their_boxes_and_shapes_stay_off_them(server, browser, pre
     page = browser.new_context(viewport=size).new_page()
     try:
         open_page(page, f"{server.url}/topologies?seq_len=12" + ("&present=1" if present else ""))  # names like h_10
-        page.get_by_text("Show tensor shapes on the arrows").click()
+        settle_ms(page, lambda: page.get_by_text("Show tensor shapes on the arrows").click())
         page.wait_for_function(f"() => ({BOXES})().labels.length >= 3", timeout=30_000)
         found = page.evaluate(BOXES)
+        while found != (again := page.evaluate(BOXES)):  # drawn and still: measure what stays on screen
+            page.wait_for_timeout(200)
+            found = again
         named = [n for n in found["nodes"] if n["text"] and n["name"]]
         assert len(named) >= 16  # inputs, states and outputs of the default spec
         for node in named:
