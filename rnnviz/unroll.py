@@ -168,28 +168,12 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
     Inputs the fused module would refuse are refused here too, with a ValueError that names
     the shape or type expected.
     """
-    if detach_every is not None and (isinstance(detach_every, bool) or int(detach_every) != detach_every):
-        raise ValueError("detach_every must be a whole number of steps.")
-    if detach_every is not None and detach_every < 1:
-        raise ValueError("detach_every must be at least 1.")
-    mode = getattr(module, "mode", None)
-    if mode not in GATE_NAMES:
-        raise TypeError(f"unroll takes torch.nn.RNN, LSTM, GRU or rnnviz's MinRNN, not {type(module).__name__}.")
-    if getattr(module, "proj_size", 0):
-        raise ValueError("unroll does not support LSTM proj_size.")
-    if module.training and module.dropout > 0 and module.num_layers > 1:
-        raise ValueError("unroll cannot reproduce dropout between layers: call module.eval().")
+    mode = _check_module(module, detach_every)
     is_lstm = mode == "LSTM"
     layers, directions, H = module.num_layers, 2 if module.bidirectional else 1, module.hidden_size
     _check_input(module, x, hx, is_lstm, layers * directions)
-
     batched = x.dim() == 3
-    if not batched:  # (T, F) → (T, 1, F)
-        x = x.unsqueeze(1)
-        if hx is not None:
-            hx = tuple(s.unsqueeze(1) for s in hx) if is_lstm else hx.unsqueeze(1)
-    elif module.batch_first:
-        x = x.transpose(0, 1)  # (B, T, F) → (T, B, F)
+    x, hx = _time_major(module, x, hx, is_lstm)
     steps, batch = x.shape[0], x.shape[1]
     valid = None if lengths is None else _valid_steps(lengths, steps, batch, batched, x)  # (T, B, 1) 1 or 0
     if hx is None:
@@ -200,53 +184,16 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
     h_all, c_all, gate_all, recurrent_uses, layer_uses = [], [], [], [], []  # [l][d][t]
     layer_input = x  # (T, B, F)
     for layer in range(layers):
-        h_layer, c_layer, gate_layer, use_layer = [], [], [], []
+        runs = []
         for direction in range(directions):
-            suffix = f"_l{layer}" + ("_reverse" if direction else "")
-            W_ih, W_hh = getattr(module, "weight_ih" + suffix), getattr(module, "weight_hh" + suffix, None)
-            b_ih = getattr(module, "bias_ih" + suffix) if module.bias else None
-            b_hh = getattr(module, "bias_hh" + suffix, None) if module.bias else None
             read = layer_input
             if layer:  # this direction's own use of the layer below, for its edge gradient
                 read = layer_input.view_as(layer_input)
                 layer_uses[-1].append(read)
-            if mode in MIN_MODES:  # a_t, b_t and the gates of every step at once: they read x_t only
-                decay, drive, min_gates = coefficients(module.kind, read, W_ih, b_ih, module.negative)
-            else:
-                ih = read @ W_ih.T  # (T, B, G·H), all steps at once
-                if b_ih is not None:
-                    ih = ih + b_ih
-            h = h0[layer * directions + direction]  # (B, H)
-            c = c0[layer * directions + direction] if is_lstm else None
-            hs, cs, gs, uses = [None] * steps, [None] * steps, [None] * steps, [None] * steps
-            order = range(steps - 1, -1, -1) if direction else range(steps)
-            for n, t in enumerate(order):
-                if detach_every and n and n % detach_every == 0:  # the truncated-BPTT cut
-                    h = h.detach()
-                    c = c.detach() if is_lstm else None
-                uses[t] = h = h.view_as(h)  # h_{t-1} as this step reads it: the recurrent edge
-                previous = (h, c)
-                if mode in MIN_MODES:
-                    h, gates = decay[t] * h + drive[t], {name: value[t] for name, value in min_gates.items()}
-                elif is_lstm:
-                    h, c, gates = lstm_cell(ih[t], h, c, W_hh, b_hh)
-                    cs[t] = c
-                elif mode == "GRU":
-                    h, gates = gru_cell(ih[t], h, W_hh, b_hh)
-                else:
-                    h, gates = rnn_cell(ih[t], h, W_hh, b_hh, "tanh" if mode == "RNN_TANH" else "relu")
-                if valid is not None:  # a padded step holds the state it was given
-                    h = valid[t] * h + (1 - valid[t]) * previous[0]
-                    if is_lstm:
-                        c = cs[t] = valid[t] * c + (1 - valid[t]) * previous[1]
-                hs[t], gs[t] = h, gates
-            for t_h in hs + (cs if is_lstm else []):
-                if t_h.requires_grad:
-                    t_h.retain_grad()
-            h_layer.append(hs)
-            c_layer.append(cs)
-            gate_layer.append(gs)
-            use_layer.append(uses)
+            k = layer * directions + direction
+            start = (h0[k], c0[k] if is_lstm else None)
+            runs.append(_direction(module, mode, layer, direction, read, start, detach_every, valid))
+        h_layer, c_layer, gate_layer, use_layer = (list(part) for part in zip(*runs, strict=True))
         h_all.append(h_layer)
         c_all.append(c_layer)
         gate_all.append(gate_layer)
@@ -259,15 +206,7 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
             layer_uses.append([])
 
     head_use = layer_input  # (T, B, D·H), the top layer: what `output` is made of
-    output = head_use.view_as(head_use)
-    h_n = _final_states(h_all)
-    c_n = _final_states(c_all) if is_lstm else None
-    if not batched:
-        output, h_n = output.squeeze(1), h_n.squeeze(1)
-        c_n = c_n.squeeze(1) if is_lstm else None
-    elif module.batch_first:
-        output = output.transpose(0, 1)
-
+    output, h_n, c_n = _outputs(module, head_use.view_as(head_use), h_all, c_all if is_lstm else None, batched)
     gate_arrays = {
         name: _array([[[g[name] for g in d] for d in layer] for layer in gate_all]) for name in GATE_NAMES[mode]
     }
@@ -284,6 +223,89 @@ def unroll(module: nn.RNNBase, x: Tensor, hx=None, detach_every: int | None = No
         layer_uses=layer_uses,
         head_use=head_use,
     )
+
+
+def _check_module(module: nn.RNNBase, detach_every) -> str:
+    """The module's mode ("LSTM", "GRU", "RNN_TANH", …), or a sentence saying why unroll cannot run it."""
+    if detach_every is not None and (isinstance(detach_every, bool) or int(detach_every) != detach_every):
+        raise ValueError("detach_every must be a whole number of steps.")
+    if detach_every is not None and detach_every < 1:
+        raise ValueError("detach_every must be at least 1.")
+    mode = getattr(module, "mode", None)
+    if mode not in GATE_NAMES:
+        raise TypeError(f"unroll takes torch.nn.RNN, LSTM, GRU or rnnviz's MinRNN, not {type(module).__name__}.")
+    if getattr(module, "proj_size", 0):
+        raise ValueError("unroll does not support LSTM proj_size.")
+    if module.training and module.dropout > 0 and module.num_layers > 1:
+        raise ValueError("unroll cannot reproduce dropout between layers: call module.eval().")
+    return mode
+
+
+def _time_major(module: nn.RNNBase, x: Tensor, hx, is_lstm: bool):
+    """x as (T, B, F) and hx with its batch axis, whatever layout the module was given."""
+    if x.dim() == 2:  # (T, F) → (T, 1, F)
+        x = x.unsqueeze(1)
+        if hx is not None:
+            hx = tuple(s.unsqueeze(1) for s in hx) if is_lstm else hx.unsqueeze(1)
+    elif module.batch_first:
+        x = x.transpose(0, 1)  # (B, T, F) → (T, B, F)
+    return x, hx
+
+
+def _direction(module, mode: str, layer: int, direction: int, read: Tensor, start, detach_every, valid):
+    """One direction of one layer over every step: → (h_t, c_t, gates, h_{t-1} as each step read
+    it), each a list over t. `start`: its (h_0, c_0); `valid`: (T, B, 1), 0 at padded steps."""
+    is_lstm = mode == "LSTM"
+    suffix = f"_l{layer}" + ("_reverse" if direction else "")
+    W_ih, W_hh = getattr(module, "weight_ih" + suffix), getattr(module, "weight_hh" + suffix, None)
+    b_ih = getattr(module, "bias_ih" + suffix) if module.bias else None
+    b_hh = getattr(module, "bias_hh" + suffix, None) if module.bias else None
+    if mode in MIN_MODES:  # a_t, b_t and the gates of every step at once: they read x_t only
+        decay, drive, min_gates = coefficients(module.kind, read, W_ih, b_ih, module.negative)
+    else:
+        ih = read @ W_ih.T  # (T, B, G·H), all steps at once
+        if b_ih is not None:
+            ih = ih + b_ih
+    h, c = start
+    steps = read.shape[0]
+    hs, cs, gs, uses = [None] * steps, [None] * steps, [None] * steps, [None] * steps
+    order = range(steps - 1, -1, -1) if direction else range(steps)
+    for n, t in enumerate(order):
+        if detach_every and n and n % detach_every == 0:  # the truncated-BPTT cut
+            h = h.detach()
+            c = c.detach() if is_lstm else None
+        uses[t] = h = h.view_as(h)  # h_{t-1} as this step reads it: the recurrent edge
+        previous = (h, c)
+        if mode in MIN_MODES:
+            h, gates = decay[t] * h + drive[t], {name: value[t] for name, value in min_gates.items()}
+        elif is_lstm:
+            h, c, gates = lstm_cell(ih[t], h, c, W_hh, b_hh)
+            cs[t] = c
+        elif mode == "GRU":
+            h, gates = gru_cell(ih[t], h, W_hh, b_hh)
+        else:
+            h, gates = rnn_cell(ih[t], h, W_hh, b_hh, "tanh" if mode == "RNN_TANH" else "relu")
+        if valid is not None:  # a padded step holds the state it was given
+            h = valid[t] * h + (1 - valid[t]) * previous[0]
+            if is_lstm:
+                c = cs[t] = valid[t] * c + (1 - valid[t]) * previous[1]
+        hs[t], gs[t] = h, gates
+    for t_h in hs + (cs if is_lstm else []):
+        if t_h.requires_grad:
+            t_h.retain_grad()
+    return hs, cs, gs, uses
+
+
+def _outputs(module: nn.RNNBase, output: Tensor, h_all, c_all, batched: bool):
+    """(output, h_n, c_n) in the layout the module returns them; c_n None but for an LSTM."""
+    h_n = _final_states(h_all)
+    c_n = _final_states(c_all) if c_all is not None else None
+    if not batched:
+        output, h_n = output.squeeze(1), h_n.squeeze(1)
+        c_n = c_n.squeeze(1) if c_n is not None else None
+    elif module.batch_first:
+        output = output.transpose(0, 1)
+    return output, h_n, c_n
 
 
 def _valid_steps(lengths, steps: int, batch: int, batched: bool, x: Tensor) -> Tensor:
