@@ -95,106 +95,11 @@ def bptt_figure(
     fig.add_trace(
         go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=colors.GRID, width=1), hoverinfo="skip", showlegend=False)
     )
-    # 1-3: inputs, states, outputs
-    for kind in ("input", "state", "output"):
-        nodes = [n for n in graph.nodes if n.kind == kind]
-        norms = np.array([values.norms[n.id] for n in nodes])
-        hover = [
-            f"{n.label} · ‖{'x' if kind == 'input' else ('h' if kind == 'state' else 'y')}‖ = "
-            f"{values.norms[n.id]:.3g}"
-            + (f" · ‖dL/d·‖ = {values.grad_norms[n.id]:.2e}" if kind != "input" else "")
-            + "<br>first values: "
-            + np.array2string(values.vectors[n.id][:6], precision=2)
-            for n in nodes
-        ]
-        if kind == "state":
-            width = np.sqrt(len(values.vectors[nodes[0].id]))
-            marker = dict(
-                color=norms / width,
-                colorscale="Greens",
-                cmin=0,
-                cmax=max(float((norms / width).max()), 1e-9),
-                colorbar=dict(title="RMS of h_t", x=1.0, len=0.45, y=0.78, thickness=12),
-            )
-            text = None
-        elif kind == "input":
-            marker = dict(color=[colors.EMPTY_INPUT if n.empty else colors.INPUT for n in nodes])
-            text = None
-        else:
-            marker = dict(
-                color=[colors.OUTPUT if n.in_loss else "#d9d9d9" for n in nodes],
-                line=dict(width=[2 if n.in_loss else 0 for n in nodes], color=colors.LOSS),
-            )
-            text = None
-        marker.update(symbol="square", size=node_size)
-        fig.add_trace(
-            go.Scatter(
-                x=[positions[n.id][0] for n in nodes],
-                y=[positions[n.id][1] for n in nodes],
-                mode="markers+text",
-                text=[n.label for n in nodes] if node_labels else text,
-                textposition="middle center",
-                textfont=dict(size=9, color="white"),
-                hovertext=hover,
-                hoverinfo="text",
-                marker=marker,
-                showlegend=False,
-            )
-        )
-    # 4: gradient flowing back along each edge into the hidden states (and outputs)
-    drawn = [(k, e) for k, e in enumerate(graph.edges) if e.kind in ("recurrent", "layer", "output")]
-    norms = np.array([values.edge_backward[k] for k, _ in drawn])
-    symbols = []
-    for _, e in drawn:
-        if e.kind == "recurrent":
-            symbols.append("triangle-right" if graph.node(e.target).direction else "triangle-left")
-        else:
-            symbols.append("triangle-down")
-    gx = [(positions[e.source][0] + positions[e.target][0]) / 2 for _, e in drawn]
-    # a marker between two rows sits just inside the row of the node it flows back into, so the
-    # curtain over that row hides and reveals it with the node
-    gy = [
-        (positions[e.source][1] + positions[e.target][1]) / 2 + (0.12 if e.kind != "recurrent" else 0) for _, e in drawn
-    ]
-    log_norms = np.log10(np.maximum(norms, 1e-30))
-    fig.add_trace(
-        go.Scatter(
-            x=gx,
-            y=gy,
-            mode="markers",
-            visible=True,
-            showlegend=False,
-            hovertext=[_edge_hover(graph, e, n, tbptt) for (_, e), n in zip(drawn, norms)],
-            hoverinfo="text",
-            marker=dict(
-                symbol=symbols,
-                opacity=1.0 if current[3] else 0.0,
-                size=_sizes(norms, log_scale),
-                color=np.where(norms > 0, log_norms if log_scale else norms, np.nan),
-                colorscale="YlOrRd",
-                showscale=True,
-                line=dict(width=0.5, color=colors.EDGE),
-                colorbar=dict(
-                    title="log₁₀‖grad‖<br>on edge" if log_scale else "‖grad‖<br>on edge",
-                    x=1.0,
-                    len=0.45,
-                    y=0.25,
-                    thickness=12,
-                ),
-            ),
-        )
-    )
-    # 5: truncated-BPTT cuts, where the state was detach()ed
-    cut_x, cut_y = [], []
-    if tbptt:
-        for layer in range(L):
-            for d in range(D):
-                y = row_of(spec, layer, d)
-                for n in range(tbptt, T, tbptt):
-                    x = (n - 0.5) if d == 0 else (T - 1 - n + 0.5)
-                    cut_x += [x, x, None]
-                    cut_y += [y - 0.45, y + 0.45, None]
-    fig.add_trace(_dotted(cut_x, cut_y, colors.LOSS, 2, f"detach() every {tbptt} steps", bool(tbptt)))
+    for kind in ("input", "state", "output"):  # 1-3
+        fig.add_trace(_node_trace(graph, values, positions, kind, node_size, node_labels))
+    fig.add_trace(_gradient_trace(graph, values, positions, tbptt, log_scale, bool(current[3])))  # 4
+    cut = f"detach() every {tbptt} steps"
+    fig.add_trace(_dotted(*_cuts(spec, T, tbptt), colors.LOSS, 2, cut, bool(tbptt)))  # 5
     # 6, 7: the curtain over what is not computed yet, and the box around the current step
     curtain_x, curtain_y = curtain_corners(current[2], T)
     fig.add_trace(
@@ -210,16 +115,8 @@ def bptt_figure(
         )
     )
     box_x, box_y = box_corners(current[4], top)
-    fig.add_trace(
-        go.Scatter(
-            x=box_x,
-            y=box_y,
-            mode="lines",
-            line=dict(color=colors.HIGHLIGHT, width=2),
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
+    line = dict(color=colors.HIGHLIGHT, width=2)
+    fig.add_trace(go.Scatter(x=box_x, y=box_y, mode="lines", line=line, hoverinfo="skip", showlegend=False))
     # 8: the decoder's feedback, each output read as the next step's input (after the frames'
     # traces, so their indices stay put)
     fed = [e for e in graph.edges if e.kind == "feedback"]
@@ -247,3 +144,99 @@ def bptt_figure(
         ),
     )
     return fig
+
+
+def _node_trace(graph: Graph, values: GraphValues, positions: dict, kind: str, size: float, labels: bool):
+    """The inputs, the states (coloured by the RMS of h_t) or the outputs (outlined when they count)."""
+    nodes = [n for n in graph.nodes if n.kind == kind]
+    norms = np.array([values.norms[n.id] for n in nodes])
+    letter = "x" if kind == "input" else ("h" if kind == "state" else "y")
+    hover = [
+        f"{n.label} · ‖{letter}‖ = {values.norms[n.id]:.3g}"
+        + (f" · ‖dL/d·‖ = {values.grad_norms[n.id]:.2e}" if kind != "input" else "")
+        + "<br>first values: "
+        + np.array2string(values.vectors[n.id][:6], precision=2)
+        for n in nodes
+    ]
+    if kind == "state":
+        width = np.sqrt(len(values.vectors[nodes[0].id]))
+        marker = dict(
+            color=norms / width,
+            colorscale="Greens",
+            cmin=0,
+            cmax=max(float((norms / width).max()), 1e-9),
+            colorbar=dict(title="RMS of h_t", x=1.0, len=0.45, y=0.78, thickness=12),
+        )
+    elif kind == "input":
+        marker = dict(color=[colors.EMPTY_INPUT if n.empty else colors.INPUT for n in nodes])
+    else:
+        marker = dict(
+            color=[colors.OUTPUT if n.in_loss else "#d9d9d9" for n in nodes],
+            line=dict(width=[2 if n.in_loss else 0 for n in nodes], color=colors.LOSS),
+        )
+    marker.update(symbol="square", size=size)
+    return go.Scatter(
+        x=[positions[n.id][0] for n in nodes],
+        y=[positions[n.id][1] for n in nodes],
+        mode="markers+text",
+        text=[n.label for n in nodes] if labels else None,
+        textposition="middle center",
+        textfont=dict(size=9, color="white"),
+        hovertext=hover,
+        hoverinfo="text",
+        marker=marker,
+        showlegend=False,
+    )
+
+
+def _gradient_trace(graph: Graph, values: GraphValues, positions: dict, tbptt, log_scale: bool, shown: bool):
+    """The gradient flowing back along each edge into the hidden states (and outputs): a triangle
+    pointing the way it flows, sized and coloured by its norm."""
+    drawn = [(k, e) for k, e in enumerate(graph.edges) if e.kind in ("recurrent", "layer", "output")]
+    norms = np.array([values.edge_backward[k] for k, _ in drawn])
+    symbols = []
+    for _, e in drawn:
+        if e.kind == "recurrent":
+            symbols.append("triangle-right" if graph.node(e.target).direction else "triangle-left")
+        else:
+            symbols.append("triangle-down")
+    gx = [(positions[e.source][0] + positions[e.target][0]) / 2 for _, e in drawn]
+    # a marker between two rows sits just inside the row of the node it flows back into, so the
+    # curtain over that row hides and reveals it with the node
+    gy = [
+        (positions[e.source][1] + positions[e.target][1]) / 2 + (0.12 if e.kind != "recurrent" else 0) for _, e in drawn
+    ]
+    log_norms = np.log10(np.maximum(norms, 1e-30))
+    title = "log₁₀‖grad‖<br>on edge" if log_scale else "‖grad‖<br>on edge"
+    return go.Scatter(
+        x=gx,
+        y=gy,
+        mode="markers",
+        visible=True,
+        showlegend=False,
+        hovertext=[_edge_hover(graph, e, n, tbptt) for (_, e), n in zip(drawn, norms)],
+        hoverinfo="text",
+        marker=dict(
+            symbol=symbols,
+            opacity=1.0 if shown else 0.0,
+            size=_sizes(norms, log_scale),
+            color=np.where(norms > 0, log_norms if log_scale else norms, np.nan),
+            colorscale="YlOrRd",
+            showscale=True,
+            line=dict(width=0.5, color=colors.EDGE),
+            colorbar=dict(title=title, x=1.0, len=0.45, y=0.25, thickness=12),
+        ),
+    )
+
+
+def _cuts(spec, T: int, tbptt: int | None) -> tuple[list, list]:
+    """The truncated-BPTT cuts, where each direction's state was detach()ed: one short line each."""
+    cut_x, cut_y = [], []
+    for layer in range(spec.num_layers if tbptt else 0):
+        for d in range(spec.num_directions):
+            y = row_of(spec, layer, d)
+            for n in range(tbptt, T, tbptt):
+                x = (n - 0.5) if d == 0 else (T - 1 - n + 0.5)
+                cut_x += [x, x, None]
+                cut_y += [y - 0.45, y + 0.45, None]
+    return cut_x, cut_y
