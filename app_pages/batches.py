@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from rnnviz.batching import (
+from rnnviz.lessons.batching import (
     EXAMPLE_SENTENCES,
     EXAMPLE_STREAM,
     TextError,

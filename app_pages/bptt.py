@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from rnnviz.graph import graph_values, unrolled_graph
+from rnnviz.analysis.probe import MAX_ANIMATED_STEPS, clip_scale, demo_recording, total_grad_norm
+from rnnviz.net.graph import graph_values, unrolled_graph
 from rnnviz.plots.bptt import bptt_figure, frame_labels
-from rnnviz.probe import MAX_ANIMATED_STEPS, clip_scale, demo_recording, total_grad_norm
 from ui.downloads import animation_download
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from rnnviz.inside import STATE_NAMES, shared_limits, state_maps
+from rnnviz.analysis.inside import STATE_NAMES, shared_limits, state_maps
+from rnnviz.analysis.recording import record
 from rnnviz.plots.inside import stacked_state_heatmaps
-from rnnviz.recording import record
 from ui.inside import input_ui, source_ui
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.present import chart

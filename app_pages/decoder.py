@@ -4,7 +4,7 @@ training, free-running at test; the exposure-bias gap per output position; Luong
 import streamlit as st
 
 from rnnviz.plots.decoder import attention_figure, position_figure
-from rnnviz.seq2seq import SEQ2SEQ_TASKS, decode_example, mistake_sentence
+from rnnviz.training.seq2seq import SEQ2SEQ_TASKS, decode_example, mistake_sentence
 from ui.decoder import inside_the_decoder, trained
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player

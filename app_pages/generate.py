@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from rnnviz.inside import rollout, rollout_errors
+from rnnviz.analysis.inside import rollout, rollout_errors
 from rnnviz.plots.inside import distribution_figure, rollout_figure
-from rnnviz.sampling import sample
 from rnnviz.tasks import sine_series
+from rnnviz.training.sampling import sample
 from ui.inside import source_ui
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.plain import plain

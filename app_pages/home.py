@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnnviz.graph import unrolled_graph
+from rnnviz.net.graph import unrolled_graph
 from rnnviz.plots import topology_figure
 from ui.pages import PAGES
 from ui.present import chart

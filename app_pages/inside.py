@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from rnnviz.inside import STATE_NAMES as NAMES
-from rnnviz.inside import marked_memory_units, saturation, state_maps, steps_above
+from rnnviz.analysis.inside import STATE_NAMES as NAMES
+from rnnviz.analysis.inside import marked_memory_units, saturation, state_maps, steps_above
+from rnnviz.analysis.recording import record
 from rnnviz.plots.inside import highlighted_text_html, saturation_figure, state_heatmap, state_vector_animation
-from rnnviz.recording import record
 from rnnviz.tasks import written_labels
 from ui.downloads import animation_download, recording_downloads
 from ui.inside import input_ui, source_ui

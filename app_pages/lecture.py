@@ -3,7 +3,7 @@ The step is in the link (`/lecture?step=4`); ← and → move through it."""
 
 import streamlit as st
 
-from rnnviz.lesson import LESSON
+from rnnviz.lessons.lesson import LESSON
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.spec_sidebar import SPEC_NAMES
 from ui.views import view_button

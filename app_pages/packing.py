@@ -4,7 +4,7 @@ computes, and why `output[:, -1]` is the wrong read for a batch padded at the en
 import pandas as pd
 import streamlit as st
 
-from rnnviz.padding import phrases, three_reads, train_both
+from rnnviz.lessons.padding import phrases, three_reads, train_both
 from rnnviz.plots.packing import padded_batch_figure, read_accuracy_figure
 from rnnviz.tasks import SENTIMENT_WORDS
 from ui.link import PAGE_LINKS, read_link_once, update_link
@@ -51,7 +51,7 @@ st.table(
 match = reads["unroll difference"]
 st.caption(
     "A GRU of 4 units, untrained, seed 0. The last real step's output equals the packed run's h_n; the last column "
-    f"does not for any padded example. rnnviz.unroll with lengths gives the packed h_n to {match:.0e}."
+    f"does not for any padded example. rnnviz.net.unroll with lengths gives the packed h_n to {match:.0e}."
 )
 
 st.subheader("What the bug costs")

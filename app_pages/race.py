@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from rnnviz.jobs import TrainingJob
-from rnnviz.race import ENTRANT_NAMES, ENTRANTS, entrant_config
 from rnnviz.tasks import TASKS
+from rnnviz.training.jobs import TrainingJob
+from rnnviz.training.race import ENTRANT_NAMES, ENTRANTS, entrant_config
 from ui.cost import cost_ui
 from ui.link import write_link
 from ui.present import settings_box

@@ -3,10 +3,10 @@
 
 import streamlit as st
 
-from rnnviz.cost import machine_load, measure, timing_note
-from rnnviz.minrnn import BLOCKS
+from rnnviz.analysis.cost import machine_load, measure, timing_note
+from rnnviz.lessons.scan_example import scan_example
+from rnnviz.net.minrnn import BLOCKS
 from rnnviz.plots.scan import chain_figure, cost_figure, tree_figure
-from rnnviz.scan_example import scan_example
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player
 from ui.present import chart, settings_box

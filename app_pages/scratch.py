@@ -5,7 +5,7 @@ import inspect
 import numpy as np
 import streamlit as st
 
-from rnnviz.reference import (
+from rnnviz.net.reference import (
     chollet_forward,
     chollet_step_parts,
     chollet_torch_difference,

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from rnnviz.net.spec import CELL_GATES
 from rnnviz.plots import block_figure
-from rnnviz.spec import CELL_GATES
 from ui.present import chart
 from ui.shared import gate_stack_figure, output_vs_h_n_figure, shape_ledger
 from ui.spec_sidebar import current_spec

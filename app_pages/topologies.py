@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from rnnviz.codegen import keras_code, pytorch_code
-from rnnviz.graph import unrolled_graph
+from rnnviz.net.codegen import keras_code, pytorch_code
+from rnnviz.net.graph import unrolled_graph
+from rnnviz.net.topology import DERIVATION, USES, timeline
 from rnnviz.plots import overview_figure, topology_figure
-from rnnviz.topology import DERIVATION, USES, timeline
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.present import chart
 from ui.spec_sidebar import SPEC_NAMES, TOPOLOGY_LABELS, current_spec, pick_topology

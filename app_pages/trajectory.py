@@ -3,9 +3,9 @@
 import streamlit as st
 import torch
 
-from rnnviz.inside import pca_path
+from rnnviz.analysis.inside import pca_path
+from rnnviz.analysis.recording import record
 from rnnviz.plots.inside import pca_figure
-from rnnviz.recording import record
 from rnnviz.tasks import input_labels, written_labels
 from ui.downloads import animation_download
 from ui.inside import input_ui, source_ui

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rnnviz.gradients import describe, gradient_flow
-from rnnviz.initialisation import INITS
+from rnnviz.analysis.gradients import describe, gradient_flow
+from rnnviz.net.initialisation import INITS
 from rnnviz.plots.gradients import gradient_flow_figure
 from ui.link import PAGE_LINKS, VANISHING_SCALES, read_link_once, update_link
 from ui.present import chart

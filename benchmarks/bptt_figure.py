@@ -16,9 +16,9 @@ import torch
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 from rnnviz import RNNSpec, build_model, example_input  # noqa: E402
-from rnnviz.graph import graph_values, unrolled_graph  # noqa: E402
+from rnnviz.analysis.probe import demo_recording  # noqa: E402
+from rnnviz.net.graph import graph_values, unrolled_graph  # noqa: E402
 from rnnviz.plots.bptt import bptt_figure  # noqa: E402
-from rnnviz.probe import demo_recording  # noqa: E402
 from scripts.chromium import launch  # noqa: E402
 
 FRAME_MS = 30  # what the page's Play button asks for: 33 fps at most

@@ -17,7 +17,7 @@ from torch import nn
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 from rnnviz import RNNSpec, build_model, example_input  # noqa: E402
-from rnnviz.recording import sequence_loss  # noqa: E402
+from rnnviz.analysis.recording import sequence_loss  # noqa: E402
 
 REPEATS = 200
 

@@ -19,9 +19,9 @@ import torch
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from rnnviz.device import available_devices  # noqa: E402
-from rnnviz.jobs import TrainingJob  # noqa: E402
-from rnnviz.train import TrainConfig, Trainer  # noqa: E402
+from rnnviz.net.device import available_devices  # noqa: E402
+from rnnviz.training.jobs import TrainingJob  # noqa: E402
+from rnnviz.training.train import TrainConfig, Trainer  # noqa: E402
 
 SIZES = {
     "LSTM hidden 64, batch 64, T 50": TrainConfig(

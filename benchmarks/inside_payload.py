@@ -13,7 +13,7 @@ import torch
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 from rnnviz import RNNSpec, build_model, example_input, record  # noqa: E402
-from rnnviz.inside import pca_path, saturation, state_maps  # noqa: E402
+from rnnviz.analysis.inside import pca_path, saturation, state_maps  # noqa: E402
 from rnnviz.plots.inside import (  # noqa: E402
     highlighted_text_html,
     pca_figure,

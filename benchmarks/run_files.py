@@ -15,8 +15,8 @@ import torch
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
+from rnnviz.files.runs import load_run  # noqa: E402
 from rnnviz.plots.training import loss_figure, metric_figure  # noqa: E402
-from rnnviz.runs import load_run  # noqa: E402
 from scripts.make_demo_runs import DEMOS, FOLDER, make  # noqa: E402
 
 

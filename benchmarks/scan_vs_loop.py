@@ -1,5 +1,5 @@
 """minGRU and minLSTM as a sequential loop, as the paper's log-space parallel scan and as a Blelloch
-tree, against PyTorch's fused nn.RNN / nn.GRU / nn.LSTM and the explicit GRU loop of rnnviz.unroll:
+tree, against PyTorch's fused nn.RNN / nn.GRU / nn.LSTM and the explicit GRU loop of rnnviz.net.unroll:
 time per training step (forward + backward), the activation memory autograd keeps and the
 parameter count, for T = 16 … 1024, in one run on this machine (CPU; and CUDA if present).
 
@@ -15,7 +15,7 @@ import torch
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from rnnviz.cost import ALL, measure  # noqa: E402
+from rnnviz.analysis.cost import ALL, measure  # noqa: E402
 
 LENGTHS = (16, 32, 64, 128, 256, 512, 1024)
 

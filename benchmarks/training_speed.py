@@ -21,9 +21,9 @@ from torch import nn
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from rnnviz.jobs import TrainingJob  # noqa: E402
 from rnnviz.tasks import adding  # noqa: E402
-from rnnviz.train import TrainConfig, Trainer  # noqa: E402
+from rnnviz.training.jobs import TrainingJob  # noqa: E402
+from rnnviz.training.train import TrainConfig, Trainer  # noqa: E402
 
 CONFIG = TrainConfig(
     task="adding",

@@ -3,12 +3,12 @@
 Never imports streamlit: everything here works in a notebook, a script or the CLI.
 """
 
-from rnnviz.model import SeqModel, build_model, example_input
-from rnnviz.recording import Recording, record, sequence_loss
-from rnnviz.shapes import shape_ledger
-from rnnviz.spec import RNNSpec, SpecError
-from rnnviz.topology import Timeline, timeline
-from rnnviz.unroll import Unrolled, unroll
+from rnnviz.analysis.recording import Recording, record, sequence_loss
+from rnnviz.net.model import SeqModel, build_model, example_input
+from rnnviz.net.shapes import shape_ledger
+from rnnviz.net.spec import RNNSpec, SpecError
+from rnnviz.net.topology import Timeline, timeline
+from rnnviz.net.unroll import Unrolled, unroll
 
 __all__ = [
     "RNNSpec",

@@ -14,8 +14,8 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from rnnviz.settings import TRAINING
-from rnnviz.spec import RNNSpec, SpecError
+from rnnviz.net.spec import RNNSpec, SpecError
+from rnnviz.training.settings import TRAINING
 
 SPEC_FIELDS = [f.name for f in fields(RNNSpec)]
 
@@ -39,7 +39,7 @@ def spec_from_args(args: argparse.Namespace) -> RNNSpec:
 def shapes_command(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from rnnviz.shapes import shape_ledger
+    from rnnviz.net.shapes import shape_ledger
 
     ledger = shape_ledger(spec_from_args(args))
     if args.csv:
@@ -60,7 +60,7 @@ def recipe_command(args: argparse.Namespace) -> int:
     """train --recipe NAME: the tutorial's own loop, its points beside the ones it printed."""
     import json
 
-    from rnnviz.recipes import RECIPES
+    from rnnviz.lessons.recipes import RECIPES
 
     recipe = RECIPES[args.recipe]
     published = dict(recipe.published)
@@ -68,7 +68,7 @@ def recipe_command(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"{tensor:>26}  {' × '.join(map(str, shape)):<16} {meaning}")
     if recipe.train is None:
-        from rnnviz.recipes.keras_imdb import parameter_counts
+        from rnnviz.lessons.recipes.keras_imdb import parameter_counts
 
         for layer, (keras, torch_count) in parameter_counts().items():
             print(f"{layer:>26}  Keras {keras:>9,} parameters, PyTorch {torch_count:>9,}")
@@ -93,7 +93,7 @@ def seq2seq_command(args: argparse.Namespace) -> int:
 
     import torch
 
-    from rnnviz.seq2seq import SEQ2SEQ_TASKS, Seq2Seq, train
+    from rnnviz.training.seq2seq import SEQ2SEQ_TASKS, Seq2Seq, train
 
     task = SEQ2SEQ_TASKS[args.task]
     torch.manual_seed(args.seed)
@@ -136,7 +136,7 @@ def train_command(args: argparse.Namespace) -> int:
 
     import torch
 
-    from rnnviz.seq2seq import SEQ2SEQ_TASKS
+    from rnnviz.training.seq2seq import SEQ2SEQ_TASKS
 
     if args.task in SEQ2SEQ_TASKS:
         torch.set_num_threads(args.threads)
@@ -145,8 +145,8 @@ def train_command(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
         return recipe_command(args)
 
-    from rnnviz.export import save_checkpoint
-    from rnnviz.train import TrainConfig, Trainer
+    from rnnviz.files.export import save_checkpoint
+    from rnnviz.training.train import TrainConfig, Trainer
 
     torch.set_num_threads(args.threads)
     text = Path(args.text_file).read_text(encoding="utf-8") if args.text_file else None
@@ -165,7 +165,7 @@ def train_command(args: argparse.Namespace) -> int:
 
     lane = on_step = None
     if args.run:
-        from rnnviz.lane import Lane, observe
+        from rnnviz.training.lane import Lane, observe
 
         label = config.cell.upper()
         lane = Lane(label, config)
@@ -176,7 +176,7 @@ def train_command(args: argparse.Namespace) -> int:
 
     summary = trainer.run(args.steps, until_solved=args.until_solved, on_progress=report, on_step=on_step)
     if args.run:
-        from rnnviz.runs import Run, save_run
+        from rnnviz.files.runs import Run, save_run
 
         lane.add(**observe(trainer, None))  # the final weights and a probe of them
         state = "diverged" if summary["diverged"] else "finished"
@@ -205,8 +205,8 @@ def train_command(args: argparse.Namespace) -> int:
 
 
 def sample_command(args: argparse.Namespace) -> int:
-    from rnnviz.export import load_checkpoint
-    from rnnviz.sampling import sample
+    from rnnviz.files.export import load_checkpoint
+    from rnnviz.training.sampling import sample
 
     model, metadata = load_checkpoint(args.checkpoint)
     vocabulary = metadata.get("vocabulary") or []
@@ -219,7 +219,7 @@ def sample_command(args: argparse.Namespace) -> int:
 
 
 def replay_command(args: argparse.Namespace) -> int:
-    from rnnviz.runs import load_run
+    from rnnviz.files.runs import load_run
 
     run = load_run(args.file)
     print(f"{args.file}: {run.title or 'a recorded run'}; {run.state}, {run.last_step:,} steps. {run.message}".strip())
@@ -235,7 +235,7 @@ def replay_command(args: argparse.Namespace) -> int:
 
 
 def add_training_options(parser: argparse.ArgumentParser) -> None:
-    """One option per setting of rnnviz.settings.TRAINING that the CLI takes, with its bounds."""
+    """One option per setting of rnnviz.training.settings.TRAINING that the CLI takes, with its bounds."""
     for name, setting in TRAINING.items():
         if not setting.cli:
             continue
@@ -268,8 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         help="train a model on a toy task and report the result",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    from rnnviz.recipes import RECIPES
-    from rnnviz.seq2seq import SEQ2SEQ_TASKS
+    from rnnviz.lessons.recipes import RECIPES
+    from rnnviz.training.seq2seq import SEQ2SEQ_TASKS
 
     train.add_argument("--task", choices=list(TASKS) + list(SEQ2SEQ_TASKS), default="adding")
     train.add_argument(
@@ -305,9 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     replay.set_defaults(command_function=replay_command)
 
     args = parser.parse_args(argv)
-    from rnnviz.export import CheckpointError
-    from rnnviz.runs import RunFileError
-    from rnnviz.train import TrainingError
+    from rnnviz.files.export import CheckpointError
+    from rnnviz.files.runs import RunFileError
+    from rnnviz.training.train import TrainingError
 
     try:
         return args.command_function(args)

@@ -1,6 +1,6 @@
 """Regenerate the bundled demo runs in demo_runs/: `python -m scripts.make_demo_runs`.
 
-Each is a real run of rnnviz's trainer, recorded with rnnviz.runs, seeded, on one CPU thread:
+Each is a real run of rnnviz's trainer, recorded with rnnviz.files.runs, seeded, on one CPU thread:
 the same torch build on the same machine gives the same bytes. Each file keeps a few probes and
 weight copies spread over the run so it stays well under 2 MB.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import torch
 
-from rnnviz.jobs import TrainingJob
-from rnnviz.runs import save_run
-from rnnviz.train import TrainConfig
+from rnnviz.files.runs import save_run
+from rnnviz.training.jobs import TrainingJob
+from rnnviz.training.train import TrainConfig
 
 FOLDER = Path(__file__).resolve().parents[1] / "demo_runs"
 

@@ -2,7 +2,7 @@
 
 Streamlit gives every tab a session of its own, so a session cannot tell a student's second tab
 from another student. The cookie can: the runs a browser starts are its to control, and each
-browser has one active run per page (rnnviz.runs_registry). A session that arrives without the
+browser has one active run per page (rnnviz.serving.runs_registry). A session that arrives without the
 cookie makes a new id and sets it with a line of JavaScript; its later tabs send it back.
 """
 

@@ -1,12 +1,12 @@
 """The cost panel: each racing cell's time per training step, activation memory and parameters,
-measured on this server at the race's sizes (rnnviz.cost)."""
+measured on this server at the race's sizes (rnnviz.analysis.cost)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from rnnviz.cost import FOR_CELL, measure
+from rnnviz.analysis.cost import FOR_CELL, measure
 
 
 @st.cache_data(show_spinner="Timing one training step of each cell…", max_entries=16)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz.decoder_recording import record_decoder
-from rnnviz.inside import STATE_NAMES
+from rnnviz.analysis.decoder_recording import record_decoder
+from rnnviz.analysis.inside import STATE_NAMES
+from rnnviz.net.seeding import seeded
 from rnnviz.plots.decoder import seq2seq_figure
 from rnnviz.plots.inside import stacked_state_heatmaps
-from rnnviz.seeding import seeded
-from rnnviz.seq2seq import SEQ2SEQ_TASKS, START, Seq2Seq, Seq2SeqTask, held_out, train
+from rnnviz.training.seq2seq import SEQ2SEQ_TASKS, START, Seq2Seq, Seq2SeqTask, held_out, train
 from ui.present import chart
 
 

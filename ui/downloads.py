@@ -8,9 +8,9 @@ from functools import partial
 
 import streamlit as st
 
+from rnnviz.analysis.recording import Recording, recording_table
+from rnnviz.files.recording_file import recording_npz
 from rnnviz.plots.html import standalone_html
-from rnnviz.recording import Recording, recording_table
-from rnnviz.recording_file import recording_npz
 
 
 def _html(make_figure, title: str) -> bytes:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import streamlit as st
 import torch
 
-from rnnviz.demos import demo_names
-from rnnviz.inside import example_sequence
-from rnnviz.model import SeqModel, build_model, example_input
-from rnnviz.runs import MAX_FILE_BYTES, Run
-from rnnviz.seeding import seeded
-from rnnviz.spec import CELL_NAMES, RNNSpec
+from rnnviz.analysis.inside import example_sequence
+from rnnviz.files.demos import demo_names
+from rnnviz.files.runs import MAX_FILE_BYTES, Run
+from rnnviz.net.model import SeqModel, build_model, example_input
+from rnnviz.net.seeding import seeded
+from rnnviz.net.spec import CELL_NAMES, RNNSpec
 from rnnviz.tasks import Task, input_labels
 from ui.link import INSIDE_TEXT, UNTRAINED
 from ui.plain import plain

@@ -1,12 +1,12 @@
 """Files this browser session keeps open (uploaded run files and checkpoints), accounted
-server-wide by rnnviz.holdings: past the session's or the server's cap the least recently used
+server-wide by rnnviz.serving.holdings: past the session's or the server's cap the least recently used
 are closed, and the page says which. Closing the tab lets go of all of them."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz.holdings import HOLDINGS, HoldingsError, nbytes
+from rnnviz.serving.holdings import HOLDINGS, HoldingsError, nbytes
 from ui.plain import plain
 
 NAMES = "_kept_names"  # session state: (kind, name) of every file this session opened and was told of

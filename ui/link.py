@@ -18,9 +18,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from rnnviz.batching import EXAMPLE_SENTENCES, EXAMPLE_STREAM
-from rnnviz.initialisation import INITS
-from rnnviz.seq2seq import SEQ2SEQ_TASKS
+from rnnviz.lessons.batching import EXAMPLE_SENTENCES, EXAMPLE_STREAM
+from rnnviz.net.initialisation import INITS
+from rnnviz.training.seq2seq import SEQ2SEQ_TASKS
 from ui.plain import plain
 
 UNTRAINED = "Untrained model of the sidebar configuration"  # the Model menus' untrained choice

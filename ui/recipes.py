@@ -1,4 +1,4 @@
-"""The Train page's "Reproduce a tutorial" tab: pick a recipe (rnnviz.recipes), see its source
+"""The Train page's "Reproduce a tutorial" tab: pick a recipe (rnnviz.lessons.recipes), see its source
 and tensors, run it in the background, and read its live points beside the source's printed ones
 and the spread that seeding produces."""
 
@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from rnnviz.lessons.recipes import RECIPES, seed_spread
+from rnnviz.lessons.recipes.job import RecipeJob
+from rnnviz.lessons.recipes.keras_imdb import parameter_counts
 from rnnviz.plots.recipe import recipe_figure
-from rnnviz.recipes import RECIPES, seed_spread
-from rnnviz.recipes.job import RecipeJob
-from rnnviz.recipes.keras_imdb import parameter_counts
 from ui.link import LinkField, read_link_once, write_link
 from ui.present import chart
 from ui.replay import RECIPE

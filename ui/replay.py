@@ -12,9 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from rnnviz.demos import demo, demo_names
-from rnnviz.export import CheckpointError, load_checkpoint
-from rnnviz.runs import MAX_FILE_BYTES, Run, RunFileError, load_run
+from rnnviz.files.demos import demo, demo_names
+from rnnviz.files.export import CheckpointError, load_checkpoint
+from rnnviz.files.runs import MAX_FILE_BYTES, Run, RunFileError, load_run
 from rnnviz.tasks import TASKS, char_task
 from ui.kept import HoldingsError, keep, kept
 from ui.link import LinkField, read_link_once, write_link

@@ -1,6 +1,6 @@
 """A run's controls on the Train and Race pages: which run this session shows (JobHolder, kept
 per page for the session), the `?run=` link that finds it again, and Start / Pause / Step /
-Stop / Reset, greyed out for a browser that only watches (rnnviz.runs_registry), with the
+Stop / Reset, greyed out for a browser that only watches (rnnviz.serving.runs_registry), with the
 control link that hands a run to another browser."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from rnnviz import runs_registry
-from rnnviz.jobs import TrainingJob
-from rnnviz.spec import SpecError
-from rnnviz.train import TrainingError
+from rnnviz.net.spec import SpecError
+from rnnviz.serving import runs_registry
+from rnnviz.training.jobs import TrainingJob
+from rnnviz.training.train import TrainingError
 from ui.browser import browser_id, remember_browser
 from ui.plain import plain
 from ui.present import presenting
@@ -20,7 +20,7 @@ from ui.present import presenting
 
 class JobHolder:
     """This session's current run on one page, registered server-wide under an id so a reload or
-    a second tab with the link finds it again (rnnviz.runs_registry). The run may be this
+    a second tab with the link finds it again (rnnviz.serving.runs_registry). The run may be this
     browser's (it controls it) or another's that the link opened (it only watches)."""
 
     def __init__(self, page: str):

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import plots, shapes
+from rnnviz import plots
+from rnnviz.net import shapes
 
 shape_ledger = st.cache_data(max_entries=64, show_spinner=False)(shapes.shape_ledger)
 output_vs_h_n_figure = st.cache_resource(max_entries=64, show_spinner=False)(plots.output_vs_h_n_figure)

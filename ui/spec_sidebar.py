@@ -11,9 +11,9 @@ from dataclasses import fields
 
 import streamlit as st
 
-from rnnviz.device import pick_device
-from rnnviz.presets import PRESETS
-from rnnviz.spec import (
+from rnnviz.lessons.presets import PRESETS
+from rnnviz.net.device import pick_device
+from rnnviz.net.spec import (
     CELL_NAMES,
     CELLS,
     DECAYS,

@@ -8,11 +8,11 @@ from functools import partial
 
 import streamlit as st
 
-from rnnviz.export import checkpoint_bytes
-from rnnviz.jobs import ACTIVE, MAX_RUNNING, TrainingJob
+from rnnviz.files.export import checkpoint_bytes
+from rnnviz.files.runs import run_bytes
 from rnnviz.plots.training import grad_by_layer_figure, grad_by_step_figure, hidden_heatmap, loss_figure, metric_figure
-from rnnviz.race import race_summary
-from rnnviz.runs import run_bytes
+from rnnviz.training.jobs import ACTIVE, MAX_RUNNING, TrainingJob
+from rnnviz.training.race import race_summary
 from ui.plain import plain
 from ui.present import chart
 from ui.run_controls import JobHolder

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz.batching import MAX_TEXT_CHARS, TextError, check_text, decode_text
-from rnnviz.device import DEVICES, available_devices
-from rnnviz.initialisation import INITS
-from rnnviz.settings import TRAINING, Setting
-from rnnviz.spec import CELL_NAMES, DECAYS, DECODER_TOPOLOGIES, MIN_CELLS, NONLINEARITIES, SpecError
+from rnnviz.lessons.batching import MAX_TEXT_CHARS, TextError, check_text, decode_text
+from rnnviz.net.device import DEVICES, available_devices
+from rnnviz.net.initialisation import INITS
+from rnnviz.net.spec import CELL_NAMES, DECAYS, DECODER_TOPOLOGIES, MIN_CELLS, NONLINEARITIES, SpecError
 from rnnviz.tasks import CHAR_RNN_TEXT, TASKS
 from rnnviz.tasks.series import MAX_ROWS, SeriesError, read_csv_columns, series_values
-from rnnviz.train import OPTIMIZERS, TrainConfig, TrainingError
+from rnnviz.training.settings import TRAINING, Setting
+from rnnviz.training.train import OPTIMIZERS, TrainConfig, TrainingError
 from ui.link import LinkField, hidden, read_link_once
 from ui.plain import plain
 from ui.present import presenting
@@ -93,11 +93,11 @@ DECODER_CHOICES = {"empty": "zeros (empty)", "previous": "its previous output"}
 RACE_LR = {"rnn": 1e-3, "gru": 1e-2, "lstm": 1e-2, "mingru": 1e-2, "minlstm": 1e-2, "irnn": 1e-3}
 RACE_CELLS = ["rnn", "gru", "lstm"]  # the classic race
 CELL_ORDER = ("rnn", "gru", "lstm", "mingru", "minlstm")
-RACE_ORDER = (*CELL_ORDER, "irnn")  # a race's entrants (rnnviz.race.ENTRANTS)
+RACE_ORDER = (*CELL_ORDER, "irnn")  # a race's entrants (rnnviz.training.race.ENTRANTS)
 INIT_NAMES = {"default": "PyTorch default", "orthogonal": "orthogonal", "identity": "identity"}
 
 
-PAGE_SETTINGS = (  # the settings of rnnviz.settings.TRAINING a Train or Race page draws and links, in link order
+PAGE_SETTINGS = (  # the settings of the TRAINING table a Train or Race page draws and links, in link order
     "task",
     "hidden_size",
     "seq_len",

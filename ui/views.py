@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz.spec import RNNSpec
+from rnnviz.net.spec import RNNSpec
 from ui.link import PAGE_LINKS, LinkField
 from ui.spec_sidebar import SPEC_KEY, SPEC_NAMES, current_spec, set_spec_widgets
 from ui.training_settings import training_fields

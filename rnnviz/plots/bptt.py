@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.graph import Graph, GraphValues
+from rnnviz.net.graph import Graph, GraphValues
 from rnnviz.plots import colors
 from rnnviz.plots.animation import play_controls
 from rnnviz.plots.bptt_frames import animation_frames, box_corners, curtain_corners, frame_labels, frame_update, row_of

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from rnnviz.graph import Graph
+from rnnviz.net.graph import Graph
 
 GRADIENT_TRACE, CURTAIN_TRACE, BOX_TRACE = 4, 6, 7  # the only traces a frame touches
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnnviz.graph import Graph, Node, shown_steps, unrolled_graph
+from rnnviz.net.graph import Graph, Node, shown_steps, unrolled_graph
+from rnnviz.net.spec import DECODER_TOPOLOGIES, TOPOLOGIES, RNNSpec
 from rnnviz.plots import colors
 from rnnviz.plots.arrows import arrow
-from rnnviz.spec import DECODER_TOPOLOGIES, TOPOLOGIES, RNNSpec
 
 NODE_SIZE = 30
 OVERVIEW_EDGE = {"recurrent": colors.EDGE, "feedback": colors.HIGHLIGHT}  # the rest: grid grey

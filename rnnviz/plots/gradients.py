@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnnviz.gradients import GradientFlow
+from rnnviz.analysis.gradients import GradientFlow
 from rnnviz.plots import colors
 
 

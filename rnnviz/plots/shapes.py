@@ -6,10 +6,10 @@ import math
 
 import plotly.graph_objects as go
 
-from rnnviz.graph import unrolled_graph
+from rnnviz.net.graph import unrolled_graph
+from rnnviz.net.spec import CELL_GATES, GATES_PER_CELL, MIN_CELLS, RNNSpec
 from rnnviz.plots import colors
 from rnnviz.plots.diagram import node_positions, topology_figure
-from rnnviz.spec import CELL_GATES, GATES_PER_CELL, MIN_CELLS, RNNSpec
 
 DEPTH = (0.55, 0.4)  # screen direction of the batch axis in the oblique drawing
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor
 
-from rnnviz.spec import RNNSpec
+from rnnviz.net.spec import RNNSpec
 
 EMBEDDING = 16  # embedding size of the token tasks
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from rnnviz.batching import TextError, decode_text
+from rnnviz.lessons.batching import TextError, decode_text
 from rnnviz.tasks.base import Batch, Task
 
 MAX_CSV_CHARS = 600_000  # about 20,000 rows of a few columns

@@ -5,8 +5,8 @@ import json
 
 import numpy as np
 
-from rnnviz.decoder_recording import record_decoder
-from rnnviz.seq2seq import ADDITION, held_out
+from rnnviz.analysis.decoder_recording import record_decoder
+from rnnviz.training.seq2seq import ADDITION, held_out
 from tests.app.test_inside_pages import array
 from ui.decoder import trained
 

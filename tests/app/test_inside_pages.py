@@ -8,9 +8,9 @@ import time
 import numpy as np
 import pytest
 
-from rnnviz.inside import STATE_NAMES
+from rnnviz.analysis.inside import STATE_NAMES
+from rnnviz.net.spec import CELL_GATES, CELLS
 from rnnviz.plots import colors
-from rnnviz.spec import CELL_GATES, CELLS
 
 
 def finish_training(app, task: str, steps: int):

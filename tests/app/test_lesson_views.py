@@ -3,7 +3,7 @@ number (issue: the lesson's numbers disagreed with its own pages)."""
 
 import re
 
-from rnnviz.lesson import LESSON
+from rnnviz.lessons.lesson import LESSON
 from tests.app.conftest import shown
 from tests.app.test_training_pages import wait_for_steps
 
@@ -40,7 +40,7 @@ def test_the_inside_step_names_the_unit_the_inside_page_names_first(app):
 
 def test_the_race_step_and_the_race_page_solve_at_the_same_steps(app):
     step = open_step(app, 6)
-    from rnnviz.lesson import race_result
+    from rnnviz.lessons.lesson import race_result
 
     expected = race_result()
     app.button(key="start_run").click().run()

@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from rnnviz.spec import CELLS, DECAYS, DECODER_INPUTS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec
+from rnnviz.net.spec import CELLS, DECAYS, DECODER_INPUTS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec
 from tests.app.conftest import shown
 from ui.pages import PAGES
 

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from rnnviz import RNNSpec, shape_ledger, timeline
-from rnnviz.presets import PRESETS
-from rnnviz.spec import CELLS, TOPOLOGIES
+from rnnviz.lessons.presets import PRESETS
+from rnnviz.net.spec import CELLS, TOPOLOGIES
 from tests.app.conftest import shown
 
 PAGES = [

@@ -7,7 +7,7 @@ import threading
 import pytest
 import torch
 
-from rnnviz.runs import load_run
+from rnnviz.files.runs import load_run
 from tests.app.conftest import ROOT
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from rnnviz.lesson import LESSON
+from rnnviz.lessons.lesson import LESSON
 from scripts.server import settle_ms
 from tests.browser.conftest import READY, assert_no_exception, open_page
 

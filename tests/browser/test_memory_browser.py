@@ -17,7 +17,7 @@ DEMOS = Server.__init__.__globals__["ROOT"] / "demo_runs"
 
 @pytest.fixture(scope="module")
 def small_server():
-    """Both caps at 3 MB: a bundled run file opens to 1.5-2.1 MB (rnnviz.holdings.nbytes)."""
+    """Both caps at 3 MB: a bundled run file opens to 1.5-2.1 MB (rnnviz.serving.holdings.nbytes)."""
     s = Server(env={**GRACE, "RNNVIZ_SESSION_MB": "3", "RNNVIZ_SERVER_MB": "3"})
     yield s
     s.stop()

@@ -78,8 +78,8 @@ def test_a_damaged_run_file_is_refused_in_the_page_and_the_replay_stays(server, 
 
 
 def test_a_downloaded_checkpoint_opens_on_inside(server, page, tmp_path):
-    from rnnviz.export import checkpoint_bytes
-    from rnnviz.runs import load_run
+    from rnnviz.files.export import checkpoint_bytes
+    from rnnviz.files.runs import load_run
 
     task, model, step = load_run(ROOT / "demo_runs" / "char_rnn.rnnrun").model_copy("LSTM")
     path = tmp_path / "lstm.safetensors"

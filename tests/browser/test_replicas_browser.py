@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from rnnviz.export import checkpoint_bytes
-from rnnviz.runs import load_run
+from rnnviz.files.export import checkpoint_bytes
+from rnnviz.files.runs import load_run
 from scripts.replicas import Replicas, routes
 from scripts.server import ROOT
 from tests.browser.conftest import GRACE, READY, assert_no_exception

@@ -5,7 +5,7 @@ LSTM of 128 units solves 2-digit sums."""
 import torch
 
 from rnnviz.tasks import TASKS
-from rnnviz.train import TrainConfig, Trainer
+from rnnviz.training.train import TrainConfig, Trainer
 
 TASK = TASKS["add_digits"]
 

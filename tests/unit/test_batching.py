@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnnviz.batching import MAX_TEXT_CHARS, TextError, batch_producer, check_text, pad_and_encode, tokenize
+from rnnviz.lessons.batching import MAX_TEXT_CHARS, TextError, batch_producer, check_text, pad_and_encode, tokenize
 
 
 def test_char_rnn_tutorial_sentences():
@@ -61,7 +61,7 @@ def test_check_text_accepts_unicode_text():
 
 
 def test_decode_text_accepts_utf8_and_refuses_binary_and_other_encodings():
-    from rnnviz.batching import decode_text
+    from rnnviz.lessons.batching import decode_text
 
     assert decode_text("héllo\r\nwörld\n".encode("utf-8-sig")) == "héllo\nwörld\n"
     with pytest.raises(TextError, match="binary"):

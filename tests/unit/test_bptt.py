@@ -6,13 +6,13 @@ import torch
 from torch import nn
 
 from rnnviz import RNNSpec, build_model, example_input, record
-from rnnviz.gradients import gradient_flow, spectral_radius
-from rnnviz.graph import graph_values, state_id, unrolled_graph
-from rnnviz.initialisation import initialise
+from rnnviz.analysis.gradients import gradient_flow, spectral_radius
+from rnnviz.analysis.probe import clip_scale, demo_recording, total_grad_norm
+from rnnviz.net.graph import graph_values, state_id, unrolled_graph
+from rnnviz.net.initialisation import initialise
+from rnnviz.net.reference import lstm_step
+from rnnviz.net.unroll import unroll
 from rnnviz.plots.bptt import bptt_figure
-from rnnviz.probe import clip_scale, demo_recording, total_grad_norm
-from rnnviz.reference import lstm_step
-from rnnviz.unroll import unroll
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -189,7 +189,7 @@ def test_gradient_norms_far_below_1e_154_are_not_lost_to_squaring():
     T = 300 has true norms between 1e-170 and 1e-155 at distances 291-299 (shown as 0 before)."""
     import math
 
-    from rnnviz.gradients import scaled_norm, scaled_spectral_norm
+    from rnnviz.analysis.gradients import scaled_norm, scaled_spectral_norm
 
     rng = np.random.default_rng(0)
     for exponent in (-300, -200, -165, -160, -100, 0, 100):

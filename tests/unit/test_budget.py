@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rnnviz import RNNSpec, build_model, example_input, shape_ledger
-from rnnviz.budget import BUDGET_BYTES
-from rnnviz.spec import CELLS, INT_BOUNDS, TOPOLOGIES, SpecError
+from rnnviz.net.budget import BUDGET_BYTES
+from rnnviz.net.spec import CELLS, INT_BOUNDS, TOPOLOGIES, SpecError
 from rnnviz.tasks import TASKS
-from rnnviz.train import TrainConfig, Trainer, TrainingError
+from rnnviz.training.train import TrainConfig, Trainer, TrainingError
 
 ALLOWANCE = 64_000_000  # the allocator's and libraries' first-use pages, seen at ~36 MB for a tiny model
 PEAK_OK = os.path.exists("/proc/self/clear_refs")
@@ -156,7 +156,7 @@ def test_the_shape_ledger_of_a_large_valid_spec_allocates_nothing():
 
 
 def test_a_request_of_exactly_the_budget_is_allowed_and_one_byte_more_is_not(monkeypatch):
-    from rnnviz import budget
+    from rnnviz.net import budget
 
     spec = RNNSpec(cell="lstm", hidden_size=64, seq_len=50, batch_size=32)
     total = budget.total_bytes(budget.products(spec))
@@ -168,8 +168,8 @@ def test_a_request_of_exactly_the_budget_is_allowed_and_one_byte_more_is_not(mon
 
 def test_the_training_estimate_counts_adams_two_copies_of_the_weights_measured_from_torch():
     """Reference: torch.optim.Adam's own state after one step (exp_avg, exp_avg_sq per weight)."""
-    from rnnviz import budget
-    from rnnviz.train import OPTIMIZER_COPIES
+    from rnnviz.net import budget
+    from rnnviz.training.train import OPTIMIZER_COPIES
 
     spec = RNNSpec(cell="gru", hidden_size=16, seq_len=5, batch_size=2)
     model = build_model(spec)
@@ -191,7 +191,7 @@ def test_the_training_estimate_counts_adams_two_copies_of_the_weights_measured_f
 
 
 def test_the_estimate_counts_both_directions_states_measured_from_the_module():
-    from rnnviz import budget
+    from rnnviz.net import budget
 
     for bidirectional in (False, True):
         spec = RNNSpec(cell="lstm", hidden_size=8, seq_len=7, batch_size=3, num_layers=2, bidirectional=bidirectional)

@@ -14,7 +14,7 @@ from safetensors.torch import save as save_bytes
 
 from rnnviz import RNNSpec, build_model
 from rnnviz.__main__ import main
-from rnnviz.export import CheckpointError, load_checkpoint, save_checkpoint
+from rnnviz.files.export import CheckpointError, load_checkpoint, save_checkpoint
 
 SPEC = RNNSpec(cell="gru", topology="synced", vocab_size=5, input_size=4, hidden_size=6, output_size=5)
 VOCABULARY = list("abcde")

@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from rnnviz import RNNSpec, build_model, example_input
-from rnnviz.codegen import keras_code, pytorch_code
-from rnnviz.spec import TOPOLOGIES
+from rnnviz.net.codegen import keras_code, pytorch_code
+from rnnviz.net.spec import TOPOLOGIES
 
 
 @pytest.mark.parametrize("topology", TOPOLOGIES)

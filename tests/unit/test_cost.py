@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from rnnviz import cost
+from rnnviz.analysis import cost
 from rnnviz.plots.scan import cost_figure
 
 

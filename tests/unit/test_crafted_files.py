@@ -16,7 +16,7 @@ import zipfile
 
 import pytest
 
-from rnnviz.runs import RunFileError, load_run
+from rnnviz.files.runs import RunFileError, load_run
 from tests.unit import crafted_files
 from tests.unit.crafted_files import SENTINEL, case_list
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz.decoder_recording import record_decoder
-from rnnviz.seq2seq import ADDITION, REVERSAL, Seq2Seq
+from rnnviz.analysis.decoder_recording import record_decoder
+from rnnviz.training.seq2seq import ADDITION, REVERSAL, Seq2Seq
 
 
 def _model(cell, attention, feedback="previous", task=ADDITION):
@@ -103,7 +103,7 @@ def _arrows(fig, colour):
 def test_the_unrolled_diagram_draws_what_the_recording_read(feedback, attention):
     from rnnviz.plots import colors
     from rnnviz.plots.decoder import seq2seq_figure
-    from rnnviz.seq2seq import START
+    from rnnviz.training.seq2seq import START
 
     model = _model("lstm", attention, feedback=feedback, task=REVERSAL)
     src, tgt, pairs = REVERSAL.batch(1, random.Random(4))

@@ -4,9 +4,9 @@ import pytest
 import torch
 
 from rnnviz import RNNSpec, timeline
-from rnnviz.device import available_devices, pick_device
-from rnnviz.graph import shown_steps, unrolled_graph
-from rnnviz.spec import TOPOLOGIES
+from rnnviz.net.device import available_devices, pick_device
+from rnnviz.net.graph import shown_steps, unrolled_graph
+from rnnviz.net.spec import TOPOLOGIES
 
 
 @pytest.mark.parametrize(

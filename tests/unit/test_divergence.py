@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from rnnviz.tasks import TASKS
-from rnnviz.train import DIVERGENCE_WINDOW, OPTIMIZERS, TrainConfig, Trainer
+from rnnviz.training.train import DIVERGENCE_WINDOW, OPTIMIZERS, TrainConfig, Trainer
 
 LIMIT = 300  # "within a few hundred steps"
 
@@ -49,7 +49,7 @@ def test_the_restored_weights_give_the_best_loss_they_are_credited_with():
     trainer._batch = remembered
     while not trainer.train_step()["diverged"]:
         pass
-    from rnnviz.recording import sequence_loss
+    from rnnviz.analysis.recording import sequence_loss
 
     batch = batches[trainer.best_step]  # the batch the best step was measured on
     trainer.model.train()
@@ -74,7 +74,7 @@ def test_a_healthy_run_is_not_stopped():
 
 def test_a_spike_is_measured_against_the_first_loss_when_that_is_above_the_baseline():
     """The documented rule: one loss above SPIKE × max(baseline, first loss) stops the run."""
-    from rnnviz.train import SPIKE
+    from rnnviz.training.train import SPIKE
 
     trainer = Trainer(TrainConfig(task="adding", seq_len=10, hidden_size=8, batch_size=8))
     trainer.initial_loss = 10 * trainer.baseline  # an untrained model that starts far above the baseline

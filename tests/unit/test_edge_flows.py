@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from rnnviz import RNNSpec, build_model, example_input, record
-from rnnviz.graph import graph_values, unrolled_graph
-from rnnviz.recording import sequence_loss
+from rnnviz.analysis.recording import sequence_loss
+from rnnviz.net.graph import graph_values, unrolled_graph
 
 K = 3  # detach every 3 steps
 

@@ -6,12 +6,12 @@ import torch
 from torch import nn
 
 from rnnviz import RNNSpec, build_model, example_input, shape_ledger
-from rnnviz.codegen import pytorch_code
-from rnnviz.graph import graph_values, unrolled_graph
-from rnnviz.recording import record, sequence_loss
-from rnnviz.spec import CELLS, SpecError
+from rnnviz.analysis.recording import record, sequence_loss
+from rnnviz.net.codegen import pytorch_code
+from rnnviz.net.graph import graph_values, unrolled_graph
+from rnnviz.net.spec import CELLS, SpecError
 from rnnviz.tasks import input_labels, written_labels
-from rnnviz.train import TrainConfig, Trainer, TrainingError
+from rnnviz.training.train import TrainConfig, Trainer, TrainingError
 
 
 def spec_of(topology="many_to_many", mode="token", **changes) -> RNNSpec:
@@ -235,9 +235,9 @@ def test_the_writing_steps_are_labelled_with_what_they_read():
 
 
 def test_every_evaluation_of_a_decoder_that_feeds_back_keeps_its_teacher_forced_metric_charted_and_saved():
-    from rnnviz.jobs import TrainingJob
+    from rnnviz.files.runs import load_run, run_bytes
     from rnnviz.plots.training import metric_figure
-    from rnnviz.runs import load_run, run_bytes
+    from rnnviz.training.jobs import TrainingJob
 
     config = TrainConfig(task="add_digits", feedback=True, hidden_size=16, eval_every=5, probe_every=5, seed=0)
     trainer = Trainer(config)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz.holdings import Holdings, HoldingsError, nbytes
-from rnnviz.runs import load_run
+from rnnviz.files.runs import load_run
+from rnnviz.serving.holdings import Holdings, HoldingsError, nbytes
 from tests.unit.crafted_files import DEMOS
 
 MB = 1_000_000

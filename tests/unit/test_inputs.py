@@ -6,11 +6,11 @@ import pytest
 import torch
 
 from rnnviz import RNNSpec
-from rnnviz.batching import TextError, decode_text
-from rnnviz.sampling import sample
-from rnnviz.spec import SpecError
+from rnnviz.lessons.batching import TextError, decode_text
+from rnnviz.net.spec import SpecError
 from rnnviz.tasks import input_labels
-from rnnviz.train import TrainConfig, Trainer, TrainingError
+from rnnviz.training.sampling import sample
+from rnnviz.training.train import TrainConfig, Trainer, TrainingError
 
 
 @pytest.mark.parametrize("text", ["+5", " 7 ", "7 ", "1_0", "١٢", "１２", "0x10", "1e2", "", "99999999999999999999"])
@@ -90,7 +90,7 @@ def test_the_seed_is_a_control_and_sampling_differs_from_greedy():
 def test_the_vanishing_pages_spectral_radius_is_read_from_the_candidate_block(cell, order):
     """Reference: PyTorch's documented stacking of W_hh (LSTM W_hi|W_hf|W_hg|W_ho, GRU
     W_hr|W_hz|W_hn): each block set to c·I, the radius reported is the candidate's (g, n) c."""
-    from rnnviz.gradients import spectral_radius
+    from rnnviz.analysis.gradients import spectral_radius
 
     blocks = order.split()
     core = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell](3, 4)

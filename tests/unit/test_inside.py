@@ -5,10 +5,10 @@ import pytest
 import torch
 
 from rnnviz import RNNSpec, build_model, example_input, record
-from rnnviz.inside import memory_units, pca_path, rollout, rollout_errors, saturation, state_maps, steps_above
+from rnnviz.analysis.inside import memory_units, pca_path, rollout, rollout_errors, saturation, state_maps, steps_above
 from rnnviz.plots.inside import highlighted_text_html, state_heatmap, state_vector_animation
 from rnnviz.tasks import TASKS, input_labels, sine_series
-from rnnviz.train import TrainConfig, Trainer
+from rnnviz.training.train import TrainConfig, Trainer
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -94,7 +94,7 @@ def test_input_labels_cover_every_unrolled_step():
 def test_vanishing_figure_draws_underflow_as_a_gap_with_a_marker_not_a_floor():
     """At length 300 a GRU's gradient can underflow to exactly 0 in float64: the old figure drew a
     flat line at 1e-30. Now zeros are gaps, and a marker says where the exact zeros start."""
-    from rnnviz.gradients import GradientFlow, gradient_flow
+    from rnnviz.analysis.gradients import GradientFlow, gradient_flow
     from rnnviz.plots.gradients import gradient_flow_figure
 
     real = gradient_flow("gru", 300, 16)

@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from rnnviz import jobs
-from rnnviz.jobs import SLOTS, SlotQueue, TrainingJob
-from rnnviz.slots import env_setting
-from rnnviz.train import TrainConfig
+from rnnviz.serving.slots import env_setting
+from rnnviz.training import jobs
+from rnnviz.training.jobs import SLOTS, SlotQueue, TrainingJob
+from rnnviz.training.train import TrainConfig
 
 SMALL = TrainConfig(task="adding", seq_len=10, hidden_size=8, batch_size=8)
 
@@ -195,8 +195,8 @@ def test_a_process_that_exits_with_runs_training_exits_cleanly(tmp_path):
     script = tmp_path / "exit_alive.py"
     script.write_text(
         "import time\n"
-        "from rnnviz.jobs import TrainingJob\n"
-        "from rnnviz.train import TrainConfig\n"
+        "from rnnviz.training.jobs import TrainingJob\n"
+        "from rnnviz.training.train import TrainConfig\n"
         "config = TrainConfig(task='adding', seq_len=10, hidden_size=8, batch_size=8)\n"
         "jobs = [TrainingJob({'A': config}).start() for _ in range(2)]\n"
         "while not all(j.state == 'running' and j.snapshot()['steps'] > 5 for j in jobs):\n"

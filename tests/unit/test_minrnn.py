@@ -10,7 +10,7 @@ import pytest
 import torch
 from torch import nn
 
-from rnnviz.minrnn import SCANS, min_rnn, tree_levels
+from rnnviz.net.minrnn import SCANS, min_rnn, tree_levels
 
 
 def paper_loop(kind, x, linears, h0, negative):
@@ -92,9 +92,9 @@ def test_running_parity_needs_a_signed_decay(decay, solves, capsys):
 
 
 def test_min_cells_train_record_and_replay_like_the_others():
-    from rnnviz.jobs import TrainingJob
-    from rnnviz.runs import load_run, run_bytes
-    from rnnviz.train import TrainConfig
+    from rnnviz.files.runs import load_run, run_bytes
+    from rnnviz.training.jobs import TrainingJob
+    from rnnviz.training.train import TrainConfig
 
     config = TrainConfig(task="adding", cell="minlstm", hidden_size=8, seq_len=12, batch_size=16, probe_every=10)
     job = TrainingJob({"minLSTM": config, "minGRU": config.replace(cell="mingru")}, max_steps=20).start()

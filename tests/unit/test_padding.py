@@ -5,7 +5,7 @@ training on the last column costs accuracy."""
 import numpy as np
 import torch
 
-from rnnviz.padding import pad_at_the_end, phrases, three_reads, train_both
+from rnnviz.lessons.padding import pad_at_the_end, phrases, three_reads, train_both
 
 
 def test_padding_moves_to_the_end_and_lengths_count_the_words():

@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from rnnviz.recipes import RECIPES, char_rnn, chollet, keras_imdb, lasagne_adding, ptb, seed_spread
+from rnnviz.lessons.recipes import RECIPES, char_rnn, chollet, keras_imdb, lasagne_adding, ptb, seed_spread
 
 
 def notebook(seed: int) -> tuple[list[float], str]:

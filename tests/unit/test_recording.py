@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from rnnviz import RNNSpec, build_model, example_input, record, sequence_loss
-from rnnviz.spec import CELLS, TOPOLOGIES
+from rnnviz.net.spec import CELLS, TOPOLOGIES
 
 
 def targets_for(spec, y_hat, classes):

@@ -4,8 +4,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnnviz.reference import chollet_forward, min_char_rnn_step
-from rnnviz.unroll import unroll
+from rnnviz.net.reference import chollet_forward, min_char_rnn_step
+from rnnviz.net.unroll import unroll
 
 
 def test_chollet_forward_equals_torch_rnn_unbatched():
@@ -62,7 +62,7 @@ def test_min_char_rnn_bptt_equals_torch_autograd():
 
 def test_page_checks_report_torch_agreement():
     """The From-scratch page's checks against torch, at a step with a state to carry."""
-    from rnnviz.reference import chollet_torch_difference, lstm_step_from_torch
+    from rnnviz.net.reference import chollet_torch_difference, lstm_step_from_torch
 
     rng = np.random.default_rng(2)
     inputs = rng.normal(size=(8, 4))

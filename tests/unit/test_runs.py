@@ -12,10 +12,10 @@ import pytest
 import torch
 
 from rnnviz.__main__ import main
-from rnnviz.jobs import TrainingJob
-from rnnviz.recording import arrays
-from rnnviz.runs import MAX_UNPACKED_BYTES, Run, RunFileError, load_run, recording_npz, run_bytes, save_run
-from rnnviz.train import TrainConfig
+from rnnviz.analysis.recording import arrays
+from rnnviz.files.runs import MAX_UNPACKED_BYTES, Run, RunFileError, load_run, recording_npz, run_bytes, save_run
+from rnnviz.training.jobs import TrainingJob
+from rnnviz.training.train import TrainConfig
 
 CONFIG = TrainConfig(task="adding", hidden_size=8, seq_len=12, batch_size=16, probe_every=10, eval_every=10)
 

@@ -5,8 +5,8 @@ grace period, then the reaper stops it."""
 
 import pytest
 
-from rnnviz import runs_registry as registry
-from rnnviz.runs_registry import RunLimitError
+from rnnviz.serving import runs_registry as registry
+from rnnviz.serving.runs_registry import RunLimitError
 
 LECTURER, STUDENT = "a" * 32, "b" * 32
 

@@ -6,7 +6,7 @@ import time
 
 import torch
 
-from rnnviz.seeding import seeded
+from rnnviz.net.seeding import seeded
 
 
 def test_a_seeded_block_keeps_its_numbers_while_another_thread_seeds():

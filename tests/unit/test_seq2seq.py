@@ -9,7 +9,7 @@ import random
 import torch
 
 from rnnviz.__main__ import main
-from rnnviz.seq2seq import ADDITION, REVERSAL, Seq2Seq, train
+from rnnviz.training.seq2seq import ADDITION, REVERSAL, Seq2Seq, train
 
 
 def test_teacher_forced_decoding_equals_a_hand_written_loop():
@@ -71,7 +71,7 @@ def test_empty_feedback_decoders_read_nothing_but_the_state():
 
 
 def test_a_mistake_at_the_last_position_is_not_said_to_be_read_by_later_steps():
-    from rnnviz.seq2seq import mistake_sentence
+    from rnnviz.training.seq2seq import mistake_sentence
 
     assert mistake_sentence(None, 3) == "."
     assert "every later step reads it" in mistake_sentence(0, 3) and "position 1" in mistake_sentence(1, 3)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from rnnviz.tasks.series import MAX_ROWS, SeriesError, read_csv_columns, series_task, series_values
-from rnnviz.train import TrainConfig, Trainer, TrainingError
+from rnnviz.training.train import TrainConfig, Trainer, TrainingError
 
 WAVE = "date,value,label\n" + "".join(f"2026-01-{i % 28 + 1:02d},{np.sin(i / 5):.5f},x\n" for i in range(300))
 

@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from rnnviz.__main__ import main
-from rnnviz.runs import _config
-from rnnviz.settings import TRAINING
-from rnnviz.train import OPTIMIZERS, TrainConfig, Trainer, TrainingError
+from rnnviz.files.runs import _config
+from rnnviz.training.settings import TRAINING
+from rnnviz.training.train import OPTIMIZERS, TrainConfig, Trainer, TrainingError
 
 
 def test_trainconfig_has_exactly_the_tables_fields_and_defaults():
@@ -29,7 +29,7 @@ def test_every_number_is_refused_just_outside_its_bounds_and_taken_at_them(name)
 
 
 def test_a_run_file_configuration_is_checked_by_the_same_table():
-    from rnnviz.runs import RunFileError
+    from rnnviz.files.runs import RunFileError
 
     with pytest.raises(RunFileError, match="weight decay"):
         _config({"weight_decay": 5.0}, "lane 0")

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rnnviz import RNNSpec, SpecError, build_model, example_input
-from rnnviz.spec import CELLS, DECODER_INPUTS, INT_BOUNDS, TOPOLOGIES
+from rnnviz.net.spec import CELLS, DECODER_INPUTS, INT_BOUNDS, TOPOLOGIES
 
 
 def test_defaults_are_valid_and_every_field_has_a_default():

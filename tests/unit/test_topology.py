@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from rnnviz import RNNSpec, build_model, example_input, timeline
-from rnnviz.spec import TOPOLOGIES
+from rnnviz.net.spec import TOPOLOGIES
 
 B, T, OUT, F, O = 3, 5, 4, 2, 6
 

@@ -8,11 +8,11 @@ import time
 import pytest
 import torch
 
-from rnnviz.export import CheckpointError, load_checkpoint, save_checkpoint
-from rnnviz.jobs import TrainingJob
-from rnnviz.sampling import sample
+from rnnviz.files.export import CheckpointError, load_checkpoint, save_checkpoint
 from rnnviz.tasks import TASKS, adding, char_task, copy_memory, sentiment
-from rnnviz.train import TrainConfig, Trainer, TrainingError
+from rnnviz.training.jobs import TrainingJob
+from rnnviz.training.sampling import sample
+from rnnviz.training.train import TrainConfig, Trainer, TrainingError
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
@@ -126,7 +126,7 @@ def test_truncated_bptt_training_matches_the_recording_semantics():
     with detach_every=k."""
     trainer = Trainer(TrainConfig(task="running_parity", cell="gru", seq_len=12, tbptt=5, batch_size=4, hidden_size=8))
     batch = trainer.probe_batch
-    from rnnviz.recording import sequence_loss
+    from rnnviz.analysis.recording import sequence_loss
 
     loss = sequence_loss(trainer.forward(batch.x), batch.y, batch.mask)
     fused = torch.autograd.grad(loss, trainer.parameters)
@@ -169,7 +169,7 @@ def test_job_budget_finishes_and_divergence_is_reported():
 
 
 def test_jobs_beyond_the_server_cap_wait_queued():
-    from rnnviz import jobs
+    from rnnviz.training import jobs
 
     config = TrainConfig(task="adding", seq_len=10, hidden_size=8, batch_size=8)
     running = [TrainingJob({"A": config}).start() for _ in range(jobs.MAX_RUNNING)]
@@ -322,7 +322,7 @@ def test_char_task_refuses_text_shorter_than_a_window():
 def test_truncated_bptt_chunks_time_in_a_time_major_model():
     """Trainer.forward cuts truncated-BPTT chunks along the model's time axis: a time-major model
     (batch_first=False) gives the same outputs as its full forward pass, as a batch-first one does."""
-    from rnnviz.model import SeqModel
+    from rnnviz.net.model import SeqModel
 
     trainer = Trainer(TrainConfig(task="adding", seq_len=12, hidden_size=8, batch_size=5, tbptt=4))
     batch_first = trainer.model

@@ -5,11 +5,11 @@ import math
 
 import pytest
 
-from rnnviz.jobs import Lane
 from rnnviz.plots.training import loss_figure, metric_figure
-from rnnviz.race import race_summary
 from rnnviz.tasks import TASKS
-from rnnviz.train import TrainConfig
+from rnnviz.training.jobs import Lane
+from rnnviz.training.race import race_summary
+from rnnviz.training.train import TrainConfig
 
 
 def _lane(label, metrics, solved_at=None):

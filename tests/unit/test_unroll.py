@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from rnnviz.unroll import unroll
+from rnnviz.net.unroll import unroll
 
 CELLS = {
     "rnn_tanh": (nn.RNN, {"nonlinearity": "tanh"}),

@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from rnnviz.unroll import unroll
+from rnnviz.net.unroll import unroll
 
 CORES = [nn.RNN, nn.LSTM, nn.GRU]
 

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from rnnviz.unroll import unroll
+from rnnviz.net.unroll import unroll
 
 CASES = list(itertools.product((nn.RNN, nn.GRU, nn.LSTM), (1, 2), (False, True), (False, True)))
 

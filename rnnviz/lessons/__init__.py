@@ -1,0 +1,2 @@
+"""Lessons and recipes: the Lecture's steps, presets, text into batches, padding, the scan
+example, tutorials reproduced."""
