@@ -82,7 +82,48 @@ def seq2seq_figure(
     enc = [float(s) for s in range(S)]
     dec = [S + 0.6 + t for t in range(L)]
     fig = go.Figure()
-    nodes = [  # (legend name, colour, text colour, xs, ys, labels, hover)
+    for name, fill, ink, xs, ys, labels, hover in _seq2seq_nodes(source, read, written, feedback, enc, dec):
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="markers+text",
+                name=name,
+                text=labels,
+                textfont=dict(color=ink, size=13),
+                marker=dict(symbol="square", size=30, color=fill, line=dict(color="white", width=1)),
+                hovertemplate=f"{hover}: %{{text}}<extra></extra>",
+            )
+        )
+    arrows = _seq2seq_arrows(enc, dec, feedback)
+    notes = _seq2seq_notes(enc, dec, feedback, attention, shapes)
+    if attention:
+        fig.add_shape(
+            type="rect",
+            x0=-0.45,
+            x1=enc[-1] + 0.45,
+            y0=0.6,
+            y1=1.4,
+            line=dict(color=colors.SECOND_HIGHLIGHT, width=2, dash="dot"),
+            fillcolor="rgba(0,0,0,0)",
+        )
+    fig.update_layout(
+        annotations=arrows + notes,
+        height=360,
+        margin=dict(l=10, r=10, t=30, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(visible=False, range=[-0.8, dec[-1] + (3.2 if feedback != "empty" else 0.8)]),
+        yaxis=dict(visible=False, range=[-0.4, 2.4]),
+        legend=dict(orientation="h", y=-0.05),
+        hovermode="closest",
+    )
+    return fig
+
+
+def _seq2seq_nodes(source: str, read: list[str], written: str, feedback: str, enc: list, dec: list) -> list[tuple]:
+    """(legend name, colour, text colour, xs, ys, labels, hover) of each row of boxes."""
+    S, L = len(enc), len(dec)
+    nodes = [
         (
             "input x_s (the question)",
             colors.INPUT,
@@ -101,34 +142,33 @@ def seq2seq_figure(
     else:
         labels = [visible_token(c) for c in read]
         nodes.append(("decoder input: the previous output", colors.INPUT, "white", dec, [0.0] * L, labels, "reads"))
-    for name, fill, ink, xs, ys, labels, hover in nodes:
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="markers+text",
-                name=name,
-                text=labels,
-                textfont=dict(color=ink, size=13),
-                marker=dict(symbol="square", size=30, color=fill, line=dict(color="white", width=1)),
-                hovertemplate=f"{hover}: %{{text}}<extra></extra>",
-            )
-        )
-    arrows = []
+    return nodes
 
-    def add(*args) -> None:
-        arrows.append(arrow(*args))
 
-    for x in enc + dec:
-        add(x, 0.0, x, 1.0)  # each step reads its input
-    for x in dec:
-        add(x, 1.0, x, 2.0)  # and writes an output
+def _seq2seq_arrows(enc: list, dec: list, feedback: str) -> list[dict]:
+    """Every step reads its input, the decoder writes its outputs, the states chain, and (with
+    feedback) each output becomes the next step's input."""
+    arrows = [arrow(x, 0.0, x, 1.0) for x in enc + dec] + [arrow(x, 1.0, x, 2.0) for x in dec]
     states = enc + dec
     for a, b in zip(states, states[1:]):
-        add(a, 1.0, b, 1.0, colors.STATE if a == enc[-1] else colors.EDGE, 2.5 if a == enc[-1] else 1.5)
+        arrows.append(
+            arrow(a, 1.0, b, 1.0, colors.STATE if a == enc[-1] else colors.EDGE, 2.5 if a == enc[-1] else 1.5)
+        )
     if feedback != "empty":
-        for a, b in zip(dec, dec[1:]):
-            add(a, 2.0, b, 0.0, colors.HIGHLIGHT, 2.5)  # y_t becomes the next step's input
+        arrows += [arrow(a, 2.0, b, 0.0, colors.HIGHLIGHT, 2.5) for a, b in zip(dec, dec[1:])]
+    return arrows
+
+
+SHAPE_PLACES = (  # away from the feedback arrows: the last decoder step, the encoder's last edge
+    ("decoder input x_t", 1, 0.12, 0.5),
+    ("decoder state h_t", 0, -0.5, 1.15),
+    ("logits at step t", 1, 0.12, 1.5),
+    ("embedded src", 2, 0.12, 0.5),
+)  # (key, which x: 0 the encoder's last, 1 the decoder's last, 2 the encoder's first; dx, y)
+
+
+def _seq2seq_notes(enc: list, dec: list, feedback: str, attention: bool, shapes: dict | None) -> list[dict]:
+    """The words on the figure: where the decoder starts, what feedback means, the tensor shapes."""
     notes = [
         dict(
             x=(enc[-1] + dec[0]) / 2,
@@ -138,7 +178,7 @@ def seq2seq_figure(
             font=dict(size=12, color=colors.STATE),
         ),
     ]
-    if feedback != "empty" and L > 1:
+    if feedback != "empty" and len(dec) > 1:
         notes.append(
             dict(
                 x=dec[-1] + 0.45,
@@ -151,52 +191,22 @@ def seq2seq_figure(
             )
         )
     if attention:
-        fig.add_shape(
-            type="rect",
-            x0=-0.45,
-            x1=enc[-1] + 0.45,
-            y0=0.6,
-            y1=1.4,
-            line=dict(color=colors.SECOND_HIGHLIGHT, width=2, dash="dot"),
-            fillcolor="rgba(0,0,0,0)",
-        )
-        notes.append(
-            dict(
-                x=(enc[0] + enc[-1]) / 2,
-                y=1.75,
-                showarrow=False,
-                font=dict(size=12, color=colors.SECOND_HIGHLIGHT),
-                text="attention: every decoder step weighs all of these",
-            )
-        )
-    if shapes:
-        for x, y, key in (  # away from the feedback arrows: the last decoder step, the encoder's last edge
-            (dec[-1] + 0.12, 0.5, "decoder input x_t"),
-            (enc[-1] - 0.5, 1.15, "decoder state h_t"),
-            (dec[-1] + 0.12, 1.5, "logits at step t"),
-            (enc[0] + 0.12, 0.5, "embedded src"),
-        ):
-            if key in shapes:
-                shape = shapes[key] if key != "embedded src" else (shapes[key][0], shapes[key][-1])  # one step
-                notes.append(
-                    dict(
-                        x=x,
-                        y=y,
-                        xanchor="left",
-                        showarrow=False,
-                        text=str(tuple(shape)),
-                        font=dict(size=12, color=colors.HIGHLIGHT),
-                        bgcolor="rgba(255,255,255,0.85)",
-                    )
+        note = "attention: every decoder step weighs all of these"
+        font = dict(size=12, color=colors.SECOND_HIGHLIGHT)
+        notes.append(dict(x=(enc[0] + enc[-1]) / 2, y=1.75, showarrow=False, font=font, text=note))
+    anchors = (enc[-1], dec[-1], enc[0])
+    for key, which, dx, y in SHAPE_PLACES:
+        if key in (shapes or {}):
+            shape = shapes[key] if key != "embedded src" else (shapes[key][0], shapes[key][-1])  # one step
+            notes.append(
+                dict(
+                    x=anchors[which] + dx,
+                    y=y,
+                    xanchor="left",
+                    showarrow=False,
+                    text=str(tuple(shape)),
+                    font=dict(size=12, color=colors.HIGHLIGHT),
+                    bgcolor="rgba(255,255,255,0.85)",
                 )
-    fig.update_layout(
-        annotations=arrows + notes,
-        height=360,
-        margin=dict(l=10, r=10, t=30, b=10),
-        plot_bgcolor="white",
-        xaxis=dict(visible=False, range=[-0.8, dec[-1] + (3.2 if feedback != "empty" else 0.8)]),
-        yaxis=dict(visible=False, range=[-0.4, 2.4]),
-        legend=dict(orientation="h", y=-0.05),
-        hovermode="closest",
-    )
-    return fig
+            )
+    return notes
