@@ -94,7 +94,9 @@ TRAINING: dict[str, Setting] = {
         Setting("decay", "choice", "positive", "decay range", "minGRU/minLSTM: 0 to 1, or −1 to 1", choices=DECAYS),
         Setting("hidden_size", "int", 64, "hidden size", "units per layer", 1, 1024, link="hidden"),
         Setting("num_layers", "int", 1, "number of layers", "stacked recurrent layers", 1, 4, link="layers"),
-        Setting("seq_len", "int", None, "sequence length", "input steps (default: the task's)", 1, 500, optional=True),
+        Setting(
+            "seq_len", "int", None, "sequence length", "input steps; not given: the task's own", 1, 500, optional=True
+        ),
         Setting("batch_size", "int", 64, "batch size", "sequences per training step", 1, 1024, link="batch"),
         Setting(
             "optimizer", "choice", "adam", "optimiser", "torch.optim's Adam, SGD or RMSprop", choices=OPTIMIZER_NAMES
