@@ -8,7 +8,7 @@ import streamlit as st
 
 from rnnviz.net.spec import RNNSpec
 from ui.link import PAGE_LINKS, LinkField
-from ui.spec_sidebar import SPEC_KEY, SPEC_NAMES, current_spec, set_spec_widgets
+from ui.spec_sidebar import SPEC_KEY, SPEC_NAMES, set_spec_widgets
 from ui.training_settings import training_fields
 
 
@@ -23,7 +23,7 @@ def apply_view(page: str, view: dict[str, str]) -> None:
     """Put a view's settings into this session's widgets; a value that cannot be used raises ValueError."""
     spec_values = {name: text for name, text in view.items() if name in SPEC_NAMES}
     if spec_values:
-        spec = RNNSpec.from_params({**current_spec().to_params(), **spec_values})
+        spec = RNNSpec.from_params(spec_values)  # as the link opened fresh: the rest at their defaults
         set_spec_widgets(spec)
         st.session_state[SPEC_KEY] = spec
     fields = {f.name: f for f in page_fields(page)}

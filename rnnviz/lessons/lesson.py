@@ -31,6 +31,17 @@ RACE_VIEW = {"task": "adding", "seq_len": "20", "hidden": "32", "batch": "32", "
 }
 INSIDE_RUN, INSIDE_LANE, INSIDE_SEED = "adding_race_T50", "LSTM", 0  # a bundled run: no training needed
 INSIDE_VIEW = {"model": f"Recorded {INSIDE_RUN}: {INSIDE_LANE}", "seed": str(INSIDE_SEED)}
+# the networks of the first four steps; their views carry the whole spec, so the page shows that network
+TOPOLOGY_SPEC = RNNSpec(topology="many_to_one", seq_len=8)
+SHAPES_SPEC = RNNSpec(cell="lstm", batch_size=4, seq_len=8, input_size=3, hidden_size=16)
+UNROLL_SPEC = RNNSpec(seq_len=8)
+BPTT_SPEC = RNNSpec(topology="many_to_one", seq_len=8)
+
+
+def spec_view(spec: RNNSpec) -> dict[str, str]:
+    """A view of a page that draws the sidebar's network: that network, the rest at its defaults
+    (the topology always named, so even an all-default network replaces the one on screen)."""
+    return {"topology": spec.topology, **spec.to_params(only_changed=True)}
 
 
 @dataclass(frozen=True)
@@ -44,25 +55,25 @@ class LessonStep:
 
 
 def _topology() -> tuple[str, str]:
-    line = timeline(RNNSpec(topology="many_to_one", seq_len=8))
+    line = timeline(TOPOLOGY_SPEC)
     return str(int(line.in_loss.sum())), "timeline(many_to_one, 8 steps).in_loss: only the last output counts."
 
 
 def _shapes() -> tuple[str, str]:
-    ledger = shape_ledger(RNNSpec(cell="lstm", batch_size=4, seq_len=8, input_size=3, hidden_size=16))
+    ledger = shape_ledger(SHAPES_SPEC)
     shape = ledger.loc[ledger["name"] == "h_n", "shape"].iloc[0]
     return str(tuple(shape)), "read off h_n of a real nn.LSTM(3, 16, batch_first=True) pass: (layers, batch, hidden)."
 
 
 def _unroll() -> tuple[str, str]:
-    graph = unrolled_graph(RNNSpec(seq_len=8))
+    graph = unrolled_graph(UNROLL_SPEC)
     count = sum(edge.kind == "recurrent" for edge in graph.edges)
     return str(count), "the recurrent edges of the unrolled graph: one W_hh, applied between every pair of steps."
 
 
 @cache
 def _bptt_norms() -> np.ndarray:
-    recording = demo_recording(RNNSpec(topology="many_to_one", seq_len=8))
+    recording = demo_recording(BPTT_SPEC)
     return np.linalg.norm(recording.hidden_grad[0, 0, :, 0], axis=-1)  # (T,) example 0
 
 
@@ -136,6 +147,7 @@ LESSON = [
         "Karpathy's five pictures differ only in which steps read an input and which outputs count.",
         "A many-to-one network reads 8 steps. How many of its outputs count in the loss?",
         _topology,
+        spec_view(TOPOLOGY_SPEC),
     ),
     LessonStep(
         "shapes",
@@ -143,6 +155,7 @@ LESSON = [
         "nn.LSTM(3, 16, batch_first=True) reads x shaped (4, 8, 3): 4 sequences of 8 steps, 3 features.",
         "What is the shape of h_n?",
         _shapes,
+        spec_view(SHAPES_SPEC),
     ),
     LessonStep(
         "bptt",
@@ -150,6 +163,7 @@ LESSON = [
         "Unrolled over 8 steps, the network is a deep feed-forward net whose layers share one W_hh.",
         "How many times is W_hh applied between steps?",
         _unroll,
+        spec_view(UNROLL_SPEC),
     ),
     LessonStep(
         "bptt",
@@ -157,6 +171,7 @@ LESSON = [
         "The loss reads only the last step; its gradient flows back along the recurrent edges.",
         "At which step is ‖dL/dh_t‖ smallest?",
         _bptt,
+        spec_view(BPTT_SPEC),
     ),
     LessonStep(
         "vanishing",

@@ -3,6 +3,8 @@ number (issue: the lesson's numbers disagreed with its own pages)."""
 
 import re
 
+import pytest
+
 from rnnviz.lessons.lesson import LESSON
 from tests.app.conftest import shown
 from tests.app.test_training_pages import wait_for_steps
@@ -51,3 +53,17 @@ def test_the_race_step_and_the_race_page_solve_at_the_same_steps(app):
         delta = metrics[cell.upper()].proto.delta if cell.upper() in metrics else ""
         assert (f"solved at step {solved_at}" in delta) if solved_at else "solved" not in delta, (cell, delta)
     assert step.view["steps"] == "600"
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
+def test_the_network_steps_open_their_page_on_the_network_they_computed_with(app, number):
+    from rnnviz.lessons import lesson
+    from tests.app.test_pages import ledger_table
+
+    specs = {1: lesson.TOPOLOGY_SPEC, 2: lesson.SHAPES_SPEC, 3: lesson.UNROLL_SPEC, 4: lesson.BPTT_SPEC}
+    app.number_input(key="hidden_size").set_value(40).run()  # the sidebar shows another network first
+    step = open_step(app, number)
+    assert app.session_state["spec"] == specs[number]
+    if number == 2:  # the answer, read off the page's own ledger
+        shape = next(s for n, s in zip(ledger_table(app)["name"], ledger_table(app)["shape"]) if n == "h_n")
+        assert shape == step.answer()[0]
