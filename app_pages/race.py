@@ -11,7 +11,8 @@ from ui.present import settings_box
 from ui.replay import REPLAY, replay_tab
 from ui.run_controls import attach_from_link, controls_ui, job_holder
 from ui.training import downloads_ui, live_ui
-from ui.training_settings import RACE_CELLS, RACE_ORDER, number_field, settings_ui, training_fields
+from ui.training_fields import RACE_CELLS, RACE_ORDER, training_fields
+from ui.training_settings import number_field, settings_ui
 from ui.widgets import keep_across_pages, remember
 
 title, blurb = st.empty(), st.empty()  # named after the cells in the race, once they are chosen

@@ -12,7 +12,8 @@ from ui.recipes import read_recipe_link, recipe_ui
 from ui.replay import LIVE, RECIPE, REPLAY, replay_tab
 from ui.run_controls import attach_from_link, controls_ui, job_holder
 from ui.training import downloads_ui, live_ui
-from ui.training_settings import settings_ui, training_fields
+from ui.training_fields import training_fields
+from ui.training_settings import settings_ui
 
 st.header("Train a model live")
 st.caption(

@@ -9,7 +9,7 @@ import streamlit as st
 from rnnviz.net.spec import RNNSpec
 from ui.link import PAGE_LINKS, LinkField
 from ui.spec_sidebar import SPEC_KEY, SPEC_NAMES, set_spec_widgets
-from ui.training_settings import training_fields
+from ui.training_fields import training_fields
 
 
 def page_fields(page: str) -> list[LinkField]:

@@ -7,7 +7,7 @@ import pytest
 from tests.app.conftest import shown
 from tests.app.test_pages import ledger_table
 from tests.app.test_training_pages import wait_for_steps
-from ui.training_settings import training_fields
+from ui.training_fields import training_fields
 
 TRAIN_VALUES = {  # key → a non-default value (widget kind)
     "train_task": ("selectbox", "sine"),

@@ -4,7 +4,7 @@ step past is refused with a sentence (issue: hardened for a room, tests that did
 import pytest
 
 from ui.link import PAGE_LINKS, LinkField
-from ui.training_settings import training_fields
+from ui.training_fields import training_fields
 
 FIELDS = (
     [f for fields in PAGE_LINKS.values() for f in fields]
