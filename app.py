@@ -8,7 +8,7 @@ import torch
 from ui.collector import freeze_imports
 from ui.inside import INSPECTING_PAGES
 from ui.kept import say_what_was_closed
-from ui.link import page_link_names, share_link
+from ui.link import OWN_LINK_PAGES, page_link_names, share_link
 from ui.pages import PAGES
 from ui.present import present_toggle, read_present_flag
 from ui.spec_sidebar import load_link_once, new_run, show_url_problems, spec_sidebar
@@ -31,7 +31,7 @@ pages = st.navigation(sections, expanded=True)
 new_run()
 present_toggle()
 say_what_was_closed()  # files this session opened that the server's memory caps closed since
-if pages.url_path not in ("train", "race"):  # the training pages read their own settings from the link
+if pages.url_path not in OWN_LINK_PAGES:  # the training pages read their own settings from the link
     load_link_once(ignore=page_link_names(pages.url_path))  # the spec in the link, and what could not be used
     show_url_problems()
     shown = next((info for info in PAGES if info.url_path == pages.url_path), PAGES[0])

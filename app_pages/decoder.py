@@ -1,15 +1,22 @@
 """Decoder: an encoder-decoder whose decoder feeds back its previous output, teacher-forced in
-training, free-running at test; the exposure-bias gap per output position; Luong attention."""
+training, free-running at test; the exposure-bias gap per output position; Luong attention. The
+default settings open on a bundled run; others train through the training queue, like Train."""
 
 import streamlit as st
 
+from rnnviz.analysis.decoding import decode_example, exposure_bias, mistake_sentence
+from rnnviz.files.runs import Run
+from rnnviz.lessons.decoder import DECODER_TASKS, decoder_config
 from rnnviz.plots.decoder import attention_figure, position_figure
-from rnnviz.training.seq2seq import SEQ2SEQ_TASKS, decode_example, mistake_sentence
-from ui.decoder import inside_the_decoder, trained
-from ui.link import PAGE_LINKS, read_link_once, update_link
+from rnnviz.tasks import TASKS
+from rnnviz.training.jobs import TrainingJob
+from rnnviz.training.race import lane_name
+from ui.decoder import bundled, held_out_batch, inside_the_decoder, model_at_ui
+from ui.link import PAGE_LINKS, read_link_once, write_link
 from ui.player import player
 from ui.present import chart, settings_box
-from ui.spec_sidebar import SPEC_NAMES
+from ui.run_controls import attach_from_link, controls_ui, job_holder
+from ui.training import downloads_ui, live_ui
 from ui.widgets import number_ui
 
 st.header("Decoder: teacher forcing, exposure bias, attention")
@@ -18,15 +25,17 @@ st.caption(
     "at test time its own prediction (free-running). Until its first mistake it reads exactly what it read in "
     "training; after one, it reads its own error, and later positions suffer: exposure bias."
 )
-read_link_once("decoder", PAGE_LINKS["decoder"], ignore=SPEC_NAMES)
-with settings_box("Settings: task, cell, attention, teacher forcing"):
+read_link_once("decoder", PAGE_LINKS["decoder"])
+holder = job_holder("decoder")
+attach_from_link(holder)
+with settings_box("Settings: task, attention, decoder input, teacher forcing"):
     a, b, c, d = st.columns([3, 2, 2, 2])
-    name = a.selectbox("Task", list(SEQ2SEQ_TASKS), key="decoder_task", format_func=lambda n: SEQ2SEQ_TASKS[n].title)
+    name = a.selectbox("Task", list(DECODER_TASKS), key="decoder_task", format_func=lambda n: TASKS[n].title)
     attention = b.selectbox(
         "Attention",
         ["none", "dot", "general"],
         key="decoder_attention",
-        help="Luong et al. 2015: score h_t·e_s (dot) or h_t·W e_s (general).",
+        help="Luong et al. 2015: score h_t·e_s (dot) or h_t·W_a e_s (general).",
     )
     feedback = c.radio(
         "Decoder input",
@@ -46,67 +55,85 @@ with settings_box("Settings: task, cell, attention, teacher forcing"):
         help="The share of training steps fed the true previous token instead of the model's own.",
     )
     e, f = st.columns(2)
-    updates = number_ui(
-        "Training steps",
-        "decoder_updates",
-        100,
-        3000,
-        600,
-        e,
-        help="Short budgets show exposure bias best; ~1,250 steps solve 2-digit addition.",
+    steps = number_ui(
+        "Training steps", "decoder_updates", 100, 3000, 600, e, help="Short budgets show exposure bias best."
     )
     seed = number_ui("Seed", "decoder_seed", 0, 10_000, 0, f)
-update_link(PAGE_LINKS["decoder"])
-if updates is None or seed is None:
+if steps is None or seed is None:
     st.stop()
-task = SEQ2SEQ_TASKS[name]
+config = decoder_config(name, attention, feedback == "previous", forcing, int(seed), int(steps))
+task = config.task_object()
 st.caption(f"**Reference.** {task.reference}.")
 
-
-model, history = trained(name, attention, feedback, forcing, int(updates), int(seed))
-last = history[-1]
+found = bundled(config, int(steps))
+if found is None:
+    controls_ui(holder, lambda: TrainingJob({lane_name(config): config}, max_steps=int(steps)))
+    job = holder.job
+    ours = job is not None and next(iter(job.lanes.values())).config == config
+    if not ours:
+        st.info(
+            "No recorded run has these settings yet: press **▶ Start** to train them in the background (a few "
+            "seconds on an idle server; queued when the server is busy). The page's defaults open on a bundled run."
+        )
+        write_link(PAGE_LINKS["decoder"], extra={"run": holder.run_id})
+        st.stop()
+    live_ui(holder)
+    downloads_ui(holder)
+    label, run = lane_name(config), Run.of(job)
+else:
+    label, run = found
+    st.caption(f"A recorded run, ready at once: {run.title}, lane “{label}”.")
+write_link(PAGE_LINKS["decoder"], extra={"run": holder.run_id if found is None else None})
+picked = model_at_ui(run, label)
+if picked is None:
+    st.info("The run has kept no weights yet; they appear after its first evaluation.")
+    st.stop()
+_, model, at = picked
+batch = held_out_batch(name, config.seq_len, int(seed))
+bias = exposure_bias(model, batch)
 m1, m2, m3 = st.columns(3)
 m1.metric(
     "Exact match (whole answer right)",
-    f"{last['exact match']:.1%}",
+    f"{bias.exact_match:.1%}",
     help="The same teacher-forced or free-running: until its first mistake a decoder reads the same tokens.",
 )
-m2.metric("Token accuracy, teacher-forced", f"{last['teacher-forced tokens']:.1%}")
+m2.metric("Token accuracy, teacher-forced", f"{bias.forced_tokens:.1%}")
 m3.metric(
     "Token accuracy, free-running",
-    f"{last['free-running tokens']:.1%}",
-    f"{last['free-running tokens'] - last['teacher-forced tokens']:+.1%} exposure bias",
+    f"{bias.free_tokens:.1%}",
+    f"{bias.free_tokens - bias.forced_tokens:+.1%} exposure bias",
     delta_color="off",
     delta_arrow="off",  # a gap between two ways of decoding, not a change over time
 )
 st.caption(
-    f"This model trained {int(updates):,} steps (seed {int(seed)}), cached for these settings; the reference above is "
-    "for a model trained to the end. Raise **Training steps** to get closer to it."
+    f"Measured on 1,000 held-out sequences with the model after step {at:,} of {int(steps):,} (seed {int(seed)}). "
+    "Raise **Training steps** to get closer to the reference above."
 )
-chart(figure=position_figure(last["teacher-forced by position"], last["free-running by position"]), key="positions")
+chart(figure=position_figure(bias.forced, bias.free), key="positions")
 
 st.subheader("One example, step by step")
 k = number_ui("Held-out example", "decoder_example", 0, 999, 0)
 if k is None:
     st.stop()
-example = decode_example(model, task, int(k), int(seed))
-source, free_text = example.source, example.free
+example = decode_example(model, task, batch, int(k))
+source, target = "".join(example.source), "".join(example.target)
 st.markdown(
-    f"Input `{source!r}` → target `{example.target!r}`. Teacher-forced it writes `{example.forced!r}`; "
-    f"free-running `{free_text!r}`"
+    f"Input `{source!r}` → target `{target!r}`. Teacher-forced it writes `{''.join(example.forced)!r}`; "
+    f"free-running `{''.join(example.free)!r}`"
     + mistake_sentence(example.first_mistake, len(example.target))
     + (
         f" (The question is read backwards, as in the Keras example: {source!r} is {source.strip()[::-1]}.)"
-        if name == "addition"
+        if name == "add_digits"
         else ""
     )
 )
 if example.attention is not None:
 
     def draw(step: int) -> None:
-        chart(figure=attention_figure(example.attention, source, free_text, step), key="attention")
+        chart(figure=attention_figure(example.attention, example.source, example.free, step), key="attention")
 
-    player("decoder_attention", [f"output {t}: {c!r}" for t, c in enumerate(free_text)], draw, start=0, link_name=None)
+    labels = [f"output {t}: {c!r}" for t, c in enumerate(example.free)]
+    player("decoder_attention", labels, draw, start=0, link_name=None)
     if example.mirrored is not None:
         st.caption(
             f"On reversal each output step should look at the mirrored input: here {example.mirrored:.0%} of steps do."
@@ -114,5 +141,4 @@ if example.attention is not None:
 else:
     st.caption("Turn on attention to see which input steps each output step looks at.")
 
-
-inside_the_decoder(model, task, int(k), int(seed), source)
+inside_the_decoder(model, task, batch, int(k))

@@ -47,22 +47,22 @@ def touches(page) -> list[tuple[str, object]]:
     for box in page.locator(f"{MAIN} [data-testid=stSlider]").all():
         if box.is_visible():
             thumb = box.locator("input[type=range], [role=slider]").first
-            found["slider"].append((label_of(box), lambda t=thumb: (t.focus(), t.press("ArrowRight"))))
+            found["slider"].append((label_of(box), lambda t=thumb: t.count() and (t.focus(), t.press("ArrowRight"))))
     for group in page.locator(f"{MAIN} [data-testid=stButtonGroup]").all():
         other = group.locator("button[aria-checked=false], button:not([kind$=Active])").filter(visible=True)
         if group.is_visible() and other.count():
-            found["segment"].append((label_of(group), lambda b=other.first: b.click()))
+            found["segment"].append((label_of(group), lambda b=other.first: b.count() and b.click()))
     for radio in page.locator(f"{MAIN} [data-testid=stRadio]").all():
         other = radio.locator("[role=radiogroup] label:not(:has(input:checked))").filter(visible=True)
         if radio.is_visible() and other.count():
-            found["radio"].append((label_of(radio), lambda b=other.first: b.click()))
+            found["radio"].append((label_of(radio), lambda b=other.first: b.count() and b.click()))
     for toggle in page.locator(f"{MAIN} [data-testid=stCheckbox] label").all():
         if toggle.is_visible():
-            found["toggle"].append((toggle.inner_text().strip()[:40], lambda t=toggle: t.click()))
+            found["toggle"].append((toggle.inner_text().strip()[:40], lambda t=toggle: t.count() and t.click()))
     for number in page.locator(f"{MAIN} [data-testid=stNumberInput]").all():
         up = number.locator("[data-testid=stNumberInputStepUp]")
         if up.count() and up.is_visible() and up.is_enabled():
-            found["number"].append((label_of(number), lambda u=up: u.click()))
+            found["number"].append((label_of(number), lambda u=up: u.count() and u.click()))
     actions = []
     while len(actions) < TOUCHES and any(found.values()):  # one of each kind in turn
         for kind in found:

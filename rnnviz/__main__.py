@@ -86,61 +86,11 @@ def recipe_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def seq2seq_command(args: argparse.Namespace) -> int:
-    """train --task addition|reversal: the encoder-decoder with a decoder that feeds back its output."""
-    import json
-    import time
-
-    import torch
-
-    from rnnviz.training.seq2seq import SEQ2SEQ_TASKS, Seq2Seq, train
-
-    task = SEQ2SEQ_TASKS[args.task]
-    torch.manual_seed(args.seed)
-    attention = None if args.attention == "none" else args.attention
-    model = Seq2Seq(task.vocabulary, hidden=args.hidden_size, cell=args.cell, attention=attention)
-    start = time.perf_counter()
-
-    def report(point: dict) -> None:
-        shown = {k: point[k] for k in ("update", "loss", "exact match", "teacher-forced tokens", "free-running tokens")}
-        print(json.dumps(shown) if args.json else "  ".join(f"{k} {v:.4g}" for k, v in shown.items()), flush=True)
-
-    history = train(
-        model,
-        task,
-        updates=args.steps,
-        teacher_forcing=args.teacher_forcing,
-        lr=args.lr,
-        seed=args.seed,
-        every=args.eval_every,
-        until=0.99 if args.until_solved else None,
-        on_point=report,
-    )
-    last = history[-1]
-    summary = {
-        "task": task.name,
-        "cell": args.cell,
-        "steps": last["update"],
-        "seconds": round(time.perf_counter() - start, 2),
-        "exact match": last["exact match"],
-        "teacher-forced tokens": last["teacher-forced tokens"],
-        "free-running tokens": last["free-running tokens"],
-        "solved": last["exact match"] >= 0.99,
-    }
-    print(json.dumps(summary) if args.json else f"{task.title}: {summary}")
-    return 0
-
-
 def train_command(args: argparse.Namespace) -> int:
     import json
 
     import torch
 
-    from rnnviz.training.seq2seq import SEQ2SEQ_TASKS
-
-    if args.task in SEQ2SEQ_TASKS:
-        torch.set_num_threads(args.threads)
-        return seq2seq_command(args)
     if args.recipe:
         torch.set_num_threads(args.threads)
         return recipe_command(args)
@@ -269,15 +219,13 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     from rnnviz.lessons.recipes import RECIPES
-    from rnnviz.training.seq2seq import SEQ2SEQ_TASKS
 
-    train.add_argument("--task", choices=list(TASKS) + list(SEQ2SEQ_TASKS), default="adding")
+    train.add_argument("--task", choices=list(TASKS), default="adding")
     train.add_argument(
         "--feedback",
         action="store_true",
         help="reverse/add_digits/wave: each writing step reads the previous output instead of zeros",
     )
-    train.add_argument("--attention", choices=["none", "dot", "general"], default="none", help="addition/reversal")
     train.add_argument(
         "--recipe", choices=list(RECIPES), help="run a tutorial's own recipe instead (its printed numbers beside)"
     )

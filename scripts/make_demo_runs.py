@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 
 from rnnviz.files.runs import save_run
+from rnnviz.lessons.decoder import DEFAULT_STEPS, DEMO_RUN, decoder_config
 from rnnviz.training.jobs import TrainingJob
 from rnnviz.training.train import TrainConfig
 
@@ -61,6 +62,18 @@ DEMOS = [
         600,
         probes=5,
         weights=7,
+    ),
+    Demo(
+        f"{DEMO_RUN}.rnnrun",
+        "Reversing 10 digits: an LSTM encoder-decoder without attention, with dot and with general attention",
+        {
+            "no attention": decoder_config(attention="none"),
+            "dot attention": decoder_config(attention="dot"),
+            "general attention": decoder_config(attention="general"),
+        },
+        DEFAULT_STEPS,
+        probes=1,  # the Decoder page records its own example
+        weights=3,
     ),
 ]
 

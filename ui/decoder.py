@@ -1,46 +1,67 @@
-"""The Decoder page's model, trained once per setting (shared by every session) with a progress
-bar, and its "Inside the decoder" section: the example unrolled, and the decoder's state, one
-gate and dL/dh_t at each output step."""
+"""The Decoder page's parts: which run it shows (the bundled one for its settings, or this
+browser's run of them through the training queue), the model after a chosen step, and "Inside
+the decoder": the example unrolled, and the state, one gate and dL/dh_t at each output step."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz.analysis.decoder_recording import record_decoder
+from rnnviz.analysis.decoding import held_out, tokens
 from rnnviz.analysis.inside import STATE_NAMES
-from rnnviz.net.seeding import seeded
+from rnnviz.analysis.recording import record
+from rnnviz.files.demos import demo
+from rnnviz.files.runs import Run
+from rnnviz.lessons.decoder import DEMO_RUN
 from rnnviz.plots.decoder import seq2seq_figure
 from rnnviz.plots.inside import stacked_state_heatmaps
-from rnnviz.training.seq2seq import SEQ2SEQ_TASKS, START, Seq2Seq, Seq2SeqTask, held_out, train
+from rnnviz.tasks import Batch, Task
+from rnnviz.training.train import TrainConfig
 from ui.present import chart
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
-def trained(name: str, attention: str, feedback: str, forcing: float, updates: int, seed: int):
-    """(the model, its evaluation history) for these settings; trains it the first time."""
-    with seeded(seed):
-        model = Seq2Seq(
-            SEQ2SEQ_TASKS[name].vocabulary,
-            hidden=64,
-            attention=None if attention == "none" else attention,
-            feedback=feedback,
+def bundled(config: TrainConfig, steps: int) -> tuple[str, Run] | None:
+    """(its label, the bundled run of just that lane) when a bundled run trained these settings."""
+    run = demo(DEMO_RUN)
+    for label, lane in run.lanes.items():
+        if lane.config == config and run.max_steps == steps:
+            return label, Run({label: lane}, run.max_steps, run.state, run.message, run.title)
+    return None
+
+
+@st.cache_resource(max_entries=12, show_spinner=False)
+def held_out_batch(task: str, seq_len: int, seed: int) -> Batch:
+    """The 1,000 held-out sequences of these settings, drawn once on this server."""
+    return held_out(TrainConfig(task=task).task_object(), seq_len, seed)
+
+
+def model_at_ui(run: Run, label: str):
+    """The picker of a kept step (the replay), and (task, the model after that step, the step)."""
+    kept = [step for step, _ in run.lanes[label].weights]
+    if not kept:
+        return None
+    at = st.session_state.get("decoder_at")
+    if at not in kept or at == st.session_state.get("_decoder_last_kept"):  # at the end: follow a live run
+        st.session_state["decoder_at"] = kept[-1]
+    st.session_state["_decoder_last_kept"] = kept[-1]
+    if len(kept) > 1:
+        st.select_slider(
+            "The model after training step",
+            kept,
+            key="decoder_at",
+            help="Replay: the weights this run kept along the way. Everything below is measured on that model.",
         )
-    bar = st.progress(0.0, text="Training the encoder-decoder…")
-    history = train(
-        model,
-        SEQ2SEQ_TASKS[name],
-        updates=updates,
-        teacher_forcing=forcing,
-        seed=seed,
-        every=max(updates // 6, 1),
-        on_point=lambda p: bar.progress(p["update"] / updates, text=f"Training: step {p['update']} of {updates}"),
-    )
-    bar.empty()
-    return model.eval(), history
+    return run.model_copy(label, step=st.session_state["decoder_at"])
+
+
+def _read_labels(spec, task: Task, written: list[str], target: list[str], forced: bool) -> list[str]:
+    """What each writing step read: zeros, or ^ and then the previous token (true or its own)."""
+    if not spec.feeds_back:
+        return ["0"] * len(target)
+    return ["^"] + (target if forced else written)[:-1]
 
 
 @st.fragment
-def inside_the_decoder(model: Seq2Seq, task: Seq2SeqTask, index: int, seed: int, source: str) -> None:
+def inside_the_decoder(model, task: Task, batch: Batch, index: int) -> None:
     """Held-out example `index` through the decoder, step by step: drawn unrolled, and its state,
     one gate and dL/dh_t; the two pickers redraw only this section."""
     st.subheader("Inside the decoder")
@@ -53,43 +74,46 @@ def inside_the_decoder(model: Seq2Seq, task: Seq2SeqTask, index: int, seed: int,
         help="Teacher-forced: each step reads the true previous token, as in training. Free-running: its own "
         "previous output, as at test time.",
     )
-    src, tgt, _ = held_out(task, index, seed)
-    recorded = record_decoder(model, src, tgt, teacher_forcing=1.0 if how == "teacher-forced" else 0.0)
+    spec = model.spec
+    x, y = batch.x[index : index + 1], batch.y[index : index + 1]
+    recording = record(model, x, y, teacher_forcing=1.0 if how == "teacher-forced" else 0.0)
     gate = right.segmented_control(
         "Gate",
-        list(recorded.gates),
-        default=next(iter(recorded.gates), None),
+        list(recording.gates),
+        default=next(iter(recording.gates), None),
         key="decoder_inside_gate",
         format_func=STATE_NAMES.get,
     )
-    read = [(task.vocabulary + START)[int(i)] for i in recorded.inputs[0]]
-    labels = [f"{t}: {c!r}" for t, c in enumerate(read)]
-    panels = {STATE_NAMES["h"]: recorded.hidden[:, 0]}
-    if gate in recorded.gates:
-        panels[STATE_NAMES[gate]] = recorded.gates[gate][:, 0]
-    panels["dL/dh_t (total, through the later steps)"] = recorded.hidden_grad[:, 0]
+    writing = slice(spec.input_steps, spec.steps)  # the top layer's writing steps, example 0
+    written = tokens(task, recording.outputs[0].argmax(-1))
+    source, target = tokens(task, x[0]), tokens(task, y[0])
+    read = _read_labels(spec, task, written, target, how == "teacher-forced")
+    panels = {STATE_NAMES["h"]: recording.hidden[-1, 0, writing, 0]}
+    if gate in recording.gates:
+        panels[STATE_NAMES.get(gate, gate)] = recording.gates[gate][-1, 0, writing, 0]
+    panels["dL/dh_t (total, through the later steps)"] = recording.hidden_grad[-1, 0, writing, 0]
+    shapes = {
+        "decoder input x_t": (1, spec.input_size),
+        "decoder state h_t": (1, spec.hidden_size),
+        "logits at step t": (1, spec.output_size),
+        "embedded src": (1, spec.input_steps, spec.input_size),
+    }
+    feedback = "previous" if spec.feeds_back else "empty"
     chart(
-        figure=seq2seq_figure(
-            source,
-            read,
-            task.decode(recorded.tokens)[0],
-            model.feedback,
-            model.attention is not None,
-            recorded.shapes,
-        ),
-        key="decoder_unrolled",
+        figure=seq2seq_figure(source, read, written, feedback, spec.attention != "none", shapes), key="decoder_unrolled"
     )
+    labels = [f"{t}: {c!r}" for t, c in enumerate(read)]
     chart(
         figure=stacked_state_heatmaps(
             panels, labels, "the decoder at each output step", x_title="output step: the token it read"
         ),
         key="decoder_inside",
     )
-    shapes = ", ".join(f"{name} `{tuple(shape)}`" for name, shape in recorded.shapes.items())
     st.caption(
-        f"Each column is one output step; below it, the token that step read ({START!r} is the start token"
-        + (", but with empty inputs every step reads zeros" if model.feedback == "empty" else "")
-        + f"). Cross-entropy against the target: loss {recorded.loss:.3f}. dL/dh_t is autograd's total "
-        "derivative: what reaches h_t from its own output and, through h_{t+1}, from every later one. "
-        f"Shapes, read off the tensors: {shapes}."
+        "Each column is one output step; below it, the token that step read ('^' is the start vector"
+        + (", but with empty inputs every step reads zeros" if not spec.feeds_back else "")
+        + f"). One LSTM reads the question and writes the answer: the encoder is its first {spec.input_steps} "
+        f"steps, the decoder the last {spec.output_steps}. Cross-entropy against the target: loss "
+        f"{recording.loss:.3f}. dL/dh_t is autograd's total derivative: what reaches h_t from its own output and, "
+        "through h_{t+1}, from every later one."
     )

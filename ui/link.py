@@ -19,13 +19,14 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from rnnviz.lessons.batching import EXAMPLE_SENTENCES, EXAMPLE_STREAM
+from rnnviz.lessons.decoder import DECODER_TASKS
 from rnnviz.net.initialisation import INITS
-from rnnviz.training.seq2seq import SEQ2SEQ_TASKS
 from ui.plain import plain
 
 UNTRAINED = "Untrained model of the sidebar configuration"  # the Model menus' untrained choice
 INSIDE_TEXT = "hey how are you good i am fine"  # what Inside runs through a character model first
 VANISHING_SCALES = (0.5, 0.75, 1.0, 1.25, 1.5)  # the Vanishing page's choices for scaling W_hh
+OWN_LINK_PAGES = ("train", "race", "decoder")  # pages whose settings are the whole link: no spec is read from it
 ALWAYS_KEPT = frozenset({"present", "hide"})  # app-wide flags that every page's URL rewrite leaves in place
 INTEGER = re.compile(r"-?[0-9]{1,12}")
 DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?")
@@ -201,12 +202,14 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
         LinkField("seed", "compare_seed", "int", 0, 0, 10_000),
     ],
     "decoder": [
-        LinkField("task", "decoder_task", "choice", "addition", choices=tuple(SEQ2SEQ_TASKS)),
+        LinkField("task", "decoder_task", "choice", "reverse", choices=tuple(DECODER_TASKS)),
         LinkField("attention", "decoder_attention", "choice", "none", choices=("none", "dot", "general")),
         LinkField("input", "decoder_feedback", "choice", "previous", choices=("previous", "empty")),
         LinkField("forcing", "decoder_forcing", "choice", 1.0, choices=(0.0, 0.25, 0.5, 0.75, 1.0)),
         LinkField("steps", "decoder_updates", "int", 600, 100, 3000),
         LinkField("seed", "decoder_seed", "int", 0, 0, 10_000),
+        LinkField("at", "decoder_at", "int", 10**9, 0, 10**9),  # a kept weights step; absent: the last
+        LinkField("example", "decoder_example", "int", 0, 0, 999),
     ],
     "trajectory": [
         LinkField("run", "trajectory_run", "text", "", 0, 120),

@@ -14,6 +14,7 @@ import streamlit as st
 from rnnviz.lessons.presets import PRESETS
 from rnnviz.net.device import pick_device
 from rnnviz.net.spec import (
+    ATTENTIONS,
     CELL_NAMES,
     CELLS,
     DECAYS,
@@ -43,6 +44,7 @@ TOPOLOGY_LABELS = {
     "synced": "many to many (synced)",
 }
 SINGLE_INPUT = ("one_to_one", "one_to_many")
+ATTENTION_LABELS = {"none": "none", "dot": "dot: h_t·e_s", "general": "general: h_t·W_a e_s"}
 DECODER_INPUT_LABELS = {"empty": "zeros (empty)", "token": "previous output token", "value": "previous output value"}
 
 
@@ -108,6 +110,8 @@ def _values() -> dict:
     values = {name: st.session_state.get(name) for name in FIELDS}
     if not _feedback_possible():
         values["decoder_input"] = "empty"
+    if values["topology"] != "many_to_many":
+        values["attention"] = "none"
     return values
 
 
@@ -219,6 +223,15 @@ def spec_sidebar(keep: set[str] | frozenset = frozenset()) -> RNNSpec:
             help="What each writing step of one to many / encoder-decoder reads: zeros (the seed blog's 'feed "
             "empty inputs'), or its own previous output fed back (the argmax token, or the value), like a real "
             "decoder. Not with bidirectional: the backward direction would read outputs not written yet.",
+        )
+        st.selectbox(
+            "Attention",
+            ATTENTIONS,
+            key="attention",
+            format_func=ATTENTION_LABELS.get,
+            disabled=st.session_state["topology"] != "many_to_many",
+            help="Encoder-decoder only (Luong et al. 2015): each writing step scores every reading step's state "
+            "(h_t·e_s, or h_t·W_a e_s), and the head reads the weighted sum of those states beside h_t.",
         )
         ok &= number("Hidden size", "hidden_size", "Units in each hidden state h_t.")
         ok &= number("Layers", "num_layers", "Recurrent layers stacked on top of each other.")

@@ -137,7 +137,7 @@ def record(
     with torch.enable_grad():
         features = model.core_input(x, y, teacher_forcing)
         unrolled = unroll(model.core, features, detach_every=tbptt)
-        every_step = model.head(unrolled.output)  # the head at every step, kept or not
+        every_step = model.read_out(unrolled.output)  # the head at every step, kept or not
         y_hat = model.kept(every_step)
         loss = hidden_grad = cell_grad = output_grad = edge_grads = None
         norms: dict[str, float] = {}

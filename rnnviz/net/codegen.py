@@ -56,6 +56,8 @@ def pytorch_code(spec: RNNSpec) -> str:
         lines.append(f"        self.feedback = nn.Linear({O}, {F}, bias=False)  # W_fb: previous output → next input")
         if spec.reads_start:
             lines.append(f"        self.start = nn.Parameter(torch.randn({F}))  # what the first writing step reads")
+    if spec.attention != "none":
+        lines += _attention_lines(spec)
     lines += ["", "    def forward(self, x):  # x: " + x_shape]
     if V:
         lines.append("        x = self.embedding(x)")
@@ -75,12 +77,38 @@ def pytorch_code(spec: RNNSpec) -> str:
         lines.append(f"        return self.head({pick})  # only the last step")
     elif spec.topology == "synced":
         lines.append("        return self.head(output)  # every step")
+    elif spec.attention != "none":
+        if spec.batch_first:
+            lines.append(f"        return self.read(output[:, -{kept}:], output[:, :{T}])  # the last {kept} step(s)")
+        else:
+            lines.append(
+                f"        return self.read(output[-{kept}:].transpose(0, 1), output[:{T}].transpose(0, 1))"
+                f".transpose(0, 1)  # the last {kept} step(s)"
+            )
     else:
         pick = f"output[:, -{kept}:]" if spec.batch_first else f"output[-{kept}:]"
         lines.append(f"        return self.head({pick})  # the last {kept} step(s)")
     make_x = f"torch.randint({V}, {x_shape})" if V else f"torch.randn{x_shape}"
     lines += ["", "", "model = Model()", f"x = {make_x}", "y = model(x)", "print(y.shape)"]
     return "\n".join(lines) + "\n"
+
+
+def _attention_lines(spec: RNNSpec) -> list[str]:
+    """W_a, W_c and read(): Luong attention (Luong et al. 2015), batch-first inside."""
+    W = spec.hidden_size * spec.num_directions
+    keys = "e"
+    lines = []
+    if spec.attention == "general":
+        lines.append(f"        self.score = nn.Linear({W}, {W}, bias=False)  # W_a")
+        keys = "self.score(e)"
+    lines += [
+        f"        self.combine = nn.Linear({2 * W}, {W})  # W_c",
+        "",
+        "    def read(self, h, e):  # decoder states h (B, L, W) look at the encoder's states e (B, S, W)",
+        f"        alpha = torch.softmax(h @ {keys}.transpose(1, 2), dim=-1)  # (B, L, S), each row sums to 1",
+        "        return self.head(torch.tanh(self.combine(torch.cat([alpha @ e, h], dim=-1))))",
+    ]
+    return lines
 
 
 def _decoder_loop(spec: RNNSpec, x_shape: str) -> list[str]:
@@ -91,6 +119,10 @@ def _decoder_loop(spec: RNNSpec, x_shape: str) -> list[str]:
     )
     read = "the input step" if spec.topology == "one_to_many" else "every input step (the encoder)"
     lines = [f"        output, state = self.rnn(x)  # read {read}"]
+    head = lambda h: f"self.head({h})"  # noqa: E731
+    if spec.attention != "none":
+        lines.append(f"        e = {'output' if first else 'output.transpose(0, 1)'}  # the encoder's states")
+        head = lambda h: f"self.read({h}.unsqueeze(1), e)[:, 0]"  # noqa: E731
     if spec.reads_start:
         start = f"self.start.expand({batch}, 1, -1)" if first else f"self.start.expand(1, {batch}, -1)"
         lines.append(f"        output, state = self.rnn({start}, state)  # the start token ^")
@@ -100,11 +132,11 @@ def _decoder_loop(spec: RNNSpec, x_shape: str) -> list[str]:
         else "outputs[-1].detach()  # the previous value, a constant like a token"
     )
     lines += [
-        f"        outputs = [self.head({last})]",
+        f"        outputs = [{head(last)}]",
         f"        for t in range(1, {spec.out_len}):  # each writing step reads the previous output",
         f"            v = {fed}",
         f"            output, state = self.rnn(self.feedback(v).{step}, state)",
-        f"            outputs.append(self.head({last}))",
+        f"            outputs.append({head(last)})",
         f"        return torch.stack(outputs, dim={1 if first else 0})",
     ]
     make_x = f"torch.randint({V}, {x_shape})" if V else f"torch.randn{x_shape}"

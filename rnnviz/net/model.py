@@ -19,6 +19,11 @@ the previous output instead of zeros (an autoregressive decoder):
     x_t = W_fb · v_{t-1}   v = one_hot(argmax ŷ) for "token" (a table lookup), ŷ itself for "value"
     x_t = s               the first writing step of an encoder-decoder: a learned start vector (^)
 
+With `attention` (Luong et al. 2015; many_to_many only), the head reads h̃_t instead of h_t:
+
+    score_ts = h_t · e_s ("dot")  or  h_t · W_a e_s ("general")   e_s: the state at reading step s
+    α_t = softmax_s(score_t)      c_t = Σ_s α_ts e_s               h̃_t = tanh(W_c [c_t; h_t])
+
 Teacher forcing: with probability `teacher_forcing` a step reads the true previous target
 instead of the model's own output. The fed-back v is a constant (as an argmax must be): no
 gradient flows back along the feedback arrow, only through the state. So the model first finds
@@ -59,6 +64,9 @@ class SeqModel(nn.Module):
         self.start = (
             nn.Parameter(torch.randn(spec.input_size)) if spec.reads_start else None
         )  # the start token's vector
+        width = spec.hidden_size * spec.num_directions
+        self.score = nn.Linear(width, width, bias=False) if spec.attention == "general" else None  # W_a
+        self.combine = nn.Linear(2 * width, width) if spec.attention != "none" else None  # W_c
 
     @property
     def time_axis(self) -> int:
@@ -115,9 +123,9 @@ class SeqModel(nn.Module):
         with torch.no_grad():
             first = read if self.start is None else torch.cat([read, self.start_step(B)], dim=self.time_axis)
             output, state = self.core(first, hx)
-            previous = self.head(output.narrow(self.time_axis, output.shape[self.time_axis] - 1, 1)).squeeze(
-                self.time_axis
-            )
+            encoded = output.narrow(self.time_axis, 0, spec.input_steps)
+            last = output.narrow(self.time_axis, output.shape[self.time_axis] - 1, 1)
+            previous = self.read_out(last, encoded).squeeze(self.time_axis)
             for k in range(writes):
                 if forced[k]:
                     v = targets[:, k]
@@ -127,8 +135,25 @@ class SeqModel(nn.Module):
                     v = previous
                 chosen.append(v)
                 output, state = self.core(self.feedback(v).unsqueeze(self.time_axis), state)
-                previous = self.head(output.squeeze(self.time_axis))
+                previous = self.read_out(output, encoded).squeeze(self.time_axis)
         return torch.stack(chosen, dim=1)
+
+    def attend(self, output: Tensor, encoded: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """The core's output h (B, steps, W), time-major when the model is → (h̃ in the same
+        layout, α (B, steps, S)): every step attends over the reading steps' states e, which are
+        `encoded` or else output's first input_steps."""
+        if encoded is None:
+            encoded = output.narrow(self.time_axis, 0, self.spec.input_steps)
+        if not self.spec.batch_first:
+            output, encoded = output.transpose(0, 1), encoded.transpose(0, 1)
+        keys = self.score(encoded) if self.score is not None else encoded
+        alpha = torch.softmax(output @ keys.transpose(1, 2), dim=-1)  # (B, steps, S)
+        h_tilde = torch.tanh(self.combine(torch.cat([alpha @ encoded, output], dim=-1)))
+        return (h_tilde if self.spec.batch_first else h_tilde.transpose(0, 1)), alpha
+
+    def read_out(self, output: Tensor, encoded: Tensor | None = None) -> Tensor:
+        """The head at every step of the core's output: on h_t, or with attention on h̃_t."""
+        return self.head(output if self.combine is None else self.attend(output, encoded)[0])
 
     def start_step(self, batch: int) -> Tensor:
         """The start vector as one step of the core input: (B, 1, F), or (1, B, F) time-major."""
@@ -149,7 +174,7 @@ class SeqModel(nn.Module):
         """→ (y, state) where state is h_n, or (h_n, c_n) for LSTM. `y` and `teacher_forcing`
         matter only to a decoder that feeds back its outputs; without them it runs free."""
         output, state = self.core(self.core_input(x, y, teacher_forcing, hx, generator), hx)
-        return self.kept(self.head(output)), state  # the head is per step: reading all steps is cheap
+        return self.kept(self.read_out(output)), state  # the head is per step: reading all steps is cheap
 
 
 def _coin(probability: float, generator=None) -> bool:

@@ -140,10 +140,13 @@ class _Ledger:
         note = "equals h_n[-1]" if D == 1 else "forward half equals h_n[-2]; backward half is its first step"
         expr = "output[-1]" if self.time_major else "output[:, -1]"
         add("output", "output at the last step", last, "batch, directions·hidden", expr, note)
+        if spec.attention != "none":
+            self.attention_rows(output)
         y, _ = self.model(x)
         kept = spec.output_steps
         head = f"nn.Linear({D * H}, {O})"
-        expr = f"{head}(output)" if spec.topology == "synced" else f"{head}(last {kept} step(s) of output)"
+        read = "h̃" if spec.attention != "none" else "output"
+        expr = f"{head}({read})" if spec.topology == "synced" else f"{head}(last {kept} step(s) of {read})"
         axes = "batch, outputs" if y.dim() == 2 else self.seq_axes("outputs")
         add("output", "y", y, axes, expr, f"the model's prediction at the {kept} kept step(s)")
         if y.dim() == 3:
@@ -151,6 +154,32 @@ class _Ledger:
             note = "the (N, C) layout nn.CrossEntropyLoss expects"
             add("output", "y flattened", y.reshape(-1, O), axes, f"y.reshape(-1, {O})", note)
         return output, last
+
+    def attention_rows(self, output) -> None:
+        """Luong attention: the encoder's states e, the weights α over them, the attended state h̃."""
+        spec, add = self.spec, self.add
+        S, W = spec.input_steps, spec.num_directions * spec.hidden_size
+        encoded = output[:S] if self.time_major else output[:, :S]
+        h_tilde, alpha = self.model.attend(output)
+        e_expr = f"output[:{S}]" if self.time_major else f"output[:, :{S}]"
+        add("output", "e (encoder states)", encoded, self.seq_axes("directions·hidden"), e_expr, "what attention reads")
+        score = "h_t·e_s" if spec.attention == "dot" else "h_t·W_a e_s"
+        add(
+            "output",
+            "α (attention weights)",
+            alpha,
+            "batch, steps, input steps",
+            f"softmax over s of {score}",
+            "each step's weights over the input steps; each row sums to 1",
+        )
+        add(
+            "output",
+            "h̃ (attended state)",
+            h_tilde,
+            self.seq_axes("directions·hidden"),
+            f"tanh(nn.Linear({2 * W}, {W})([c_t; h_t]))",
+            "c_t = Σ_s α_ts e_s; the head reads h̃_t instead of h_t",
+        )
 
     def keras_rows(self, output, last) -> None:
         """The same tensors as Keras names them (always batch-first)."""
@@ -202,6 +231,11 @@ def _parameter_words(spec: RNNSpec, name: str) -> tuple[str, str, str]:
         return "features, outputs", "feedback.weight", "W_fb: a fed-back output → the next input"
     if module_name == "start":
         return "features", "start", "what the first writing step reads (the start token ^)"
+    if module_name == "score":
+        return "directions·hidden, directions·hidden", "score.weight", "W_a: attention's general score h_t·W_a e_s"
+    if module_name == "combine":
+        axes = "directions·hidden, 2·directions·hidden" if attribute == "weight" else "directions·hidden"
+        return axes, f"combine.{attribute}", "W_c: [c_t; h_t] → h̃_t (attention)"
     if module_name != "core":
         return (
             ("outputs, directions·hidden" if attribute == "weight" else "outputs"),

@@ -30,6 +30,7 @@ DECODER_TOPOLOGIES = ("one_to_many", "many_to_many")  # steps that write without
 # What a decoder step reads: zeros (the seed blog's "feed empty inputs"), or its own previous
 # output fed back, as a token (the argmax, looked up in a feedback table) or as the value itself.
 DECODER_INPUTS = ("empty", "token", "value")
+ATTENTIONS = ("none", "dot", "general")  # Luong et al. 2015's scores: h_t·e_s, or h_t·W_a e_s
 GATES_PER_CELL = {"rnn": 1, "lstm": 4, "gru": 3, "mingru": 2, "minlstm": 3}  # rows stacked in weight_ih / weight_hh
 
 # Inclusive bounds for every integer field; big enough for the classic examples (Keras IMDB:
@@ -73,6 +74,7 @@ class RNNSpec:
     vocab_size: int = 0  # 0: inputs are real vectors; >0: token ids embedded to input_size
     batch_first: bool = True  # tensors are (batch, time, ...) rather than (time, batch, ...)
     decoder_input: str = "empty"  # one_to_many / many_to_many: what a writing step reads (DECODER_INPUTS)
+    attention: str = "none"  # many_to_many: the head also reads a context over the encoder's states (ATTENTIONS)
 
     # -- derived sizes -------------------------------------------------------------------
 
@@ -123,7 +125,10 @@ class RNNSpec:
                 total += directions * gates * hidden * (layer_input + hidden + 2)
         if self.feeds_back:  # the feedback table W_fb, and the start vector of an encoder-decoder
             total += self.output_size * self.input_size + (self.input_size if self.reads_start else 0)
-        return total + (hidden * directions + 1) * self.output_size
+        width = hidden * directions
+        if self.attention != "none":  # W_c (and W_a for "general")
+            total += 2 * width * width + width + (width * width if self.attention == "general" else 0)
+        return total + (width + 1) * self.output_size
 
     # -- checks ----------------------------------------------------------------------------
 
@@ -134,6 +139,7 @@ class RNNSpec:
         _check_choice("decay", self.decay, DECAYS)
         _check_choice("topology", self.topology, TOPOLOGIES)
         _check_choice("decoder_input", self.decoder_input, DECODER_INPUTS)
+        _check_choice("attention", self.attention, ATTENTIONS)
         for name, (low, high) in INT_BOUNDS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
@@ -162,6 +168,13 @@ class RNNSpec:
                 "decoder_input",
                 f"decoder_input {self.decoder_input!r} cannot be bidirectional: the backward direction would "
                 "read the last output before the decoder has written it. Use one direction, or empty inputs.",
+            )
+        if self.attention != "none" and self.topology != "many_to_many":
+            raise SpecError(
+                "attention",
+                f"Attention reads the states of the steps that read the input, from steps that write without "
+                f"reading: only an encoder-decoder (many_to_many) has both; a {self.topology} network has no "
+                "encoder to look back at. Use many_to_many, or no attention.",
             )
         if self.parameter_count > MAX_PARAMETERS:
             raise SpecError(

@@ -112,8 +112,8 @@ def seq2seq_figure(
         height=360,
         margin=dict(l=10, r=10, t=30, b=10),
         plot_bgcolor="white",
-        xaxis=dict(visible=False, range=[-0.8, dec[-1] + (3.2 if feedback != "empty" else 0.8)]),
-        yaxis=dict(visible=False, range=[-0.4, 2.4]),
+        xaxis=dict(visible=False, range=[-0.8, dec[-1] + 1.6]),  # room for the shapes right of the last step
+        yaxis=dict(visible=False, range=[-0.75 if feedback != "empty" else -0.4, 2.4]),
         legend=dict(orientation="h", y=-0.05),
         hovermode="closest",
     )
@@ -161,7 +161,7 @@ def _seq2seq_arrows(enc: list, dec: list, feedback: str) -> list[dict]:
 
 SHAPE_PLACES = (  # away from the feedback arrows: the last decoder step, the encoder's last edge
     ("decoder input x_t", 1, 0.12, 0.5),
-    ("decoder state h_t", 0, -0.5, 1.15),
+    ("decoder state h_t", 0, 0.45, 1.13),
     ("logits at step t", 1, 0.12, 1.5),
     ("embedded src", 2, 0.12, 0.5),
 )  # (key, which x: 0 the encoder's last, 1 the decoder's last, 2 the encoder's first; dx, y)
@@ -179,15 +179,13 @@ def _seq2seq_notes(enc: list, dec: list, feedback: str, attention: bool, shapes:
         ),
     ]
     if feedback != "empty" and len(dec) > 1:
-        notes.append(
+        notes.append(  # under the decoder's inputs, where it has the decoder's width whatever its length
             dict(
-                x=dec[-1] + 0.45,
-                y=1.0,
-                xanchor="left",
+                x=(dec[0] + dec[-1]) / 2,
+                y=-0.5,
                 showarrow=False,
                 font=dict(size=12, color=colors.HIGHLIGHT),
-                text="feedback: each output is<br>the next step's input<br>"
-                "(teacher forcing: the<br>true previous token)",
+                text="feedback: each output is the next step's input<br>(teacher forcing: the true previous token)",
             )
         )
     if attention:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rnnviz.lessons.batching import MAX_TEXT_CHARS
 from rnnviz.net.device import DEVICES
 from rnnviz.net.initialisation import INITS
-from rnnviz.net.spec import CELLS, DECAYS, NONLINEARITIES
+from rnnviz.net.spec import ATTENTIONS, CELLS, DECAYS, NONLINEARITIES
 from rnnviz.tasks import TASKS
 from rnnviz.tasks.series import MAX_ROWS
 
@@ -142,6 +142,15 @@ TRAINING: dict[str, Setting] = {
         Setting("text", "text", None, "training text", high=MAX_TEXT_CHARS, optional=True, cli=False),
         Setting("series", "values", None, "series", high=MAX_ROWS, optional=True, cli=False),
         Setting("feedback", "bool", False, "decoder feedback", cli=False),
+        Setting(
+            "attention",
+            "choice",
+            "none",
+            "attention",
+            "encoder-decoder tasks: the writing steps look back at the reading steps' states (Luong et al. 2015)",
+            choices=ATTENTIONS,
+            group="more",
+        ),
         Setting(
             "teacher_forcing",
             "float",

@@ -70,6 +70,10 @@ class _TrainConfig:
                 "minGRU and minLSTM have no W_hh to initialise: keep the default initialisation.",
             ),
             (
+                self.attention == "none" or task.topology == "many_to_many",
+                f"{task.title} has no encoder to look back at: attention is for the encoder-decoder tasks.",
+            ),
+            (
                 not self.feedback or task.topology in DECODER_TOPOLOGIES,
                 f"{task.title} reads an input at every step: only a task with a decoder can feed back its outputs.",
             ),
@@ -122,6 +126,8 @@ class _TrainConfig:
             extra["decay"] = self.decay
         if self.feedback:
             extra["decoder_input"] = "token" if task.classification else "value"
+        if self.attention != "none":
+            extra["attention"] = self.attention
         return task.spec(
             self.cell, self.hidden_size, self.num_layers, self.batch_size, self.seq_len, **extra
         ).validate()
@@ -186,7 +192,7 @@ class Trainer:
             output, state = self.model.core(chunk, state)
             outputs.append(output)
             state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
-        return self.model.kept(self.model.head(torch.cat(outputs, dim=self.model.time_axis)))
+        return self.model.kept(self.model.read_out(torch.cat(outputs, dim=self.model.time_axis)))
 
     def train_step(self) -> dict:
         """One step. Returns loss and gradient norm; 'diverged' holds a message when it stopped."""

@@ -8,8 +8,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from rnnviz.net.spec import CELLS, DECAYS, DECODER_INPUTS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec
+from rnnviz.net.spec import ATTENTIONS, CELLS, DECAYS, DECODER_INPUTS, INT_BOUNDS, NONLINEARITIES, TOPOLOGIES, RNNSpec
 from tests.app.conftest import shown
+from ui.link import OWN_LINK_PAGES
 from ui.pages import PAGES
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -50,6 +51,7 @@ CHOICES = {
     "decay": DECAYS,
     "topology": TOPOLOGIES,
     "decoder_input": DECODER_INPUTS,
+    "attention": ATTENTIONS,
     "bidirectional": ("true", "false"),
     "batch_first": ("true", "false"),
 }
@@ -87,10 +89,10 @@ def test_generated_links_never_raise(chunk):
         assert not at.exception, (where, [e.value for e in at.exception])
         said = shown(at.warning) + " " + shown(at.error)
         for field, text in params.items():  # a value that cannot be used is named in the page
-            if field not in FIELDS or (field == "decoder_input" and text in DECODER_INPUTS):
-                continue  # a decoder input is right or wrong by the link's topology, not by itself
+            if field not in FIELDS or (field in ("decoder_input", "attention") and text in CHOICES[field]):
+                continue  # a decoder input or attention is right or wrong by the link's topology, not by itself
             try:
                 RNNSpec.from_params({field: text})
             except ValueError:
-                if page not in ("train", "race"):  # those read no spec from a link
+                if page not in OWN_LINK_PAGES:  # those read no spec from a link
                     assert field in said, (where, said)

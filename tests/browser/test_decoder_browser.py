@@ -1,5 +1,5 @@
-"""Browser: the Decoder page shows the exposure-bias chart and, with attention, the attention
-heatmap filling in as the player steps through the output."""
+"""Browser: the Decoder page opens on its bundled run at once, shows the exposure-bias chart and,
+with attention, the attention heatmap filling in as the player steps through the output."""
 
 import pytest
 from playwright.sync_api import expect
@@ -14,12 +14,6 @@ ROWS_SHOWN = """() => { const el = Array.from(document.querySelectorAll('.st-key
 
 def test_attention_fills_in_step_by_step(server, page):
     open_page(page, f"{server.url}/decoder")
-    page.locator(".st-key-decoder_updates input").fill("150")
-    page.locator(".st-key-decoder_updates input").press("Enter")
-    page.wait_for_selector(READY, timeout=120_000)
-    page.locator(".st-key-decoder_task").click()
-    page.get_by_role("option", name="Reverse 6 digits").click()
-    page.wait_for_selector(READY, timeout=120_000)
     page.locator(".st-key-decoder_attention").click()
     page.get_by_role("option", name="dot").click()
     page.wait_for_selector(READY, timeout=120_000)
@@ -39,9 +33,6 @@ PANELS = """() => { const el = Array.from(document.querySelectorAll('.st-key-dec
 
 def test_inside_the_decoder_draws_state_gate_and_gradient_and_the_gate_picker_switches(server, page):
     open_page(page, f"{server.url}/decoder")
-    page.locator(".st-key-decoder_updates input").fill("100")
-    page.locator(".st-key-decoder_updates input").press("Enter")
-    page.wait_for_selector(READY, timeout=120_000)
     page.wait_for_function(f"() => ({PANELS})().includes('input gate i')", timeout=60_000)
     assert page.evaluate(PANELS).split(" | ") == [
         "hidden state h",
@@ -53,5 +44,5 @@ def test_inside_the_decoder_draws_state_gate_and_gradient_and_the_gate_picker_sw
     ticks = page.evaluate(  # the tick labels plotly drew under the bottom panel
         "() => Array.from(document.querySelectorAll('.st-key-decoder_inside .x3tick text')).map(t => t.textContent)"
     )
-    assert ticks[0] == "0: '^'"  # the first step reads the start token
+    assert ticks[0] == "0: '^'"  # the first step reads the start vector
     assert_no_exception(page)

@@ -66,6 +66,7 @@ PAGES = {  # page → what a student changes there
     "inside": [lambda p: pick(p, "inside_source", RECORDED_LSTM), lambda p: type_number(p, "inside_seed", 3)],
     "trajectory": [lambda p: pick(p, "trajectory_run", "adding_race_T50")],
     "generate": [lambda p: type_line(p, "generate_prime", "have")],
+    "decoder": [lambda p: pick(p, "decoder_attention", "general"), lambda p: type_number(p, "decoder_example", 5)],
     "compare": [lambda p: pick(p, "compare_right_source", "Recorded adding_race_T50: GRU")],
     "lecture": [lambda p: settle_ms(p, lambda: p.get_by_role("button", name="Next ▶").click())],
 }

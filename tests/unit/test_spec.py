@@ -13,7 +13,7 @@ from rnnviz.net.spec import CELLS, DECODER_INPUTS, INT_BOUNDS, TOPOLOGIES
 
 def test_defaults_are_valid_and_every_field_has_a_default():
     spec = RNNSpec().validate()
-    assert len(fields(spec)) == 15
+    assert len(fields(spec)) == 16
 
 
 @pytest.mark.parametrize(
