@@ -1,4 +1,5 @@
-"""Every training setting once: its kind, bounds, default and words. TrainConfig's fields, its
+"""Every training setting once: its kind, bounds, default and words (the network's sizes have
+RNNSpec's bounds, INT_BOUNDS; what a size costs is the memory budget's to judge). TrainConfig's fields, its
 checks, the Train and Race pages' widgets and links, the CLI's options and the run-file reader
 are all made from this table, so a new setting is one entry here and its use where it acts.
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from rnnviz.lessons.batching import MAX_TEXT_CHARS
 from rnnviz.net.device import DEVICES
 from rnnviz.net.initialisation import INITS
-from rnnviz.net.spec import ATTENTIONS, CELLS, DECAYS, NONLINEARITIES
+from rnnviz.net.spec import ATTENTIONS, CELLS, DECAYS, INT_BOUNDS, NONLINEARITIES
 from rnnviz.tasks import TASKS
 from rnnviz.tasks.series import MAX_ROWS
 
@@ -92,12 +93,34 @@ TRAINING: dict[str, Setting] = {
             choices=tuple(INITS),
         ),
         Setting("decay", "choice", "positive", "decay range", "minGRU/minLSTM: 0 to 1, or −1 to 1", choices=DECAYS),
-        Setting("hidden_size", "int", 64, "hidden size", "units per layer", 1, 1024, link="hidden"),
-        Setting("num_layers", "int", 1, "number of layers", "stacked recurrent layers", 1, 4, link="layers"),
+        Setting("hidden_size", "int", 64, "hidden size", "units per layer", *INT_BOUNDS["hidden_size"], link="hidden"),
         Setting(
-            "seq_len", "int", None, "sequence length", "input steps; not given: the task's own", 1, 500, optional=True
+            "num_layers",
+            "int",
+            1,
+            "number of layers",
+            "stacked recurrent layers",
+            *INT_BOUNDS["num_layers"],
+            link="layers",
         ),
-        Setting("batch_size", "int", 64, "batch size", "sequences per training step", 1, 1024, link="batch"),
+        Setting(
+            "seq_len",
+            "int",
+            None,
+            "sequence length",
+            "input steps; not given: the task's own",
+            *INT_BOUNDS["seq_len"],
+            optional=True,
+        ),
+        Setting(
+            "batch_size",
+            "int",
+            64,
+            "batch size",
+            "sequences per training step",
+            *INT_BOUNDS["batch_size"],
+            link="batch",
+        ),
         Setting(
             "optimizer", "choice", "adam", "optimiser", "torch.optim's Adam, SGD or RMSprop", choices=OPTIMIZER_NAMES
         ),
@@ -129,8 +152,7 @@ TRAINING: dict[str, Setting] = {
             None,
             "truncation length",
             "truncated BPTT: detach every k steps",
-            1,
-            500,
+            *INT_BOUNDS["seq_len"],
             optional=True,
             off=0,
         ),
