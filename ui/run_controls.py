@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from rnnviz.net.spec import SpecError
-from rnnviz.serving import runs_registry
+from rnnviz.serving import runs_registry, stored_runs
 from rnnviz.training.jobs import TrainingJob
 from rnnviz.training.train import TrainingError
 from ui.browser import browser_id, remember_browser
@@ -51,6 +51,25 @@ class JobHolder:
             self.job, self.run_id = job, run_id
         return job is not None
 
+    def open_saved(self, run_id: str) -> None:
+        """Show the saved copy of a run that is no longer training here (it ended and was let go,
+        or the server restarted), as a replay; say so, or say that there is none."""
+        saved = stored_runs.load(run_id)
+        if saved is None:
+            st.warning(
+                f"No run {run_id} was ever saved on this server (run files are kept in its runs directory, the "
+                f"{stored_runs.KEEP_RUNS} newest): the link may be mistyped, or the run was removed. Start a new one "
+                "below."
+            )
+            return
+        self.job, self.run_id = saved, run_id
+        st.info(
+            f"Run {run_id} is not training on this server any more (it ended, was stopped after its last tab closed, "
+            f"or the server restarted), so its saved copy replays here: {saved.last_step:,} steps, {saved.state} when "
+            "it was last saved. Start a new run below to train again.",
+            icon=":material/history:",
+        )
+
     def let_go(self) -> None:
         """Stop showing the run: this browser's own is stopped and forgotten; another's goes on."""
         if self.job is not None and self.controls:
@@ -89,11 +108,7 @@ def attach_from_link(holder: JobHolder) -> None:
         st.warning("The run id in this link is not one this server makes, so no run was opened. Start one below.")
         return
     if not holder.attach(run_id):
-        minutes = runs_registry.GRACE_SECONDS / 60
-        st.warning(
-            f"Run {run_id} is not on this server: a run stops {minutes:g} minutes after the last tab of the browser "
-            "that controls it closes, or when the server restarts. Start a new one below."
-        )
+        holder.open_saved(run_id)
     elif code is not None and runs_registry.take_control(run_id, holder.browser, code):
         st.success(f"This browser now controls run {run_id}: it can pause, step, stop and reset it.")
     elif code is not None:
@@ -105,7 +120,7 @@ def controls_ui(holder: JobHolder, make_job) -> None:
     job = holder.job
     own = holder.controls
     active = job is not None and job.active and own
-    if job is not None and not own:
+    if isinstance(job, TrainingJob) and not own:  # (a saved copy says what it is where it opens)
         st.info(
             "You are watching a run another browser started: everything it records shows here, but only that "
             "browser can pause, step, stop or reset it. **Reset** stops watching; **▶ Start** trains your own.",

@@ -12,20 +12,29 @@ When the last controlling session lets go of a run, it is *released*: it keeps t
 GRACE_SECONDS, and a reaper stops it (freeing its training slot) unless a controller claims it
 again first. Watching sessions do not keep a run alive.
 
+Every run held here is also saved to disk (rnnviz.serving.stored_runs) while it trains, when it
+ends and at exit, so its link still opens it, as a replay, after a restart.
+
     register(job, browser, page) → id     claim(id, browser) → job | None     release(job, browser)
 """
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import gc
 import hmac
+import logging
 import os
 import re
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+
+from rnnviz.serving import stored_runs
+
+LOG = logging.getLogger(__name__)
 
 GRACE_SECONDS = float(os.environ.get("RNNVIZ_RUN_GRACE_S", 600))  # ten minutes; tests shorten it
 RUN_ID = re.compile(r"[0-9a-f]{16}")  # what register() makes: 64 random bits, too many to guess
@@ -43,6 +52,8 @@ class Entry:
     code: str = field(default_factory=lambda: secrets.token_urlsafe(16))  # the control link's secret
     holders: int = 1  # controlling sessions showing it now
     released: float | None = None  # when its last controlling session let go
+    saved: float = field(default_factory=time.monotonic)  # when its file was last written
+    saved_state: str = ""  # the run's state then
 
 
 _lock = threading.Lock()
@@ -125,16 +136,59 @@ def forget(job) -> None:
 
 
 def reap(now: float | None = None) -> list[str]:
-    """Stop and forget every run released more than GRACE_SECONDS ago; returns their ids."""
+    """Stop, save and forget every run released more than GRACE_SECONDS ago; returns their ids."""
     now = time.monotonic() if now is None else now
     with _lock:
         expired = [r for r, e in _runs.items() if e.released is not None and now - e.released >= GRACE_SECONDS]
-        jobs = [_runs.pop(r).job for r in expired]
+        jobs = [(r, _runs.pop(r).job) for r in expired]
     while jobs:  # popped, so nothing here still refers to their models and recordings afterwards
-        jobs.pop().stop()
+        run_id, job = jobs.pop()
+        job.stop()
+        _save(run_id, job)
     if expired:
         return_freed_memory()
     return expired
+
+
+def save_due(now: float | None = None) -> list[str]:
+    """Save every run that trained SAVE_EVERY_S since its last save, or changed state (ended,
+    paused); returns their ids."""
+    now = time.monotonic() if now is None else now
+    with _lock:
+        due = [
+            (r, e)
+            for r, e in _runs.items()
+            if e.saved_state != e.job.state or (e.job.active and now - e.saved >= stored_runs.SAVE_EVERY_S)
+        ]
+    for run_id, entry in due:
+        entry.saved, entry.saved_state = now, entry.job.state
+        _save(run_id, entry.job)
+    return [run_id for run_id, _ in due]
+
+
+def _save(run_id: str, job) -> None:
+    """Write the run's file; a full disk or a run that cannot be written is logged, never raised
+    into the reaper (which also stops orphans)."""
+    try:
+        stored_runs.save(run_id, job)
+    except Exception:  # noqa: BLE001 - the reaper must go on whatever one file does
+        LOG.exception("could not save run %s", run_id)
+
+
+@atexit.register
+def save_all_at_exit(seconds: float = 4.0) -> int:
+    """At exit (SIGTERM): stop every run held here and save it; the number saved."""
+    with _lock:
+        held = list(_runs.items())
+    for _, entry in held:
+        entry.job.stop(wait=0)
+    deadline = time.monotonic() + seconds
+    for run_id, entry in held:
+        join = getattr(entry.job, "join", None)
+        if join is not None:
+            join(max(deadline - time.monotonic(), 0))
+        _save(run_id, entry.job)
+    return len(held)
 
 
 def return_freed_memory() -> None:
@@ -156,8 +210,9 @@ def _start_reaper() -> None:
 
         def loop():
             while True:
-                time.sleep(min(5.0, max(GRACE_SECONDS / 4, 0.2)))
+                time.sleep(min(5.0, max(min(GRACE_SECONDS / 4, stored_runs.SAVE_EVERY_S / 2), 0.1)))
                 reap()
+                save_due()
 
         _reaper = threading.Thread(target=loop, name="rnnviz-run-reaper", daemon=True)
         _reaper.start()

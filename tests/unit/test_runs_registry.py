@@ -15,10 +15,12 @@ class Job:
     def __init__(self, active=True):
         self.stopped = False
         self.active = active
+        self.state = "running" if active else "finished"
 
-    def stop(self):
+    def stop(self, wait: float = 0):
         self.stopped = True
         self.active = False
+        self.state = "stopped"
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +28,25 @@ def own_registry(monkeypatch):
     """A registry of this test's runs only (other tests' sessions leave runs behind)."""
     monkeypatch.setattr(registry, "GRACE_SECONDS", 10.0)
     monkeypatch.setattr(registry, "_runs", {})
+    monkeypatch.setattr(registry, "_start_reaper", lambda: None)  # the tests call reap and save_due themselves
+    saved = []
+    monkeypatch.setattr(registry.stored_runs, "save", lambda run_id, job: saved.append((run_id, job.state)))
+    return saved
+
+
+def test_runs_are_saved_while_they_train_when_their_state_changes_and_when_reaped(own_registry, monkeypatch):
+    monkeypatch.setattr(registry.stored_runs, "SAVE_EVERY_S", 30.0)
+    job = Job()
+    run_id = registry.register(job, LECTURER, "train")
+    t = registry._runs[run_id].saved
+    assert registry.save_due(t) == [run_id]  # new: saved at once
+    assert registry.save_due(t + 29) == []
+    assert registry.save_due(t + 30) == [run_id]  # trained another 30 s
+    job.state = "paused"
+    assert registry.save_due(t + 31) == [run_id]  # a change of state is saved at once
+    registry.release(job, LECTURER)
+    assert registry.reap(registry._runs[run_id].released + 10) == [run_id]
+    assert own_registry[-1] == (run_id, "stopped")  # stopped by the reaper, then saved
 
 
 def test_a_released_run_is_stopped_only_after_the_grace_period():

@@ -1,0 +1,57 @@
+"""Runs on disk, so a restart loses none: every run the registry holds is written to the runs
+directory as a run file (rnnviz.files.runs) at least every SAVE_EVERY_S while it trains and once
+more when it ends, under its id. After a restart, or after the reaper stopped it, its `?run=`
+link opens the saved copy as a replay.
+
+    save("3f9a1c2e5b7d9e0f", job)     load("3f9a1c2e5b7d9e0f") → Run | None
+
+RNNVIZ_RUNS_DIR chooses the directory (default: runs/ beside the app); RNNVIZ_SAVE_EVERY_S the
+interval; RNNVIZ_KEEP_RUNS how many files it keeps, the oldest removed first.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rnnviz.files.runs import Run, load_run, run_bytes
+from rnnviz.files.unzip import RunFileError
+from rnnviz.serving.slots import env_setting
+
+RUNS_DIR = Path(os.environ.get("RNNVIZ_RUNS_DIR") or Path(__file__).resolve().parents[2] / "runs")
+SAVE_EVERY_S = env_setting("RNNVIZ_SAVE_EVERY_S", 30, 0.2, 3600)
+KEEP_RUNS = int(env_setting("RNNVIZ_KEEP_RUNS", 200, 1, 100_000))
+KEPT = dict(probes=4, weights=4, compact=True)  # what a saved copy keeps of each lane: a few MB at most
+
+
+def path_of(run_id: str) -> Path:
+    return RUNS_DIR / f"{run_id}.rnnrun"
+
+
+def save(run_id: str, job) -> Path:
+    """Write the run's file now, whole or not at all (a crash mid-write leaves the last copy)."""
+    RUNS_DIR.mkdir(parents=True, exist_ok=True)
+    path = path_of(run_id)
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(run_bytes(job, **KEPT))
+    os.replace(partial, path)
+    prune()
+    return path
+
+
+def load(run_id: str) -> Run | None:
+    """The saved copy of this run, or None when there is none (or it cannot be read)."""
+    path = path_of(run_id)
+    if not path.is_file():
+        return None
+    try:
+        return load_run(path)
+    except (RunFileError, OSError, ValueError):
+        return None
+
+
+def prune() -> None:
+    """Keep the KEEP_RUNS newest run files."""
+    files = sorted(RUNS_DIR.glob("*.rnnrun"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[KEEP_RUNS:]:
+        old.unlink(missing_ok=True)
