@@ -8,8 +8,8 @@ from rnnviz.analysis.decoding import decode_example, exposure_bias, mistake_sent
 from rnnviz.files.runs import Run
 from rnnviz.lessons.decoder import DECODER_TASKS, decoder_config
 from rnnviz.plots.decoder import attention_figure, position_figure
+from rnnviz.serving.process_jobs import new_job
 from rnnviz.tasks import TASKS
-from rnnviz.training.jobs import TrainingJob
 from rnnviz.training.race import lane_name
 from ui.decoder import bundled, held_out_batch, inside_the_decoder, model_at_ui
 from ui.link import PAGE_LINKS, read_link_once, write_link
@@ -67,7 +67,7 @@ st.caption(f"**Reference.** {task.reference}.")
 
 found = bundled(config, int(steps))
 if found is None:
-    controls_ui(holder, lambda: TrainingJob({lane_name(config): config}, max_steps=int(steps)))
+    controls_ui(holder, lambda: new_job({lane_name(config): config}, max_steps=int(steps)))
     job = holder.job
     ours = job is not None and next(iter(job.lanes.values())).config == config
     if not ours:

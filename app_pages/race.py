@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from rnnviz.serving.process_jobs import new_job
 from rnnviz.tasks import TASKS
-from rnnviz.training.jobs import TrainingJob
 from rnnviz.training.race import ENTRANT_NAMES, ENTRANTS, entrant_config
 from ui.cost import cost_ui
 from ui.link import write_link
@@ -79,7 +79,7 @@ st.info(f"**Reference.** {task.reference}.{MEASURED.get(task.name, '')}{extra}",
 def make_job():
     config, steps = settings
     lanes = {ENTRANT_NAMES[c]: entrant_config(config, c, float(rates[c])) for c in RACE_ORDER if c in rates}
-    return TrainingJob(lanes, max_steps=steps or None)
+    return new_job(lanes, max_steps=steps or None)
 
 
 if not cells:

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from rnnviz.serving.process_jobs import new_job
 from rnnviz.tasks import TASKS
-from rnnviz.training.jobs import TrainingJob
 from rnnviz.training.race import lane_name
 from ui.cost import cost_ui
 from ui.link import write_link
@@ -35,7 +35,7 @@ with settings_box("Settings: task, sizes, optimiser, text"):
 
 def make_job():
     config, steps = settings
-    return TrainingJob({lane_name(config): config}, max_steps=steps or None)
+    return new_job({lane_name(config): config}, max_steps=steps or None)
 
 
 if settings:

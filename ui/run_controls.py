@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from rnnviz.files.runs import Run
 from rnnviz.net.spec import SpecError
 from rnnviz.serving import runs_registry, stored_runs
 from rnnviz.training.jobs import TrainingJob
@@ -120,7 +121,7 @@ def controls_ui(holder: JobHolder, make_job) -> None:
     job = holder.job
     own = holder.controls
     active = job is not None and job.active and own
-    if isinstance(job, TrainingJob) and not own:  # (a saved copy says what it is where it opens)
+    if job is not None and not isinstance(job, Run) and not own:  # (a saved copy says what it is where it opens)
         st.info(
             "You are watching a run another browser started: everything it records shows here, but only that "
             "browser can pause, step, stop or reset it. **Reset** stops watching; **▶ Start** trains your own.",

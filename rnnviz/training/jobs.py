@@ -61,7 +61,8 @@ def stop_all(seconds: float = 4.0) -> int:
 
 
 class TrainingJob:
-    def __init__(self, configs: dict[str, TrainConfig], max_steps: int | None = None):
+    def __init__(self, configs: dict[str, TrainConfig], max_steps: int | None = None, slots: SlotQueue = SLOTS):
+        self.slots = slots  # the server's line for training slots (a worker process asks its server's)
         for config in configs.values():
             config.validate()  # fail here, in the page, not inside the thread
         self.lanes = {label: Lane(label, config) for label, config in configs.items()}
@@ -146,7 +147,7 @@ class TrainingJob:
                 "steps": steps,
                 "steps_per_second": rate if self.state == "running" else None,  # None: not training now
                 "max_steps": self.max_steps,
-                "ahead": SLOTS.ahead_of(self) if self.state == "queued" else None,
+                "ahead": self.slots.ahead_of(self) if self.state == "queued" else None,
                 "holds_slot": self.holds_slot,
             }
 
@@ -174,14 +175,14 @@ class TrainingJob:
         def wait_in_line():
             self.state = "queued"
 
-        if not SLOTS.acquire(self, self._stop, on_wait=wait_in_line):
+        if not self.slots.acquire(self, self._stop, on_wait=wait_in_line):
             return False
         self.holds_slot, self._slot_since = True, time.monotonic()
         self.state = then
         return True
 
     def _give_slot_back(self, why: str) -> None:
-        SLOTS.release()
+        self.slots.release()
         self.holds_slot = False
         self.message = why
 
@@ -205,7 +206,7 @@ class TrainingJob:
         finally:
             self.ended = time.time()
             if self.holds_slot:
-                SLOTS.release()
+                self.slots.release()
                 self.holds_slot = False
             self._notify()
 
@@ -262,7 +263,7 @@ class TrainingJob:
     def _take_turns(self) -> None:
         """A run without a step limit that has trained YIELD_AFTER_S while others wait goes to
         the back of the line (state "queued" until a slot is free again)."""
-        if self.max_steps or not SLOTS.waiting() or time.monotonic() - self._slot_since < YIELD_AFTER_S:
+        if self.max_steps or not self.slots.waiting() or time.monotonic() - self._slot_since < YIELD_AFTER_S:
             return
         self._give_slot_back("")
         self._take_slot("running" if self._running.is_set() else "paused")

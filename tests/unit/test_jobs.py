@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from rnnviz.serving.process_jobs import ProcessJob
 from rnnviz.serving.slots import env_setting
 from rnnviz.training import jobs
 from rnnviz.training.jobs import SLOTS, SlotQueue, TrainingJob
@@ -26,14 +27,21 @@ def _wait(predicate, seconds=20.0):
     return predicate()
 
 
+@pytest.fixture(params=["thread", "process"])
+def Job(request):
+    """A run in a thread of this process (TrainingJob), or in a worker process (ProcessJob): the
+    same controls and the same answers."""
+    return TrainingJob if request.param == "thread" else ProcessJob
+
+
 @pytest.fixture(autouse=True)
 def idle_server():
     assert _wait(lambda: SLOTS._free == SLOTS.slots, 10), "a run of an earlier test still holds a slot"
     yield
 
 
-def test_step_moves_the_counter_by_exactly_one_and_pause_holds_it():
-    job = TrainingJob({"RNN": SMALL.replace(cell="rnn"), "GRU": SMALL.replace(cell="gru")}).start()
+def test_step_moves_the_counter_by_exactly_one_and_pause_holds_it(Job):
+    job = Job({"RNN": SMALL.replace(cell="rnn"), "GRU": SMALL.replace(cell="gru")}).start()
     try:
         assert _wait(lambda: job.snapshot()["steps"] >= 5)
         job.pause()
@@ -53,9 +61,9 @@ def test_step_moves_the_counter_by_exactly_one_and_pause_holds_it():
         job.stop()
 
 
-def test_first_run_on_an_idle_server_is_starting_not_queued():
+def test_first_run_on_an_idle_server_is_starting_not_queued(Job):
     seen = []
-    job = TrainingJob({"A": SMALL})
+    job = Job({"A": SMALL})
     watcher = threading.Thread(target=lambda: [seen.append(job.state) or time.sleep(0.001) for _ in range(3000)])
     job.start()
     watcher.start()
@@ -68,13 +76,13 @@ def test_first_run_on_an_idle_server_is_starting_not_queued():
         job.stop()
 
 
-def test_queue_serves_runs_in_arrival_order_and_says_how_many_are_ahead():
-    holders = [TrainingJob({"A": SMALL}).start() for _ in range(jobs.MAX_RUNNING)]
+def test_queue_serves_runs_in_arrival_order_and_says_how_many_are_ahead(Job):
+    holders = [Job({"A": SMALL}).start() for _ in range(jobs.MAX_RUNNING)]
     try:
         assert _wait(lambda: all(h.state == "running" for h in holders))
         waiting = []
         for _ in range(3):
-            waiting.append(TrainingJob({"B": SMALL}).start())
+            waiting.append(Job({"B": SMALL}).start())
             assert _wait(lambda: waiting[-1].state == "queued")
         assert [w.snapshot()["ahead"] for w in waiting] == [0, 1, 2]
         holders[0].stop()  # one slot frees: the first in line gets it, the others move up

@@ -1,0 +1,61 @@
+"""Runs in worker processes (ProcessJob): what the page reads comes across whole (probes,
+evaluations, weights, the run file); a diverging run stops as in a thread; a worker that dies
+leaves its run failed with a sentence, gives its slot back, and the server trains the next run."""
+
+import time
+
+import torch
+
+from rnnviz.files.runs import load_run, run_bytes
+from rnnviz.serving.process_jobs import ProcessJob
+from rnnviz.training.jobs import SLOTS
+from rnnviz.training.train import TrainConfig, Trainer
+
+SMALL = TrainConfig(task="adding", seq_len=10, hidden_size=8, batch_size=8, eval_every=10, probe_every=10)
+
+
+def _wait(predicate, seconds=30.0):
+    deadline = time.time() + seconds
+    while not predicate() and time.time() < deadline:
+        time.sleep(0.01)
+    return predicate()
+
+
+def test_a_finished_run_has_everything_a_thread_run_has_and_the_same_numbers():
+    job = ProcessJob({"LSTM": SMALL}, max_steps=40).start()
+    job.join(60)
+    snapshot = job.snapshot()
+    lane = snapshot["lanes"]["LSTM"]
+    assert snapshot["state"] == "finished" and snapshot["steps"] == 40 and lane.steps == list(range(1, 41))
+    assert [e["step"] for e in lane.evaluations] == [0, 10, 20, 30, 40]
+    assert [r.step for r in lane.recordings] == [w[0] for w in lane.weights] == [0, 10, 20, 30, 40]
+    trainer = Trainer(SMALL)  # the same config trained here, in this process: the same losses
+    losses = [trainer.train_step()["loss"] for _ in range(40)]
+    assert lane.loss == losses
+    _, model, step = job.model_copy("LSTM")
+    assert step == 40
+    for name, value in trainer.model.state_dict().items():
+        torch.testing.assert_close(model.state_dict()[name], value)
+    saved = load_run(run_bytes(job))
+    assert saved.last_step == 40 and saved.lanes["LSTM"].loss == losses
+
+
+def test_a_diverging_run_stops_with_its_sentence():
+    config = TrainConfig(task="sentiment", cell="gru", optimizer="sgd", lr=100.0, hidden_size=16, batch_size=16, seed=3)
+    job = ProcessJob({"GRU": config}).start()
+    job.join(120)
+    assert job.state == "diverged" and "too large" in job.message
+
+
+def test_a_worker_that_dies_fails_its_run_frees_its_slot_and_the_next_run_trains():
+    job = ProcessJob({"LSTM": SMALL}).start()
+    assert _wait(lambda: job.snapshot()["steps"] > 5)
+    job._process.kill()  # as the kernel's OOM killer would
+    assert _wait(lambda: job.state == "failed")
+    assert "ended unexpectedly" in job.message and "the server goes on" in job.message
+    assert _wait(lambda: SLOTS._free == SLOTS.slots)
+    assert job.model_copy("LSTM") is None and job.snapshot()["lanes"]["LSTM"].steps  # what it did stays shown
+    job.pause(), job.resume(), job.step_once(), job.stop()  # controls of a dead run do nothing, quickly
+    after = ProcessJob({"LSTM": SMALL}, max_steps=20).start()
+    after.join(60)
+    assert after.state == "finished"
