@@ -54,6 +54,17 @@ def _bare_main():
         sys.modules["__main__"] = saved
 
 
+def start_process(target, *args):
+    """Run target(conn, *args) in a worker process; (this side's end of its pipe, the process)."""
+    context = _forkserver()
+    mine, theirs = context.Pipe()
+    process = context.Process(target=target, args=(theirs, *args), daemon=True, name="rnnviz-worker")
+    with _bare_main():
+        process.start()
+    theirs.close()
+    return mine, process
+
+
 def new_job(configs: dict[str, TrainConfig], max_steps: int | None = None):
     """A run for a page: in a worker process, or with RNNVIZ_TRAINING=thread in this one."""
     return TrainingJob(configs, max_steps) if MODE == "thread" else ProcessJob(configs, max_steps)

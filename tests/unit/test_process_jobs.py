@@ -59,3 +59,19 @@ def test_a_worker_that_dies_fails_its_run_frees_its_slot_and_the_next_run_trains
     after = ProcessJob({"LSTM": SMALL}, max_steps=20).start()
     after.join(60)
     assert after.state == "finished"
+
+
+def test_a_recipe_trains_in_a_worker_process_and_stop_ends_it():
+    from rnnviz.lessons.recipes import RECIPES
+    from rnnviz.lessons.recipes.job import RecipeJob
+
+    job = RecipeJob(RECIPES["char_rnn"], 0).start()
+    assert _wait(lambda: job.state == "finished", 120), job.message
+    assert _wait(lambda: not job.alive) and job._process.exitcode == 0
+    assert job.points and "good i am fine" in job.result.summary
+    assert [x for x, _ in job.points] == [x for x, _ in job.result.points]  # every printed point arrived
+    running = RecipeJob(RECIPES["char_rnn"], 1).start()
+    assert _wait(lambda: running.points)
+    running.stop(wait=10)
+    assert running.state == "stopped" and not running._process.is_alive()
+    assert _wait(lambda: SLOTS._free == SLOTS.slots)
