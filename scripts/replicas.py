@@ -25,14 +25,19 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def nginx_config(ports: list[int], listen: int) -> str:
-    """deploy/nginx.conf serving `listen` in front of the replicas on `ports`."""
+    """deploy/nginx.conf serving `listen` in front of the replicas on `ports`: each block of lines
+    marked "# replica" becomes one line per port (its address and its name r1, r2, …)."""
     text = CONFIG.read_text()
-    servers = re.findall(r"^\s*server 127\.0\.0\.1:\d+ max_fails=0;\n", text, flags=re.M)
-    if len(servers) < 1 or "listen 8080;" not in text:
-        raise RuntimeError("deploy/nginx.conf no longer has the upstream and listen lines this script replaces")
-    indent = servers[0][: len(servers[0]) - len(servers[0].lstrip())]
-    lines = "".join(f"{indent}server 127.0.0.1:{port} max_fails=0;\n" for port in ports)
-    text = text.replace("".join(servers), lines)
+    blocks = re.findall(r"(?:^[^\n]*# replica\n)+", text, flags=re.M)
+    if len(blocks) != 3 or "listen 8080;" not in text:
+        raise RuntimeError("deploy/nginx.conf no longer has the replica and listen lines this script replaces")
+    for block in blocks:
+        template = block.splitlines()[0]
+        lines = [
+            re.sub(r"\br\d+\b", f"r{k + 1}", re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", template))
+            for k, port in enumerate(ports)
+        ]
+        text = text.replace(block, "".join(line + "\n" for line in lines))
     return text.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
 
 
@@ -75,11 +80,15 @@ class Replicas:
                 time.sleep(0.2)
         raise RuntimeError("nginx did not answer in 30 s")
 
-    def replica_of(self, route: str) -> str:
-        """The replica (host:port) nginx sends the route cookie `route` to."""
-        request = urllib.request.Request(self.url + "/_stcore/health", headers={"Cookie": f"rnnviz_route={route}"})
+    def replica_of(self, route: str | None) -> tuple[str, str]:
+        """(the replica (host:port) nginx sends a request with the route cookie `route` to (None:
+        none), the route cookie its answer sets)."""
+        headers = {"Cookie": f"rnnviz_route={route}"} if route is not None else {}
+        request = urllib.request.Request(self.url + "/_stcore/health", headers=headers)
         with urllib.request.urlopen(request, timeout=5) as answer:
-            return answer.headers["X-Rnnviz-Replica"]
+            cookies = " ".join(answer.headers.get_all("Set-Cookie") or [])
+            cookie = re.search(r"rnnviz_route=([^;]*)", cookies).group(1)
+            return answer.headers["X-Rnnviz-Replica"], cookie
 
     @property
     def access_log(self) -> pathlib.Path:

@@ -2,6 +2,7 @@
 training run, its upload and its reconnection stay on one replica; different students can land on
 different replicas."""
 
+import collections
 import re
 
 import pytest
@@ -59,18 +60,16 @@ def test_each_session_stays_on_its_replica(replicas, browser, tmp_path):
     task, model, _ = load_run(ROOT / "demo_runs" / "char_rnn.rnnrun").model_copy("LSTM")
     checkpoint = tmp_path / "lstm.safetensors"
     checkpoint.write_bytes(checkpoint_bytes(model.state_dict(), model.spec, task=task.name, vocabulary=task.vocabulary))
-    # two students that nginx sends to different replicas (found by asking it), and one with no cookie yet
-    home = replicas.replica_of("student-0")
-    other = next(f"student-{k}" for k in range(1, 200) if replicas.replica_of(f"student-{k}") != home)
+    # a student on each replica (its route cookie names it), and one with no cookie yet
     students = {}
-    for route in ("student-0", other, None):
+    for route in ("r1", "r2", None):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         if route:
             context.add_cookies([{"name": "rnnviz_route", "value": route, "url": replicas.url}])
         page = context.new_page()
         one_student(page, replicas.url, checkpoint)
         students[route_cookie(page)] = page
-        assert route is None or route_cookie(page) == route  # nginx keeps a cookie it did not set
+        assert route is None or route_cookie(page) == route  # a route that names a replica is kept
         context.close()
 
     served = routes(replicas.access_log)
@@ -79,4 +78,15 @@ def test_each_session_stays_on_its_replica(replicas, browser, tmp_path):
         paths = next(iter(served[route].values()))
         assert any(p.startswith("/_stcore/stream") for p in paths)  # its websockets (two sessions)
         assert any(p.startswith("/_stcore/upload_file") for p in paths)  # and its upload
-    assert set(served["student-0"]) != set(served[other])  # the class is spread over both replicas
+    assert set(served["r1"]) != set(served["r2"])  # the class is spread over both replicas
+
+
+def test_new_sessions_are_dealt_out_evenly_and_a_forged_route_reaches_no_other_port(replicas):
+    dealt = collections.Counter(replicas.replica_of(None) for _ in range(60))  # 60 students, no cookie yet
+    assert len(dealt) == 2 and all(24 <= n <= 36 for n in dealt.values()), dealt  # within 20% of 30 each
+    for replica, route in dealt:
+        assert replicas.replica_of(route) == (replica, route)  # the cookie it was given brings it back
+    ports = {server.port for server in replicas.servers}
+    for forged in ("127.0.0.1:22", "r9", "../", "r1 r2"):
+        replica, route = replicas.replica_of(forged)
+        assert int(replica.rsplit(":", 1)[1]) in ports and route in ("r1", "r2")  # dealt a real one instead
