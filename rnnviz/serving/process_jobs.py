@@ -22,15 +22,19 @@ import time
 import types
 from contextlib import contextmanager
 
-from rnnviz.serving.slots import SLOTS
+from rnnviz.serving.slots import SLOTS, env_setting
 from rnnviz.training.jobs import ACTIVE, TrainingJob, track
 from rnnviz.training.lane import Lane
-from rnnviz.training.train import TrainConfig
+from rnnviz.training.train import TrainConfig, TrainingError
 from rnnviz.training.worker import apply, run, tensors
 
 MODE = os.environ.get("RNNVIZ_TRAINING", "process")  # "process" (the default) or "thread" (in the web process)
 ANSWER_WITHIN_S = 15.0  # a control waits this long for the worker's answer
+# Worker processes alive at once, training, paused or queued: one that has trained holds about
+# 155 MB of its own (a queued one 4 MB); past this a new run is refused with a sentence.
+MAX_WORKERS = int(env_setting("RNNVIZ_MAX_WORKERS", 12, 1, 1000))
 _context = None
+_workers: set = set()  # ProcessJobs whose worker may be alive
 
 
 def _forkserver():
@@ -74,6 +78,12 @@ class ProcessJob:
     def __init__(self, configs: dict[str, TrainConfig], max_steps: int | None = None):
         for config in configs.values():
             config.validate()  # fail here, in the page, not inside the worker
+        alive = sum(job.alive for job in list(_workers))
+        if alive >= MAX_WORKERS:
+            raise TrainingError(
+                f"This server already holds {alive} runs in training processes (training, paused or waiting), the "
+                "most it keeps at once. Stop a run you no longer watch, or try again when one ends."
+            )
         self.configs = configs
         self.lanes = {label: Lane(label, config) for label, config in configs.items()}
         self.max_steps = max_steps
@@ -101,6 +111,7 @@ class ProcessJob:
         )
         with _bare_main():
             self._process.start()
+        _workers.add(self)
         for end in (control, events, slots):
             end.close()  # the worker's ends: the server's reads see EOF when the worker is gone
         self._listener = threading.Thread(target=self._listen, name="rnnviz-run-events", daemon=True)
@@ -222,6 +233,7 @@ class ProcessJob:
                 )
                 self.ended = self.ended or time.time()
         self._answers.put(None)  # a control still waiting gets its "gone"
+        _workers.discard(self)
 
     def _serve_slots(self) -> None:
         """The worker's requests for a training slot, served from this server's line."""

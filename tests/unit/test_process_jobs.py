@@ -75,3 +75,20 @@ def test_a_recipe_trains_in_a_worker_process_and_stop_ends_it():
     running.stop(wait=10)
     assert running.state == "stopped" and not running._process.is_alive()
     assert _wait(lambda: SLOTS._free == SLOTS.slots)
+
+
+def test_past_the_cap_on_worker_processes_a_new_run_is_refused_with_a_sentence(monkeypatch):
+    import pytest
+
+    from rnnviz.serving import process_jobs
+    from rnnviz.training.train import TrainingError
+
+    monkeypatch.setattr(process_jobs, "MAX_WORKERS", 1)
+    first = ProcessJob({"LSTM": SMALL}).start()
+    try:
+        with pytest.raises(TrainingError, match="already holds 1 runs in training processes"):
+            ProcessJob({"LSTM": SMALL})
+    finally:
+        first.stop()
+    assert _wait(lambda: not first.alive)
+    ProcessJob({"LSTM": SMALL}, max_steps=5).start().join(60)  # its worker gone, the next one may start
