@@ -57,6 +57,8 @@ class Entry:
 
 
 _lock = threading.Lock()
+_saving = threading.Lock()  # one run file written at a time; held by the exit's saves to the end
+_exiting = False  # set at exit: the reaper's thread writes no more (torch in a thread at exit aborts)
 _runs: dict[str, Entry] = {}
 _reaper: threading.Thread | None = None
 
@@ -166,18 +168,24 @@ def save_due(now: float | None = None) -> list[str]:
     return [run_id for run_id, _ in due]
 
 
-def _save(run_id: str, job) -> None:
+def _save(run_id: str, job, at_exit: bool = False) -> None:
     """Write the run's file; a full disk or a run that cannot be written is logged, never raised
-    into the reaper (which also stops orphans)."""
-    try:
-        stored_runs.save(run_id, job)
-    except Exception:  # noqa: BLE001 - the reaper must go on whatever one file does
-        LOG.exception("could not save run %s", run_id)
+    into the reaper (which also stops orphans). Once the server is exiting only the exit saves."""
+    with _saving:
+        if _exiting and not at_exit:
+            return
+        try:
+            stored_runs.save(run_id, job)
+        except Exception:  # noqa: BLE001 - the reaper must go on whatever one file does
+            LOG.exception("could not save run %s", run_id)
 
 
 @atexit.register
 def save_all_at_exit(seconds: float = 4.0) -> int:
     """At exit (SIGTERM): stop every run held here and save it; the number saved."""
+    global _exiting
+    with _saving:  # after any save the reaper is in the middle of
+        _exiting = True
     with _lock:
         held = list(_runs.items())
     for _, entry in held:
@@ -187,7 +195,7 @@ def save_all_at_exit(seconds: float = 4.0) -> int:
         join = getattr(entry.job, "join", None)
         if join is not None:
             join(max(deadline - time.monotonic(), 0))
-        _save(run_id, entry.job)
+        _save(run_id, entry.job, at_exit=True)
     return len(held)
 
 

@@ -84,6 +84,10 @@ def test_a_view_set_by_hand_opens_the_same_in_another_browser(server, browser, n
         mine = first.evaluate(SNAPSHOT)
         assert mine != default, "the changes did not change the view"
         open_page(second, first.url)
+        keys = [k for k in mine if k.startswith("st-key-")]
+        second.wait_for_function(  # every widget drawn (a busy server draws the sidebar last)
+            "keys => keys.every(k => document.querySelector('.' + k))", arg=keys, timeout=60_000
+        )
         settle_ms(second, lambda: None)
         theirs = second.evaluate(SNAPSHOT)
         differ = {k: (mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)}
