@@ -2,6 +2,8 @@
 address bar then opens the same view in a new browser (another context: no cookie, no session):
 the same values in every box, menu, slider and switch (models and steps included)."""
 
+import time
+
 import pytest
 
 from scripts.server import settle_ms
@@ -52,6 +54,17 @@ def type_area(page, key: str, text: str) -> None:
     settle_ms(page, lambda: (box.fill(text), box.press("Control+Enter")))
 
 
+def same_view(page, expected: dict, seconds: float = 60.0) -> dict:
+    """The page's view once it shows `expected` (a busy server may draw it piece by piece), or
+    what it shows after `seconds`."""
+    deadline = time.monotonic() + seconds
+    shown = page.evaluate(SNAPSHOT)
+    while shown != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        shown = page.evaluate(SNAPSHOT)
+    return shown
+
+
 RECORDED_LSTM = "Recorded adding_race_T50: LSTM"
 PAGES = {  # page → what a student changes there
     "shapes": [lambda p: type_number(p, "hidden_size", 24), lambda p: type_number(p, "batch_size", 5)],
@@ -84,12 +97,7 @@ def test_a_view_set_by_hand_opens_the_same_in_another_browser(server, browser, n
         mine = first.evaluate(SNAPSHOT)
         assert mine != default, "the changes did not change the view"
         open_page(second, first.url)
-        keys = [k for k in mine if k.startswith("st-key-")]
-        second.wait_for_function(  # every widget drawn (a busy server draws the sidebar last)
-            "keys => keys.every(k => document.querySelector('.' + k))", arg=keys, timeout=60_000
-        )
-        settle_ms(second, lambda: None)
-        theirs = second.evaluate(SNAPSHOT)
+        theirs = same_view(second, mine)
         differ = {k: (mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)}
         assert not differ, f"{first.url}: {differ}"
         assert_no_exception(second)
