@@ -5,18 +5,14 @@ default settings open on a bundled run; others train through the training queue,
 import streamlit as st
 
 from rnnviz.analysis.decoding import decode_example, exposure_bias, mistake_sentence
-from rnnviz.files.runs import Run
 from rnnviz.lessons.decoder import DECODER_TASKS, decoder_config
 from rnnviz.plots.decoder import attention_figure, position_figure
-from rnnviz.serving.process_jobs import new_job
 from rnnviz.tasks import TASKS
-from rnnviz.training.race import lane_name
-from ui.decoder import bundled, held_out_batch, inside_the_decoder, model_at_ui
-from ui.link import PAGE_LINKS, read_link_once, write_link
+from ui.decoder import held_out_batch, inside_the_decoder, model_at_ui, run_ui
+from ui.link import PAGE_LINKS, read_link_once
 from ui.player import player
 from ui.present import chart, settings_box
-from ui.run_controls import attach_from_link, controls_ui, job_holder
-from ui.training import downloads_ui, live_ui
+from ui.run_controls import attach_from_link, job_holder
 from ui.widgets import number_ui
 
 st.header("Decoder: teacher forcing, exposure bias, attention")
@@ -65,25 +61,10 @@ config = decoder_config(name, attention, feedback == "previous", forcing, int(se
 task = config.task_object()
 st.caption(f"**Reference.** {task.reference}.")
 
-found = bundled(config, int(steps))
-if found is None:
-    controls_ui(holder, lambda: new_job({lane_name(config): config}, max_steps=int(steps)))
-    job = holder.job
-    ours = job is not None and next(iter(job.lanes.values())).config == config
-    if not ours:
-        st.info(
-            "No recorded run has these settings yet: press **▶ Start** to train them in the background (a few "
-            "seconds on an idle server; queued when the server is busy). The page's defaults open on a bundled run."
-        )
-        write_link(PAGE_LINKS["decoder"], extra={"run": holder.run_id})
-        st.stop()
-    live_ui(holder)
-    downloads_ui(holder)
-    label, run = lane_name(config), Run.of(job)
-else:
-    label, run = found
-    st.caption(f"A recorded run, ready at once: {run.title}, lane “{label}”.")
-write_link(PAGE_LINKS["decoder"], extra={"run": holder.run_id if found is None else None})
+shown = run_ui(holder, config, int(steps))
+if shown is None:
+    st.stop()
+label, run = shown
 picked = model_at_ui(run, label)
 if picked is None:
     st.info("The run has kept no weights yet; they appear after its first evaluation.")

@@ -14,9 +14,14 @@ from rnnviz.files.runs import Run
 from rnnviz.lessons.decoder import DEMO_RUN
 from rnnviz.plots.decoder import seq2seq_figure
 from rnnviz.plots.inside import stacked_state_heatmaps
+from rnnviz.serving.process_jobs import new_job
 from rnnviz.tasks import Batch, Task
+from rnnviz.training.race import lane_name
 from rnnviz.training.train import TrainConfig
+from ui.link import PAGE_LINKS, write_link
 from ui.present import chart
+from ui.run_controls import JobHolder, controls_ui
+from ui.training import downloads_ui, live_ui
 
 
 def bundled(config: TrainConfig, steps: int) -> tuple[str, Run] | None:
@@ -26,6 +31,29 @@ def bundled(config: TrainConfig, steps: int) -> tuple[str, Run] | None:
         if lane.config == config and run.max_steps == steps:
             return label, Run({label: lane}, run.max_steps, run.state, run.message, run.title)
     return None
+
+
+def run_ui(holder: JobHolder, config: TrainConfig, steps: int) -> tuple[str, Run] | None:
+    """(lane label, run) the page shows: the bundled run of these settings, or this browser's run
+    of them (with Train's controls and live panel); None, having said why, when there is none yet.
+    Writes the page's link either way."""
+    found = bundled(config, steps)
+    if found is not None:
+        write_link(PAGE_LINKS["decoder"])
+        st.caption(f"A recorded run, ready at once: {found[1].title}, lane “{found[0]}”.")
+        return found
+    controls_ui(holder, lambda: new_job({lane_name(config): config}, max_steps=steps))
+    write_link(PAGE_LINKS["decoder"], extra={"run": holder.run_id})
+    job = holder.job
+    if job is None or next(iter(job.lanes.values())).config != config:
+        st.info(
+            "No recorded run has these settings yet: press **▶ Start** to train them in the background (a few "
+            "seconds on an idle server; queued when the server is busy). The page's defaults open on a bundled run."
+        )
+        return None
+    live_ui(holder)
+    downloads_ui(holder)
+    return lane_name(config), Run.of(job)
 
 
 @st.cache_resource(max_entries=12, show_spinner=False)

@@ -23,7 +23,7 @@ import types
 from contextlib import contextmanager
 
 from rnnviz.serving.slots import SLOTS, env_setting
-from rnnviz.training.jobs import ACTIVE, TrainingJob, track
+from rnnviz.training.jobs import ACTIVE, TrainingJob, snapshot_of, track
 from rnnviz.training.lane import Lane
 from rnnviz.training.train import TrainConfig, TrainingError
 from rnnviz.training.worker import apply, run, tensors
@@ -90,6 +90,7 @@ class ProcessJob:
         self.state, self.message = "idle", ""
         self.started = self.ended = None
         self.holds_slot = False
+        self.slots = SLOTS  # the line it waits in (its worker asks through _serve_slots)
         self._rate = 0.0
         self._final: dict = {}  # label → (state_dict, step) once the worker has ended
         self._lock = threading.Lock()  # the lanes and the state
@@ -172,18 +173,7 @@ class ProcessJob:
 
     def snapshot(self) -> dict:
         with self._lock:
-            lanes = {label: lane.copy() for label, lane in self.lanes.items()}
-            steps = max((lane.steps[-1] if lane.steps else 0) for lane in self.lanes.values())
-            return {
-                "state": self.state,
-                "message": self.message,
-                "lanes": lanes,
-                "steps": steps,
-                "steps_per_second": self._rate if self.state == "running" else None,
-                "max_steps": self.max_steps,
-                "ahead": SLOTS.ahead_of(self) if self.state == "queued" else None,
-                "holds_slot": self.holds_slot,
-            }
+            return snapshot_of(self, self._rate)
 
     def model_copy(self, label: str, initial: bool = False):
         """(task, a SeqModel with the current weights, or those of step 0, step), or None before
@@ -242,18 +232,18 @@ class ProcessJob:
             try:
                 (request,) = self._slots.recv()
                 if request == "acquire":
-                    granted = SLOTS.acquire(self, self._stop, on_wait=lambda: self._queued())
+                    granted = self.slots.acquire(self, self._stop, on_wait=lambda: self._queued())
                     holding += granted
                     self._slots.send("granted" if granted else "refused")
                 elif request == "release":
-                    SLOTS.release()
+                    self.slots.release()
                     holding -= 1
                 elif request == "waiting":
-                    self._slots.send(SLOTS.waiting())
+                    self._slots.send(self.slots.waiting())
             except (EOFError, OSError):
                 break
         for _ in range(holding):  # a worker that died holding a slot gives it back through here
-            SLOTS.release()
+            self.slots.release()
 
     def _queued(self) -> None:
         with self._lock:

@@ -60,6 +60,21 @@ def stop_all(seconds: float = 4.0) -> int:
     return len(jobs)
 
 
+def snapshot_of(job, rate: float) -> dict:
+    """What a page draws of a run (a TrainingJob, or a worker's ProcessJob), under the job's lock:
+    copies of its lanes, its state and the steps per second `rate` while it trains."""
+    return {
+        "state": job.state,
+        "message": job.message,
+        "lanes": {label: lane.copy() for label, lane in job.lanes.items()},
+        "steps": max((lane.steps[-1] if lane.steps else 0) for lane in job.lanes.values()),
+        "steps_per_second": rate if job.state == "running" else None,  # None: not training now
+        "max_steps": job.max_steps,
+        "ahead": job.slots.ahead_of(job) if job.state == "queued" else None,
+        "holds_slot": job.holds_slot,
+    }
+
+
 class TrainingJob:
     def __init__(self, configs: dict[str, TrainConfig], max_steps: int | None = None, slots: SlotQueue = SLOTS):
         self.slots = slots  # the server's line for training slots (a worker process asks its server's)
@@ -136,20 +151,9 @@ class TrainingJob:
     def snapshot(self) -> dict:
         """A consistent copy of everything the page draws."""
         with self._lock:
-            lanes = {label: lane.copy() for label, lane in self.lanes.items()}
             recent = self._times[-50:]
             rate = (len(recent) - 1) / (recent[-1] - recent[0]) if len(recent) > 1 and recent[-1] > recent[0] else 0.0
-            steps = max((lane.steps[-1] if lane.steps else 0) for lane in self.lanes.values())
-            return {
-                "state": self.state,
-                "message": self.message,
-                "lanes": lanes,
-                "steps": steps,
-                "steps_per_second": rate if self.state == "running" else None,  # None: not training now
-                "max_steps": self.max_steps,
-                "ahead": self.slots.ahead_of(self) if self.state == "queued" else None,
-                "holds_slot": self.holds_slot,
-            }
+            return snapshot_of(self, rate)
 
     def model_copy(self, label: str, initial: bool = False):
         """(trainer's task, a SeqModel with the current weights or those of step 0, step), or None
