@@ -12,6 +12,7 @@ import streamlit as st
 from rnnviz.files.runs import Run
 from rnnviz.net.spec import SpecError
 from rnnviz.serving import runs_registry, stored_runs
+from rnnviz.serving.process_jobs import new_job
 from rnnviz.training.jobs import TrainingJob
 from rnnviz.training.train import TrainingError
 from ui.browser import browser_id, remember_browser
@@ -30,6 +31,7 @@ class JobHolder:
         self.job: TrainingJob | None = None
         self.run_id: str | None = None
         self.polling = False
+        self.may_resume = False  # the job is a saved run this browser controlled, with steps left
 
     @property
     def controls(self) -> bool:
@@ -64,12 +66,27 @@ class JobHolder:
             )
             return
         self.job, self.run_id = saved, run_id
+        self.may_resume = saved.resumable and stored_runs.owned_by(run_id, self.browser)
+        then = (
+            "This browser started it: **Resume** trains it on from that step."
+            if self.may_resume
+            else "Start a new run below to train again."
+        )
         st.info(
             f"Run {run_id} is not training on this server any more (it ended, was stopped after its last tab closed, "
             f"or the server restarted), so its saved copy replays here: {saved.last_step:,} steps, {saved.state} when "
-            "it was last saved. Start a new run below to train again.",
+            f"it was last saved. {then}",
             icon=":material/history:",
         )
+
+    def resume_saved(self) -> None:
+        """Train the saved run shown on from where it was saved, under its own id and link."""
+        saved = self.job
+        configs = {label: lane.config for label, lane in saved.lanes.items()}
+        job = new_job(configs, saved.max_steps, resume_from=saved)
+        runs_registry.register(job, self.browser, self.page, run_id=self.run_id)
+        self.job, self.may_resume = job, False
+        job.start()
 
     def let_go(self) -> None:
         """Stop showing the run: this browser's own is stopped and forgotten; another's goes on."""
@@ -77,6 +94,7 @@ class JobHolder:
             self.job.stop()
             runs_registry.forget(self.job)
         self.job = self.run_id = None
+        self.may_resume = False
 
     def release(self) -> None:
         """The session ended: the run goes on for the grace period, then the reaper stops it."""
@@ -148,7 +166,14 @@ def controls_ui(holder: JobHolder, make_job) -> None:
     if refused:
         st.error(plain(refused))
     paused = job is not None and job.state == "paused"
-    if b.button(
+    if holder.may_resume:
+        if b.button("Resume", width="stretch", key="pause_run", help="Train this saved run on from its last step."):
+            try:
+                holder.resume_saved()
+            except (TrainingError, ValueError) as error:
+                st.session_state[f"_start_refused_{holder.page}"] = str(error)
+            st.rerun()
+    elif b.button(
         "Resume" if paused else "Pause",
         disabled=not own or not job.active,
         width="stretch",

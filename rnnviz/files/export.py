@@ -54,7 +54,8 @@ def read_bytes(source, limit: int, error: type[ValueError], what: str) -> bytes:
     return data
 
 
-def _header(data: bytes) -> dict:
+def read_metadata(data: bytes) -> dict:
+    """The rnnviz metadata of a safetensors file's header (a CheckpointError when it has none)."""
     if len(data) < 8:
         raise CheckpointError("This file is too short to be a safetensors checkpoint.")
     (size,) = struct.unpack("<Q", data[:8])
@@ -102,7 +103,7 @@ def load_checkpoint(source: str | Path | bytes, expect: RNNSpec | None = None) -
     the file is a CheckpointError with a sentence; nothing is unpickled. `expect`: the spec the
     checkpoint must be for, checked before any model is built."""
     data = read_bytes(source, MAX_CHECKPOINT_BYTES, CheckpointError, "a checkpoint")
-    metadata = _header(data)
+    metadata = read_metadata(data)
     spec = _spec(metadata)
     if expect is not None and spec != expect:
         raise CheckpointError(f"the weights are for another configuration ({differences(spec, expect)}).")

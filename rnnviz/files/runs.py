@@ -10,6 +10,8 @@ A run file (`.rnnrun` by convention; the name does not matter) is a zip:
                                           that feeds back its outputs): one row per evaluation
     lanes/<k>/probes/<step>.npz           one probe Recording (see recording_npz)
     lanes/<k>/weights/<step>.safetensors  the model at that step, an rnnviz checkpoint
+    lanes/<k>/resume.safetensors          optional: what training on needs (rnnviz.training.resume),
+                                          at the lane's last step; the server's saved runs have it
 
 <k> is the lane's index (0, 1, 2 in a race); its label is in run.json. Loading never unpickles:
 JSON and CSV are text, every .npy header is checked (plain numbers only, byte size equal to its
@@ -32,6 +34,7 @@ import pandas as pd
 
 from rnnviz.files.export import CheckpointError, checkpoint_bytes, load_checkpoint, read_bytes
 from rnnviz.files.recording_file import add_member, recording_from_npz, recording_npz
+from rnnviz.files.resume_file import resume_bytes, resume_from_bytes
 from rnnviz.files.run_tables import MAX_TABLE_ROWS, listed_steps, read_table
 from rnnviz.files.unzip import MAX_UNPACKED_BYTES, RunFileError, UnpackBudget, ZipMembers
 from rnnviz.net.spec import SpecError, differences
@@ -60,7 +63,7 @@ EVALUATION_COLUMNS = ["step", "eval_loss", "metric", "solved"]
 TEACHER_FORCED_COLUMNS = [*EVALUATION_COLUMNS, "teacher_forced"]  # a decoder that feeds back its outputs
 LABEL = re.compile(r"[\w][\w .+()-]{0,39}")  # a lane's label: "LSTM", "minGRU", "GRU (lr 0.01)"
 MEMBER = re.compile(
-    r"run\.json|lanes/(\d{1,2})/(history\.csv|evaluations\.csv|probes/(\d{1,9})\.npz|weights/(\d{1,9})\.safetensors)"
+    r"run\.json|lanes/(\d{1,2})/(history\.csv|evaluations\.csv|probes/(\d{1,9})\.npz|weights/(\d{1,9})\.safetensors|resume\.safetensors)"
 )
 
 
@@ -73,18 +76,34 @@ class Run:
     state: str = "finished"  # the state the run ended in
     message: str = ""
     title: str = ""  # one line for a menu of runs
+    resume: dict = field(default_factory=dict)  # label → its resume state at its last step (optional)
     active: bool = field(default=False, init=False)  # the pages treat it like an ended job
 
     @classmethod
-    def of(cls, job) -> Run:
-        """A TrainingJob's history now, with every lane's current weights as its last."""
+    def of(cls, job, resume: bool = False) -> Run:
+        """A TrainingJob's history now, with every lane's current weights as its last. resume:
+        with each lane's resume state, the lane's history cut at the step it was taken."""
+        saved = {label: job.checkpoint(label) for label in job.lanes} if resume else {}
+        saved = {label: state for label, state in saved.items() if state is not None}
         snapshot = job.snapshot()
         lanes = snapshot["lanes"]
         for label, lane in lanes.items():
-            copied = job.model_copy(label)
-            if copied is not None and (not lane.weights or lane.weights[-1][0] < copied[2]):
-                lane.weights.append((copied[2], copied[1].state_dict()))
-        return cls(lanes, snapshot["max_steps"], snapshot["state"], snapshot["message"])
+            if label in saved:
+                step, tensors = saved[label]["meta"]["step"], saved[label]["tensors"]
+                lane = lanes[label] = lane.copy(until=step)
+                copied = (step, {name[6:]: t for name, t in tensors.items() if name.startswith("model.")})
+            else:
+                found = job.model_copy(label)
+                copied = None if found is None else (found[2], found[1].state_dict())
+            if copied is not None and (not lane.weights or lane.weights[-1][0] < copied[0]):
+                lane.weights.append(copied)
+        return cls(lanes, snapshot["max_steps"], snapshot["state"], snapshot["message"], resume=saved)
+
+    @property
+    def resumable(self) -> bool:
+        """Does it hold what training on needs, for every lane, with steps left to train?"""
+        left = self.max_steps is None or self.last_step < self.max_steps
+        return bool(self.lanes) and set(self.resume) == set(self.lanes) and left and self.state != "failed"
 
     @property
     def last_step(self) -> int:
@@ -144,12 +163,18 @@ def _csv(rows: list[dict], columns: list[str]) -> bytes:
 
 
 def run_bytes(
-    source, probes: int | None = None, weights: int | None = None, title: str = "", compact: bool = False
+    source,
+    probes: int | None = None,
+    weights: int | None = None,
+    title: str = "",
+    compact: bool = False,
+    resume: bool = False,
 ) -> bytes:
     """A run file's bytes. `source`: a TrainingJob or a Run. `probes` and `weights`: keep at most
     that many of each lane's probes and weight copies, evenly spread (None: all of them).
-    compact: the probes' float64 arrays (gradients) are stored as float32."""
-    run = source if isinstance(source, Run) else Run.of(source)
+    compact: the probes' float64 arrays (gradients) are stored as float32. resume: with what
+    training on needs (a job's is taken now; a Run's is kept)."""
+    run = source if isinstance(source, Run) else Run.of(source, resume)
     header = {
         "format": FORMAT,
         "version": VERSION,
@@ -173,6 +198,7 @@ def run_bytes(
                     "solved_at": lane.solved_at,
                     "probes": [r.step for r in kept_probes],
                     "weights": [step for step, _ in kept_weights],
+                    "resume": resume and label in run.resume,
                 }
             )
             rows = [dict(zip(HISTORY_COLUMNS, row)) for row in zip(lane.steps, lane.loss, lane.grad_norm)]
@@ -185,6 +211,8 @@ def run_bytes(
             for step, state in kept_weights:
                 data = checkpoint_bytes(state, lane.config.spec(), task=task.name, vocabulary=task.vocabulary)
                 members.append((f"lanes/{k}/weights/{step}.safetensors", data))
+            if resume and label in run.resume:
+                members.append((f"lanes/{k}/resume.safetensors", resume_bytes(run.resume[label])))
         add_member(archive, "run.json", json.dumps(header, indent=1).encode())
         for name, data in members:
             add_member(archive, name, data)
@@ -251,12 +279,15 @@ def load_run(source, limit: int = MAX_UNPACKED_BYTES) -> Run:
     described = header.get("lanes")
     if not isinstance(described, list) or not 1 <= len(described) <= MAX_LANES:
         raise RunFileError(f"run.json must list between 1 and {MAX_LANES} lanes.")
-    lanes = {}
+    lanes, resume = {}, {}
     for k, entry in enumerate(described):
         lane = _lane(k, entry, members, budget)
         if lane.label in lanes:
             raise RunFileError(f"Two lanes are called {lane.label!r}.")
         lanes[lane.label] = lane
+        if entry.get("resume") is True:
+            data = _member(members, k, "resume.safetensors", lane.label)
+            resume[lane.label] = resume_from_bytes(data, lane.label, budget)
     extra = sorted(members.names())  # what no lane read
     if extra:
         raise RunFileError(f"The file holds members no lane lists: {', '.join(extra[:5])}.")
@@ -269,7 +300,14 @@ def load_run(source, limit: int = MAX_UNPACKED_BYTES) -> Run:
     state, message, title = texts
     if state not in STATES + ("",):
         raise RunFileError(f"run.json's state must be one of {', '.join(STATES)}.")
-    return Run(lanes, max_steps, state or "finished", message, title)
+    return Run(lanes, max_steps, state or "finished", message, title, resume)
+
+
+def _member(members: ZipMembers, k: int, name: str, label: str) -> bytes:
+    path = f"lanes/{k}/{name}"
+    if path not in members:
+        raise RunFileError(f"The file lacks {path}, which run.json lists for {label}.")
+    return members.read(path)
 
 
 def _lane(k: int, entry, members: ZipMembers, budget: UnpackBudget) -> Lane:
@@ -286,10 +324,7 @@ def _lane(k: int, entry, members: ZipMembers, budget: UnpackBudget) -> Lane:
         raise RunFileError(f"{label}: solved_at must be a step or null.")
 
     def member(name: str) -> bytes:
-        path = f"lanes/{k}/{name}"
-        if path not in members:
-            raise RunFileError(f"The file lacks {path}, which run.json lists for {label}.")
-        return members.read(path)
+        return _member(members, k, name, label)
 
     history = read_table(member("history.csv"), HISTORY_COLUMNS, f"{label}'s history")
     spec = config.spec()

@@ -26,7 +26,7 @@ from rnnviz.serving.slots import SLOTS, env_setting
 from rnnviz.training.jobs import ACTIVE, TrainingJob, snapshot_of, track
 from rnnviz.training.lane import Lane
 from rnnviz.training.train import TrainConfig, TrainingError
-from rnnviz.training.worker import apply, run, tensors
+from rnnviz.training.worker import apply, local, portable_run, run, tensors
 
 MODE = os.environ.get("RNNVIZ_TRAINING", "process")  # "process" (the default) or "thread" (in the web process)
 ANSWER_WITHIN_S = 15.0  # a control waits this long for the worker's answer
@@ -69,13 +69,15 @@ def start_process(target, *args):
     return mine, process
 
 
-def new_job(configs: dict[str, TrainConfig], max_steps: int | None = None):
-    """A run for a page: in a worker process, or with RNNVIZ_TRAINING=thread in this one."""
-    return TrainingJob(configs, max_steps) if MODE == "thread" else ProcessJob(configs, max_steps)
+def new_job(configs: dict[str, TrainConfig], max_steps: int | None = None, resume_from=None):
+    """A run for a page: in a worker process, or with RNNVIZ_TRAINING=thread in this one.
+    resume_from: a saved run to train on (see TrainingJob)."""
+    kind = TrainingJob if MODE == "thread" else ProcessJob
+    return kind(configs, max_steps, resume_from=resume_from)
 
 
 class ProcessJob:
-    def __init__(self, configs: dict[str, TrainConfig], max_steps: int | None = None):
+    def __init__(self, configs: dict[str, TrainConfig], max_steps: int | None = None, resume_from=None):
         for config in configs.values():
             config.validate()  # fail here, in the page, not inside the worker
         alive = sum(job.alive for job in list(_workers))
@@ -86,6 +88,10 @@ class ProcessJob:
             )
         self.configs = configs
         self.lanes = {label: Lane(label, config) for label, config in configs.items()}
+        self._resume = None  # what the worker starts from, for a resumed run
+        if resume_from is not None:
+            self.lanes = {label: resume_from.lanes[label].copy() for label in configs}
+            self._resume = portable_run(resume_from)
         self.max_steps = max_steps
         self.state, self.message = "idle", ""
         self.started = self.ended = None
@@ -93,6 +99,7 @@ class ProcessJob:
         self.slots = SLOTS  # the line it waits in (its worker asks through _serve_slots)
         self._rate = 0.0
         self._final: dict = {}  # label → (state_dict, step) once the worker has ended
+        self._checkpoints: dict = {}  # label → resume state once the worker has ended
         self._lock = threading.Lock()  # the lanes and the state
         self._asking = threading.Lock()  # one control at a time on the control pipe
         self._stop = threading.Event()  # set: the line refuses this run a slot
@@ -108,8 +115,12 @@ class ProcessJob:
         self._slots, slots = context.Pipe()
         self.state, self.started = "starting", time.time()
         self._process = context.Process(
-            target=run, args=(control, events, slots, self.configs, self.max_steps), daemon=True, name="rnnviz-run"
+            target=run,
+            args=(control, events, slots, self.configs, self.max_steps, self._resume),
+            daemon=True,
+            name="rnnviz-run",
         )
+        self._resume = None
         with _bare_main():
             self._process.start()
         _workers.add(self)
@@ -193,6 +204,12 @@ class ProcessJob:
         model.load_state_dict(tensors(found[0]) if not initial else found[0])
         return config.task_object(), model.eval(), found[1]
 
+    def checkpoint(self, label: str) -> dict | None:
+        """What training this lane on needs, as of now (asked of a live worker); None before the
+        worker has built its models."""
+        found = self._checkpoints.get(label) or self._ask("checkpoint", label) or self._checkpoints.get(label)
+        return local(found)
+
     # -- the server's side of the pipes --------------------------------------------------------
 
     def _listen(self) -> None:
@@ -212,6 +229,7 @@ class ProcessJob:
                 self._rate, self.holds_slot = change.get("rate", 0.0), change.get("holds_slot", False)
                 if "final" in change:
                     self._final, self.ended = change["final"], time.time()
+                    self._checkpoints = change["checkpoints"]
         self._process.join(5)
         with self._lock:
             if self.state in ACTIVE or not self._final:

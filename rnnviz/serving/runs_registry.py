@@ -63,9 +63,9 @@ _runs: dict[str, Entry] = {}
 _reaper: threading.Thread | None = None
 
 
-def register(job, browser: str = "", page: str = "") -> str:
-    """Hold `job` under a new id, controlled by `browser`. A browser with an active run on
-    `page` already (another tab) gets a RunLimitError."""
+def register(job, browser: str = "", page: str = "", run_id: str | None = None) -> str:
+    """Hold `job` under a new id (or `run_id`: a saved run resumed under its own), controlled by
+    `browser`. A browser with an active run on `page` already (another tab) gets a RunLimitError."""
     with _lock:
         for entry in _runs.values():
             if browser and browser in entry.controllers and entry.page == page and entry.job.active:
@@ -73,7 +73,9 @@ def register(job, browser: str = "", page: str = "") -> str:
                     "This browser already has a run training on this page, in another tab: stop it there, or reload "
                     "this page to show it here. One run per page and browser keeps the server's slots for everyone."
                 )
-        run_id = secrets.token_hex(8)
+        if run_id in _runs:
+            raise RunLimitError("This run is held on this server already: reload the page to show it.")
+        run_id = run_id or secrets.token_hex(8)
         _runs[run_id] = Entry(job, page, {browser})
     _start_reaper()
     return run_id
@@ -142,11 +144,11 @@ def reap(now: float | None = None) -> list[str]:
     now = time.monotonic() if now is None else now
     with _lock:
         expired = [r for r, e in _runs.items() if e.released is not None and now - e.released >= GRACE_SECONDS]
-        jobs = [(r, _runs.pop(r).job) for r in expired]
-    while jobs:  # popped, so nothing here still refers to their models and recordings afterwards
-        run_id, job = jobs.pop()
-        job.stop()
-        _save(run_id, job)
+        entries = [(r, _runs.pop(r)) for r in expired]
+    while entries:  # popped, so nothing here still refers to their models and recordings afterwards
+        run_id, entry = entries.pop()
+        entry.job.stop()
+        _save(run_id, entry)
     if expired:
         return_freed_memory()
     return expired
@@ -164,18 +166,20 @@ def save_due(now: float | None = None) -> list[str]:
         ]
     for run_id, entry in due:
         entry.saved, entry.saved_state = now, entry.job.state
-        _save(run_id, entry.job)
+        _save(run_id, entry)
     return [run_id for run_id, _ in due]
 
 
-def _save(run_id: str, job, at_exit: bool = False) -> None:
+def _save(run_id: str, entry: Entry, at_exit: bool = False) -> None:
     """Write the run's file; a full disk or a run that cannot be written is logged, never raised
     into the reaper (which also stops orphans). Once the server is exiting only the exit saves."""
     with _saving:
         if _exiting and not at_exit:
             return
         try:
-            stored_runs.save(run_id, job)
+            with _lock:
+                controllers = set(entry.controllers)
+            stored_runs.save(run_id, entry.job, controllers, entry.page)
         except Exception:  # noqa: BLE001 - the reaper must go on whatever one file does
             LOG.exception("could not save run %s", run_id)
 
@@ -195,7 +199,7 @@ def save_all_at_exit(seconds: float = 4.0) -> int:
         join = getattr(entry.job, "join", None)
         if join is not None:
             join(max(deadline - time.monotonic(), 0))
-        _save(run_id, entry.job, at_exit=True)
+        _save(run_id, entry, at_exit=True)
     return len(held)
 
 

@@ -1,9 +1,12 @@
 """Runs on disk, so a restart loses none: every run the registry holds is written to the runs
 directory as a run file (rnnviz.files.runs) at least every SAVE_EVERY_S while it trains and once
-more when it ends, under its id. After a restart, or after the reaper stopped it, its `?run=`
-link opens the saved copy as a replay.
+more when it ends, under its id, with what training on needs (rnnviz.training.resume). After a
+restart, or after the reaper stopped it, its `?run=` link opens the saved copy as a replay, and
+the browsers that controlled it may resume it: beside each run file, <id>.json names its page and
+its controllers (as SHA-256 digests of their browser ids, never the ids).
 
-    save("3f9a1c2e5b7d9e0f", job)     load("3f9a1c2e5b7d9e0f") → Run | None
+    save("3f9a1c2e5b7d9e0f", job, {browser}, "train")     load("3f9a1c2e5b7d9e0f") → Run | None
+    owned_by("3f9a1c2e5b7d9e0f", browser) → bool
 
 RNNVIZ_RUNS_DIR chooses the directory (default: runs/ beside the app); RNNVIZ_SAVE_EVERY_S the
 interval; RNNVIZ_KEEP_RUNS how many files it keeps, the oldest removed first.
@@ -11,6 +14,8 @@ interval; RNNVIZ_KEEP_RUNS how many files it keeps, the oldest removed first.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -28,15 +33,39 @@ def path_of(run_id: str) -> Path:
     return RUNS_DIR / f"{run_id}.rnnrun"
 
 
-def save(run_id: str, job) -> Path:
-    """Write the run's file now, whole or not at all (a crash mid-write leaves the last copy)."""
+def owners_path(run_id: str) -> Path:
+    return RUNS_DIR / f"{run_id}.json"
+
+
+def _digest(browser: str) -> str:
+    return hashlib.sha256(browser.encode()).hexdigest()
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Whole or not at all (a crash mid-write leaves the last copy)."""
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def save(run_id: str, job, controllers=(), page: str = "") -> Path:
+    """Write the run's file now, and who controls it."""
     RUNS_DIR.mkdir(parents=True, exist_ok=True)
     path = path_of(run_id)
-    partial = path.with_suffix(".partial")
-    partial.write_bytes(run_bytes(job, **KEPT))
-    os.replace(partial, path)
+    _write(path, run_bytes(job, resume=True, **KEPT))
+    owners = {"page": page, "controllers": sorted(_digest(b) for b in controllers if b)}
+    _write(owners_path(run_id), json.dumps(owners).encode())
     prune()
     return path
+
+
+def owned_by(run_id: str, browser: str) -> bool:
+    """Did `browser` control this run when it was last saved?"""
+    try:
+        owners = json.loads(owners_path(run_id).read_text())
+        return bool(browser) and _digest(browser) in owners["controllers"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def load(run_id: str) -> Run | None:
@@ -55,3 +84,4 @@ def prune() -> None:
     files = sorted(RUNS_DIR.glob("*.rnnrun"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[KEEP_RUNS:]:
         old.unlink(missing_ok=True)
+        old.with_suffix(".json").unlink(missing_ok=True)

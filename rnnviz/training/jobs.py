@@ -26,6 +26,7 @@ import torch
 
 from rnnviz.serving.slots import MAX_RUNNING, SLOTS, SlotQueue, env_setting
 from rnnviz.training.lane import Lane, copy_state, observe
+from rnnviz.training.resume import checkpoint, restore
 from rnnviz.training.train import TrainConfig, Trainer
 
 __all__ = ["ACTIVE", "MAX_RUNNING", "SLOTS", "STATES", "Lane", "SlotQueue", "TrainingJob", "observe"]
@@ -76,11 +77,19 @@ def snapshot_of(job, rate: float) -> dict:
 
 
 class TrainingJob:
-    def __init__(self, configs: dict[str, TrainConfig], max_steps: int | None = None, slots: SlotQueue = SLOTS):
+    def __init__(
+        self, configs: dict[str, TrainConfig], max_steps: int | None = None, slots: SlotQueue = SLOTS, resume_from=None
+    ):
+        """resume_from: a saved run (a rnnviz.files.runs.Run whose `resumable` is true) to train on
+        from where it was saved: its history, then the same steps it would have taken."""
         self.slots = slots  # the server's line for training slots (a worker process asks its server's)
         for config in configs.values():
             config.validate()  # fail here, in the page, not inside the thread
         self.lanes = {label: Lane(label, config) for label, config in configs.items()}
+        self._resume = {}  # label → resume state, for the trainers the thread builds
+        if resume_from is not None:
+            self.lanes = {label: resume_from.lanes[label].copy() for label in configs}
+            self._resume = dict(resume_from.resume)
         self.max_steps = max_steps
         self.state = "idle"
         self.message = ""
@@ -170,6 +179,13 @@ class TrainingJob:
         model.load_state_dict(state)
         return trainer.task, model.eval(), step
 
+    def checkpoint(self, label: str) -> dict | None:
+        """What training this lane on needs (rnnviz.training.resume), as of now; None before the
+        run has built its models."""
+        with self._lock:
+            trainer = self._trainers.get(label)
+            return None if trainer is None else checkpoint(trainer)
+
     # -- the training thread ---------------------------------------------------------------
 
     def _take_slot(self, then: str) -> bool:
@@ -199,11 +215,18 @@ class TrainingJob:
         try:
             self.started = time.time()
             trainers = {label: Trainer(lane.config) for label, lane in self.lanes.items()}
+            for label, saved in self._resume.items():
+                try:
+                    restore(trainers[label], saved)
+                except ValueError as error:
+                    raise ValueError(f"{label}'s saved state cannot be resumed ({error})") from None
             with self._lock:
                 self._trainers = trainers
             self.state = "running" if self._running.is_set() else "paused"
             for label, trainer in trainers.items():
-                self._record(label, trainer, None)
+                if label not in self._resume:  # (a resumed lane recorded its step before it was saved)
+                    self._record(label, trainer, None)
+            self._resume = {}
             self._loop(trainers)
         except Exception as error:  # shown in the page as a sentence, never a traceback
             self.state, self.message = "failed", f"Training failed: {error}"

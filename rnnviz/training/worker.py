@@ -3,18 +3,21 @@
 
 Three pipes join the two processes:
 
-    control   server → worker: ("pause" | "resume" | "step_once" | "stop" | "model_copy", args)
+    control   server → worker: ("pause" | "resume" | "step_once" | "stop" | "model_copy" | "checkpoint", args)
     events    worker → server: what changed in the run (Changes.since), a few times a second, and
               each control's answer ({"answer": …}) after what it changed, so the server has both
     slots     worker → server: the training-slot line stays the server's (RemoteSlots)
 
-When the run ends the worker sends its last changes and every model's final weights, then exits.
+When the run ends the worker sends its last changes and every model's final weights and resume
+state, then exits. A resumed run's worker starts from the saved run's history (portable_run).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
+import types
 
 import torch
 
@@ -56,10 +59,10 @@ class Changes:
     their weights, and which probes thinning kept."""
 
     def __init__(self, job: TrainingJob):
-        self.job = job
-        self.rows = {label: 0 for label in job.lanes}
-        self.evaluations = {label: 0 for label in job.lanes}
-        self.probes = {label: set() for label in job.lanes}
+        self.job = job  # (a resumed job's lanes start with the history the server has already)
+        self.rows = {label: len(lane.steps) for label, lane in job.lanes.items()}
+        self.evaluations = {label: len(lane.evaluations) for label, lane in job.lanes.items()}
+        self.probes = {label: {r.step for r in lane.recordings} for label, lane in job.lanes.items()}
         self.said = None
 
     def since(self, force: bool = False) -> dict | None:
@@ -107,6 +110,32 @@ def tensors(state: dict) -> dict:
     return {name: torch.from_numpy(array) for name, array in state.items()}
 
 
+def portable(saved: dict | None) -> dict | None:
+    """A resume state (rnnviz.training.resume) with numpy arrays, to cross a pipe; local() undoes it."""
+    return None if saved is None else {"tensors": arrays(saved["tensors"]), "meta": saved["meta"]}
+
+
+def local(saved: dict | None) -> dict | None:
+    return None if saved is None else {"tensors": tensors(saved["tensors"]), "meta": saved["meta"]}
+
+
+def portable_run(run) -> dict:
+    """What a worker needs of a saved run to resume it: its lanes and resume states, as arrays."""
+    lanes = {
+        label: dataclasses.replace(lane.copy(), weights=[(step, arrays(state)) for step, state in lane.weights])
+        for label, lane in run.lanes.items()
+    }
+    return {"lanes": lanes, "resume": {label: portable(saved) for label, saved in run.resume.items()}}
+
+
+def local_run(sent: dict):
+    lanes = {
+        label: dataclasses.replace(lane, weights=[(step, tensors(state)) for step, state in lane.weights])
+        for label, lane in sent["lanes"].items()
+    }
+    return types.SimpleNamespace(lanes=lanes, resume={label: local(saved) for label, saved in sent["resume"].items()})
+
+
 def apply(lane: Lane, change: dict) -> None:
     """Bring the server's copy of a lane up to date with one Changes entry."""
     n, m = change["rows_from"], change["evaluations_from"]
@@ -130,6 +159,8 @@ def _answer(job: TrainingJob, op: str, args: tuple):
     if op == "model_copy":
         found = job.model_copy(*args)
         return None if found is None else (arrays(copy_state(found[1])), found[2])
+    if op == "checkpoint":
+        return portable(job.checkpoint(*args))
     getattr(job, op)(*args)
     return job.state
 
@@ -140,10 +171,12 @@ def final_weights(job: TrainingJob) -> dict:
     return {label: (arrays(copy_state(f[1])), f[2]) for label, f in found.items() if f is not None}
 
 
-def run(control, events, slots, configs: dict, max_steps: int | None) -> None:
-    """A training process's whole life: train, answer the server, tell it what changed."""
+def run(control, events, slots, configs: dict, max_steps: int | None, resume: dict | None = None) -> None:
+    """A training process's whole life: train, answer the server, tell it what changed. resume:
+    a saved run to train on (portable_run)."""
     torch.set_num_threads(1)
-    job = TrainingJob(configs, max_steps, slots=RemoteSlots(slots)).start()
+    resume_from = None if resume is None else local_run(resume)
+    job = TrainingJob(configs, max_steps, slots=RemoteSlots(slots), resume_from=resume_from).start()
     try:
         _serve(job, control, events)
     except (BrokenPipeError, EOFError, ConnectionResetError):  # the server is gone (killed): stop quietly
@@ -165,4 +198,5 @@ def _serve(job: TrainingJob, control, events) -> None:
             change = changes.since()
             if change is not None:
                 events.send(change)
-    events.send({**changes.since(force=True), "final": final_weights(job)})
+    last = {label: portable(job.checkpoint(label)) for label in job.lanes}
+    events.send({**changes.since(force=True), "final": final_weights(job), "checkpoints": last})

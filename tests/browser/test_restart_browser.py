@@ -1,6 +1,7 @@
 """Browser: runs outlive their server. A run is saved while it trains; after `kill -9` and a
-restart its link replays the saved copy (the steps it had when last saved); SIGTERM exits 0 with
-every run saved as stopped."""
+restart its link replays the saved copy (the steps it had when last saved) to anyone, and the
+browser that started it resumes it: the step counter and the loss curve go on from the save.
+SIGTERM exits 0 with every run saved as stopped."""
 
 import re
 import signal
@@ -40,10 +41,16 @@ def saved_steps(run_id: str) -> int:
     return saved.last_step if saved is not None else 0
 
 
-def test_kill_9_then_the_link_replays_the_saved_run(browser, runs_directory):
+def step_shown(page) -> int:
+    step_metric = page.locator("[data-testid=stMetric]").filter(has_text="Step").first
+    return int(step_metric.locator("[data-testid=stMetricValue]").inner_text().replace(",", ""))
+
+
+def test_kill_9_then_the_link_replays_the_saved_run_and_its_owner_resumes_it(browser, runs_directory):
     env = {**GRACE, "RNNVIZ_SAVE_EVERY_S": "1"}
     server = Server(env=env)
-    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    owner = browser.new_context(viewport={"width": 1280, "height": 800})  # keeps its browser cookie
+    page = owner.new_page()
     try:
         run_id = start_run(page, server)
         link = page.url
@@ -52,7 +59,7 @@ def test_kill_9_then_the_link_replays_the_saved_run(browser, runs_directory):
         server.process.wait(10)
         steps = saved_steps(run_id)
     finally:
-        page.context.close()
+        page.close()
         server.stop()
     restarted = Server(env=env, port=server.port)
     other = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
@@ -60,11 +67,24 @@ def test_kill_9_then_the_link_replays_the_saved_run(browser, runs_directory):
         open_page(other, link)  # another browser: it may replay the run, not control it
         expect(other.get_by_text("its saved copy replays here")).to_be_visible(timeout=30_000)
         expect(other.get_by_text(f"{steps:,} steps")).to_be_visible()
-        step_metric = other.locator("[data-testid=stMetric]").filter(has_text="Step").first
-        assert int(step_metric.locator("[data-testid=stMetricValue]").inner_text().replace(",", "")) == steps
+        assert step_shown(other) == steps
+        expect(other.get_by_text("This browser started it")).to_have_count(0)
+        expect(other.get_by_role("button", name="Resume")).to_have_count(0)  # (its Pause is greyed out)
         assert_no_exception(other)
+
+        mine = owner.new_page()
+        open_page(mine, link)
+        expect(mine.get_by_text("This browser started it: Resume trains it on")).to_be_visible(timeout=30_000)
+        mine.get_by_role("button", name="Resume").click()
+        wait_until(lambda: step_shown(mine) > steps + 20)
+        assert re.search(r"run=([0-9a-f]{16})", mine.url).group(1) == run_id  # the same link
+        wait_until(lambda: saved_steps(run_id) > steps + 20)
+        history = stored_runs.load(run_id).lanes["LSTM"]
+        assert history.steps == list(range(1, len(history.steps) + 1))  # one curve, no gap, no restart at 1
+        assert_no_exception(mine)
     finally:
         other.context.close()
+        owner.close()
         restarted.stop()
 
 

@@ -240,6 +240,11 @@ def case_list() -> list[tuple[str, bytes]]:
     )
     add("65 probe steps", with_header(lambda h: h["lanes"][0].update(probes=list(range(65)))))
     add("a lane listed 9 times", with_header(lambda h: h.update(lanes=h["lanes"] * 9)))
+
+    # A resume state listed but missing, or not safetensors.
+    add("resume state listed, not there", with_header(lambda h: h["lanes"][0].update(resume=True)))
+    broken_resume = {**base, "lanes/0/resume.safetensors": b"\x10\x00\x00\x00\x00\x00\x00\x00" + bytes(40)}
+    add("resume state not safetensors", with_header(lambda h: h["lanes"][0].update(resume=True), broken_resume))
     add("two lanes with one label", with_header(lambda h: h.update(lanes=h["lanes"] * 2)))
 
     # Huge and ragged histories.

@@ -30,7 +30,7 @@ def own_registry(monkeypatch):
     monkeypatch.setattr(registry, "_runs", {})
     monkeypatch.setattr(registry, "_start_reaper", lambda: None)  # the tests call reap and save_due themselves
     saved = []
-    monkeypatch.setattr(registry.stored_runs, "save", lambda run_id, job: saved.append((run_id, job.state)))
+    monkeypatch.setattr(registry.stored_runs, "save", lambda run_id, job, *owners: saved.append((run_id, job.state)))
     return saved
 
 
