@@ -33,6 +33,7 @@ ANSWER_WITHIN_S = 15.0  # a control waits this long for the worker's answer
 # Worker processes alive at once, training, paused or queued: one that has trained holds about
 # 155 MB of its own (a queued one 4 MB); past this a new run is refused with a sentence.
 MAX_WORKERS = int(env_setting("RNNVIZ_MAX_WORKERS", 12, 1, 1000))
+PARK_AFTER_S = env_setting("RNNVIZ_PARK_AFTER_S", 120, 0.1, 86_400)  # a run paused this long lets its worker go
 _context = None
 _workers: set = set()  # ProcessJobs whose worker may be alive
 
@@ -76,16 +77,25 @@ def new_job(configs: dict[str, TrainConfig], max_steps: int | None = None, resum
     return kind(configs, max_steps, resume_from=resume_from)
 
 
+def _check_room() -> None:
+    """A TrainingError with a sentence when MAX_WORKERS worker processes are alive."""
+    alive = sum(job.alive for job in list(_workers))
+    if alive >= MAX_WORKERS:
+        raise TrainingError(
+            f"This server already holds {alive} runs in training processes (training, paused or waiting), the "
+            "most it keeps at once. Stop a run you no longer watch, or try again when one ends."
+        )
+
+
 class ProcessJob:
+    """A run in a worker process. A run paused for PARK_AFTER_S is *parked*: its worker ends and
+    the run stays paused here, with its history and resume state; Resume or Step starts a new
+    worker where the last one stopped, so paused runs do not hold the server's processes."""
+
     def __init__(self, configs: dict[str, TrainConfig], max_steps: int | None = None, resume_from=None):
         for config in configs.values():
             config.validate()  # fail here, in the page, not inside the worker
-        alive = sum(job.alive for job in list(_workers))
-        if alive >= MAX_WORKERS:
-            raise TrainingError(
-                f"This server already holds {alive} runs in training processes (training, paused or waiting), the "
-                "most it keeps at once. Stop a run you no longer watch, or try again when one ends."
-            )
+        _check_room()
         self.configs = configs
         self.lanes = {label: Lane(label, config) for label, config in configs.items()}
         self._resume = None  # what the worker starts from, for a resumed run
@@ -100,6 +110,7 @@ class ProcessJob:
         self._rate = 0.0
         self._final: dict = {}  # label → (state_dict, step) once the worker has ended
         self._checkpoints: dict = {}  # label → resume state once the worker has ended
+        self._parked = False  # paused, its worker let go (see the class)
         self._lock = threading.Lock()  # the lanes and the state
         self._asking = threading.Lock()  # one control at a time on the control pipe
         self._stop = threading.Event()  # set: the line refuses this run a slot
@@ -108,15 +119,16 @@ class ProcessJob:
 
     # -- controls ----------------------------------------------------------------------------
 
-    def start(self) -> ProcessJob:
+    def start(self, paused: bool = False) -> ProcessJob:
         context = _forkserver()
         self._control, control = context.Pipe()
         self._events, events = context.Pipe(duplex=False)  # (reading end, writing end)
         self._slots, slots = context.Pipe()
         self.state, self.started = "starting", time.time()
+        self._answers = queue.Queue()  # (a parked run's last worker left its "gone" in the old one)
         self._process = context.Process(
             target=run,
-            args=(control, events, slots, self.configs, self.max_steps, self._resume),
+            args=(control, events, slots, self.configs, self.max_steps, self._resume, paused, PARK_AFTER_S),
             daemon=True,
             name="rnnviz-run",
         )
@@ -154,13 +166,39 @@ class ProcessJob:
         self._answered("pause")
 
     def resume(self) -> None:
-        self._answered("resume")
+        if self._unpark(paused=False):
+            self._answered("resume")
 
     def step_once(self) -> None:
-        self._answered("step_once")
+        if self._unpark(paused=True):
+            self._answered("step_once")
+
+    def _unpark(self, paused: bool) -> bool:
+        """A parked run's new worker, from where the last one stopped; False (and a sentence in
+        its message) when the server has no room for another worker now."""
+        if not self._parked:
+            return True
+        self._listener.join(ANSWER_WITHIN_S)  # the last worker has ended and its listener let go of it
+        with self._lock:
+            lanes = {label: lane.copy() for label, lane in self.lanes.items()}
+            saved = {label: local(state) for label, state in self._checkpoints.items()}
+        try:
+            _check_room()
+        except TrainingError as error:
+            with self._lock:
+                self.message = str(error)
+            return False
+        self._resume = portable_run(types.SimpleNamespace(lanes=lanes, resume=saved))
+        self._parked, self._final, self._checkpoints, self.ended, self.message = False, {}, {}, None, ""
+        self.start(paused)
+        return True
 
     def stop(self, wait: float = 5.0) -> None:
         self._stop.set()
+        with self._lock:
+            if self._parked:
+                self._parked, self.state, self.message, self.ended = False, "stopped", "", time.time()
+                return
         if self._ask("stop") is None and self.alive:  # no answer: the worker is stuck; end it
             self._process.terminate()
         self.join(wait)
@@ -229,10 +267,10 @@ class ProcessJob:
                 self._rate, self.holds_slot = change.get("rate", 0.0), change.get("holds_slot", False)
                 if "final" in change:
                     self._final, self.ended = change["final"], time.time()
-                    self._checkpoints = change["checkpoints"]
+                    self._checkpoints, self._parked = change["checkpoints"], change.get("parked", False)
         self._process.join(5)
         with self._lock:
-            if self.state in ACTIVE or not self._final:
+            if (self.state in ACTIVE and not self._parked) or not self._final:
                 code = self._process.exitcode
                 self.state = "failed"
                 self.message = (

@@ -157,6 +157,11 @@ class TrainingJob:
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def paused_for(self) -> float:
+        """Seconds the training thread has waited paused (0 while it trains)."""
+        since = self._paused_since
+        return 0.0 if since is None or self.state != "paused" else time.monotonic() - since
+
     def snapshot(self) -> dict:
         """A consistent copy of everything the page draws."""
         with self._lock:

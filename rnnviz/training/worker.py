@@ -25,6 +25,10 @@ from rnnviz.training.jobs import TrainingJob
 from rnnviz.training.lane import Lane, copy_state
 
 EVENT_EVERY_S = 0.25  # how often the server hears what changed
+PARKED = (
+    "Paused for {minutes}, so its training process was let go to leave room for others; Resume starts a new one "
+    "where it stopped."
+)
 
 
 class RemoteSlots:
@@ -171,21 +175,36 @@ def final_weights(job: TrainingJob) -> dict:
     return {label: (arrays(copy_state(f[1])), f[2]) for label, f in found.items() if f is not None}
 
 
-def run(control, events, slots, configs: dict, max_steps: int | None, resume: dict | None = None) -> None:
+def run(
+    control,
+    events,
+    slots,
+    configs: dict,
+    max_steps: int | None,
+    resume: dict | None = None,
+    paused: bool = False,
+    park_after: float | None = None,
+) -> None:
     """A training process's whole life: train, answer the server, tell it what changed. resume:
-    a saved run to train on (portable_run)."""
+    a saved run to train on (portable_run); paused: it starts paused (a parked run's next step);
+    park_after: seconds paused after which it parks (_park)."""
     torch.set_num_threads(1)
     resume_from = None if resume is None else local_run(resume)
-    job = TrainingJob(configs, max_steps, slots=RemoteSlots(slots), resume_from=resume_from).start()
+    job = TrainingJob(configs, max_steps, slots=RemoteSlots(slots), resume_from=resume_from)
+    if paused:
+        job.pause()
+    job.start()
     try:
-        _serve(job, control, events)
+        _serve(job, control, events, park_after)
     except (BrokenPipeError, EOFError, ConnectionResetError):  # the server is gone (killed): stop quietly
         job.stop()
 
 
-def _serve(job: TrainingJob, control, events) -> None:
+def _serve(job: TrainingJob, control, events, park_after: float | None) -> None:
     changes, last = Changes(job), 0.0
     while job.active or job.alive:
+        if park_after is not None and job.paused_for() >= park_after:
+            return _park(job, changes, events, park_after)
         if control.poll(EVENT_EVERY_S / 2):
             op, args = control.recv()
             answer = _answer(job, op, args)
@@ -198,5 +217,19 @@ def _serve(job: TrainingJob, control, events) -> None:
             change = changes.since()
             if change is not None:
                 events.send(change)
+    events.send(_last_word(job, changes))
+
+
+def _last_word(job: TrainingJob, changes: Changes) -> dict:
+    """What changed, with every model's final weights and resume state."""
     last = {label: portable(job.checkpoint(label)) for label in job.lanes}
-    events.send({**changes.since(force=True), "final": final_weights(job), "checkpoints": last})
+    return {**changes.since(force=True), "final": final_weights(job), "checkpoints": last}
+
+
+def _park(job: TrainingJob, changes: Changes, events, after: float) -> None:
+    """A run paused for `after` seconds ends its process: the server keeps it paused, with what
+    it needs to start a new process where this one stopped (rnnviz.serving.process_jobs)."""
+    job.stop()  # (paused: not one more step)
+    minutes = f"{after / 60:.2g} minute{'s' if after != 60 else ''}"
+    parked = {"state": "paused", "message": PARKED.format(minutes=minutes), "parked": True}
+    events.send({**_last_word(job, changes), **parked})

@@ -7,6 +7,7 @@ import time
 import torch
 
 from rnnviz.files.runs import load_run, run_bytes
+from rnnviz.serving import process_jobs
 from rnnviz.serving.process_jobs import ProcessJob
 from rnnviz.training.jobs import SLOTS
 from rnnviz.training.train import TrainConfig, Trainer
@@ -92,3 +93,39 @@ def test_past_the_cap_on_worker_processes_a_new_run_is_refused_with_a_sentence(m
         first.stop()
     assert _wait(lambda: not first.alive)
     ProcessJob({"LSTM": SMALL}, max_steps=5).start().join(60)  # its worker gone, the next one may start
+
+
+def test_a_run_paused_long_lets_its_worker_go_and_resume_trains_on_as_if_it_never_had(monkeypatch):
+    """Parked: the worker process ends (it no longer counts against the cap), the run stays
+    paused with a sentence; Step and Resume start a new worker, and every loss equals the one an
+    uninterrupted Trainer takes."""
+    monkeypatch.setattr(process_jobs, "PARK_AFTER_S", 0.5)
+    job = ProcessJob({"LSTM": SMALL}, max_steps=400).start()
+    assert _wait(lambda: job.snapshot()["steps"] >= 8)
+    job.pause()
+    at = job.snapshot()["steps"]
+    first = job._process
+    assert _wait(lambda: job._parked and not first.is_alive())
+    assert job.state == "paused" and "training process was let go" in job.message and not job.alive
+    assert job.model_copy("LSTM")[2] == at  # what the page reads stays
+    job.step_once()  # a new worker, paused, exactly one step
+    assert job.alive and job.snapshot()["steps"] == at + 1 and job.state == "paused"
+    job.resume()
+    job.join(60)
+    lane = job.snapshot()["lanes"]["LSTM"]
+    trainer = Trainer(SMALL)
+    assert job.state == "finished" and lane.steps == list(range(1, 401))
+    assert lane.loss == [trainer.train_step()["loss"] for _ in range(400)]
+
+
+def test_a_parked_run_stops_at_once_and_a_full_server_says_so_on_resume(monkeypatch):
+    monkeypatch.setattr(process_jobs, "PARK_AFTER_S", 0.5)
+    job = ProcessJob({"LSTM": SMALL}).start()
+    assert _wait(lambda: job.snapshot()["steps"] >= 2)
+    job.pause()
+    assert _wait(lambda: job._parked)
+    monkeypatch.setattr(process_jobs, "MAX_WORKERS", 0)
+    job.resume()
+    assert job.state == "paused" and not job.alive and "most it keeps at once" in job.message
+    job.stop()
+    assert job.state == "stopped" and not job.active
