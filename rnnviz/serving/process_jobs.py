@@ -22,11 +22,12 @@ import time
 import types
 from contextlib import contextmanager
 
-from rnnviz.serving.slots import SLOTS, env_setting
-from rnnviz.training.jobs import ACTIVE, TrainingJob, snapshot_of, track
-from rnnviz.training.lane import Lane
+from rnnviz.serving import ray_jobs
+from rnnviz.serving.remote_jobs import RemoteJob
+from rnnviz.serving.slots import env_setting
+from rnnviz.training.jobs import TrainingJob, track
 from rnnviz.training.train import TrainConfig, TrainingError
-from rnnviz.training.worker import apply, local, portable_run, run, tensors
+from rnnviz.training.worker import local, portable_run, run
 
 MODE = os.environ.get("RNNVIZ_TRAINING", "process")  # "process" (the default) or "thread" (in the web process)
 ANSWER_WITHIN_S = 15.0  # a control waits this long for the worker's answer
@@ -71,9 +72,10 @@ def start_process(target, *args):
 
 
 def new_job(configs: dict[str, TrainConfig], max_steps: int | None = None, resume_from=None):
-    """A run for a page: in a worker process, or with RNNVIZ_TRAINING=thread in this one.
+    """A run for a page: in a worker process; with RNNVIZ_RAY_ADDRESS set, an actor on that Ray
+    cluster (rnnviz.serving.ray_jobs); with RNNVIZ_TRAINING=thread, a thread of this process.
     resume_from: a saved run to train on (see TrainingJob)."""
-    kind = TrainingJob if MODE == "thread" else ProcessJob
+    kind = TrainingJob if MODE == "thread" else ray_jobs.RayJob if ray_jobs.ADDRESS else ProcessJob
     return kind(configs, max_steps, resume_from=resume_from)
 
 
@@ -87,33 +89,15 @@ def _check_room() -> None:
         )
 
 
-class ProcessJob:
+class ProcessJob(RemoteJob):
     """A run in a worker process. A run paused for PARK_AFTER_S is *parked*: its worker ends and
     the run stays paused here, with its history and resume state; Resume or Step starts a new
     worker where the last one stopped, so paused runs do not hold the server's processes."""
 
     def __init__(self, configs: dict[str, TrainConfig], max_steps: int | None = None, resume_from=None):
-        for config in configs.values():
-            config.validate()  # fail here, in the page, not inside the worker
+        super().__init__(configs, max_steps, resume_from)
         _check_room()
-        self.configs = configs
-        self.lanes = {label: Lane(label, config) for label, config in configs.items()}
-        self._resume = None  # what the worker starts from, for a resumed run
-        if resume_from is not None:
-            self.lanes = {label: resume_from.lanes[label].copy() for label in configs}
-            self._resume = portable_run(resume_from)
-        self.max_steps = max_steps
-        self.state, self.message = "idle", ""
-        self.started = self.ended = None
-        self.holds_slot = False
-        self.slots = SLOTS  # the line it waits in (its worker asks through _serve_slots)
-        self._rate = 0.0
-        self._final: dict = {}  # label → (state_dict, step) once the worker has ended
-        self._checkpoints: dict = {}  # label → resume state once the worker has ended
-        self._parked = False  # paused, its worker let go (see the class)
-        self._lock = threading.Lock()  # the lanes and the state
         self._asking = threading.Lock()  # one control at a time on the control pipe
-        self._stop = threading.Event()  # set: the line refuses this run a slot
         self._answers: queue.Queue = queue.Queue()  # the worker's answers to controls, in order
         self._process = self._listener = None
 
@@ -155,15 +139,6 @@ class ProcessJob:
                 return self._answers.get(timeout=ANSWER_WITHIN_S)
             except (OSError, queue.Empty):
                 return None
-
-    def _answered(self, op: str) -> None:
-        state = self._ask(op)
-        if isinstance(state, str):
-            with self._lock:
-                self.state = state
-
-    def pause(self) -> None:
-        self._answered("pause")
 
     def resume(self) -> None:
         if self._unpark(paused=False):
@@ -211,42 +186,8 @@ class ProcessJob:
             self._listener.join(max(deadline - time.monotonic(), 0))
 
     @property
-    def active(self) -> bool:
-        return self.state in ACTIVE
-
-    @property
     def alive(self) -> bool:
         return self._process is not None and self._process.is_alive()
-
-    # -- reads (never wait for the worker, except model_copy of a live run) -----------------
-
-    def snapshot(self) -> dict:
-        with self._lock:
-            return snapshot_of(self, self._rate)
-
-    def model_copy(self, label: str, initial: bool = False):
-        """(task, a SeqModel with the current weights, or those of step 0, step), or None before
-        the worker has built its models."""
-        from rnnviz.net.model import build_model
-
-        config = self.lanes[label].config
-        if initial:
-            with self._lock:
-                found = self.lanes[label].weights[:1]
-            found = (found[0][1], 0) if found else None
-        else:
-            found = self._final.get(label) or self._ask("model_copy", label) or self._final.get(label)
-        if found is None:
-            return None
-        model = build_model(config.spec())
-        model.load_state_dict(tensors(found[0]) if not initial else found[0])
-        return config.task_object(), model.eval(), found[1]
-
-    def checkpoint(self, label: str) -> dict | None:
-        """What training this lane on needs, as of now (asked of a live worker); None before the
-        worker has built its models."""
-        found = self._checkpoints.get(label) or self._ask("checkpoint", label) or self._checkpoints.get(label)
-        return local(found)
 
     # -- the server's side of the pipes --------------------------------------------------------
 
@@ -260,24 +201,12 @@ class ProcessJob:
             if "answer" in change:
                 self._answers.put(change["answer"])
                 continue
-            with self._lock:
-                for label, lane_change in change.get("lanes", {}).items():
-                    apply(self.lanes[label], lane_change)
-                self.state, self.message = change["state"], change["message"]
-                self._rate, self.holds_slot = change.get("rate", 0.0), change.get("holds_slot", False)
-                if "final" in change:
-                    self._final, self.ended = change["final"], time.time()
-                    self._checkpoints, self._parked = change["checkpoints"], change.get("parked", False)
+            self._apply(change)
         self._process.join(5)
-        with self._lock:
-            if (self.state in ACTIVE and not self._parked) or not self._final:
-                code = self._process.exitcode
-                self.state = "failed"
-                self.message = (
-                    f"The training process of this run ended unexpectedly (exit code {code}); the server goes on. "
-                    "Start a new run."
-                )
-                self.ended = self.ended or time.time()
+        self._gone(
+            f"The training process of this run ended unexpectedly (exit code {self._process.exitcode}); the server "
+            "goes on. Start a new run."
+        )
         self._answers.put(None)  # a control still waiting gets its "gone"
         _workers.discard(self)
 

@@ -111,7 +111,7 @@ def arrays(state: dict) -> dict:
 
 
 def tensors(state: dict) -> dict:
-    return {name: torch.from_numpy(array) for name, array in state.items()}
+    return {name: torch.from_numpy(array if array.flags.writeable else array.copy()) for name, array in state.items()}
 
 
 def portable(saved: dict | None) -> dict | None:
@@ -159,7 +159,7 @@ def apply(lane: Lane, change: dict) -> None:
     lane.solved_at = change["solved_at"]
 
 
-def _answer(job: TrainingJob, op: str, args: tuple):
+def answer(job: TrainingJob, op: str, args: tuple):
     if op == "model_copy":
         found = job.model_copy(*args)
         return None if found is None else (arrays(copy_state(found[1])), found[2])
@@ -207,20 +207,20 @@ def _serve(job: TrainingJob, control, events, park_after: float | None) -> None:
             return _park(job, changes, events, park_after)
         if control.poll(EVENT_EVERY_S / 2):
             op, args = control.recv()
-            answer = _answer(job, op, args)
+            answered = answer(job, op, args)
             change = changes.since()
             if change is not None:
                 events.send(change)
-            events.send({"answer": answer})
+            events.send({"answer": answered})
         if time.monotonic() - last >= EVENT_EVERY_S:
             last = time.monotonic()
             change = changes.since()
             if change is not None:
                 events.send(change)
-    events.send(_last_word(job, changes))
+    events.send(last_word(job, changes))
 
 
-def _last_word(job: TrainingJob, changes: Changes) -> dict:
+def last_word(job: TrainingJob, changes: Changes) -> dict:
     """What changed, with every model's final weights and resume state."""
     last = {label: portable(job.checkpoint(label)) for label in job.lanes}
     return {**changes.since(force=True), "final": final_weights(job), "checkpoints": last}
@@ -232,4 +232,4 @@ def _park(job: TrainingJob, changes: Changes, events, after: float) -> None:
     job.stop()  # (paused: not one more step)
     minutes = f"{after / 60:.2g} minute{'s' if after != 60 else ''}"
     parked = {"state": "paused", "message": PARKED.format(minutes=minutes), "parked": True}
-    events.send({**_last_word(job, changes), **parked})
+    events.send({**last_word(job, changes), **parked})
