@@ -50,8 +50,13 @@ revealed = f"lecture_revealed_{number}"
 if st.button("Reveal the answer", key="lecture_reveal", type="primary"):
     st.session_state[revealed] = True
 if st.session_state.get(revealed):
-    with st.spinner("Computing the answer from a real model…"):
-        answer, how = answer_of(number - 1)
-    st.success(f"**{answer}**", icon=":material/check_circle:")
-    st.caption(f"Computed by rnnviz: {how}")
+    try:
+        with st.spinner("Computing the answer from a real model…"):
+            answer, how = answer_of(number - 1)
+    except RuntimeError as error:  # (a training answer, from a worker process)
+        st.error(f"{error} Reveal again to retry.")
+        st.session_state[revealed] = False
+    else:
+        st.success(f"**{answer}**", icon=":material/check_circle:")
+        st.caption(f"Computed by rnnviz: {how}")
 update_link(PAGE_LINKS["lecture"])

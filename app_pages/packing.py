@@ -6,6 +6,7 @@ import streamlit as st
 
 from rnnviz.lessons.padding import phrases, three_reads, train_both
 from rnnviz.plots.packing import padded_batch_figure, read_accuracy_figure
+from rnnviz.serving.process_jobs import in_worker
 from rnnviz.tasks import SENTIMENT_WORDS
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.present import chart
@@ -57,17 +58,29 @@ st.caption(
 st.subheader("What the bug costs")
 c, d = st.columns([1, 2])
 steps = number_ui("Pad every phrase to T steps", "packing_train_steps", 12, 64, 64, c)
+history = None
 c.caption("A phrase has 5 to 10 words; the rest is padding.")
 
 
 @st.cache_data(show_spinner="Training a GRU both ways on the same batches (300 steps each)…", max_entries=4)
 def trained(steps: int):
-    return train_both(steps=steps)
+    return in_worker(train_both, steps)  # (a worker process, when a training slot is free)
+
+
+def trained_or_said(steps: int):
+    """The comparison, or None with the reason said in the page."""
+    try:
+        return trained(steps)
+    except RuntimeError as error:
+        d.error(f"{error} Press **Train both ways** to try again.")
+        st.session_state["packing_trained"] = False
+        return None
 
 
 if steps is not None and (c.button("Train both ways", key="packing_train") or st.session_state.get("packing_trained")):
     st.session_state["packing_trained"] = True
-    history = trained(int(steps))
+    history = trained_or_said(int(steps))
+if steps is not None and st.session_state.get("packing_trained") and history is not None:
     chart(container=d, figure=read_accuracy_figure(history), key="read_accuracy")
     final = {read: points[-1][1] for read, points in history.items()}
     d.markdown(

@@ -97,7 +97,14 @@ def _vanishing() -> tuple[str, str]:
 def race_result() -> dict[str, int | None]:
     """RNN, GRU and LSTM as the Race page trains them with RACE_VIEW (same seed, batches and
     evaluations): the step each first solved the adding problem at T = 20 (None: not within
-    RACE_STEPS)."""
+    RACE_STEPS). Trained once per server, in a worker process."""
+    from rnnviz.serving.process_jobs import in_worker
+
+    return in_worker(race_steps)
+
+
+def race_steps() -> dict[str, int | None]:
+    """race_result(), computed here."""
     from rnnviz.training.train import TrainConfig, Trainer
 
     view = RACE_VIEW

@@ -22,9 +22,11 @@ import time
 import types
 from contextlib import contextmanager
 
+import torch
+
 from rnnviz.serving import ray_jobs
 from rnnviz.serving.remote_jobs import RemoteJob
-from rnnviz.serving.slots import env_setting
+from rnnviz.serving.slots import SLOTS, env_setting
 from rnnviz.training.jobs import TrainingJob, track
 from rnnviz.training.train import TrainConfig, TrainingError
 from rnnviz.training.worker import local, portable_run, run
@@ -69,6 +71,41 @@ def start_process(target, *args):
         process.start()
     theirs.close()
     return mine, process
+
+
+def _call(conn, function, args) -> None:
+    torch.set_num_threads(1)
+    try:
+        conn.send(("done", function(*args)))
+    except Exception as error:  # noqa: BLE001 - said in the page
+        conn.send(("failed", f"{type(error).__name__}: {error}"))
+
+
+def in_worker(function, *args, within_s: float = 600.0):
+    """function(*args), computed in a worker process once a training slot is free (SLOTS), so
+    that a page's one-off training (Packing's comparison, the Lecture's race) never holds the web
+    process's interpreter; its result (pickled). A RuntimeError with a sentence when it fails or
+    takes longer than `within_s`. With RNNVIZ_TRAINING=thread, computed here."""
+    if MODE == "thread":
+        return function(*args)
+    me, stop = object(), threading.Event()
+    SLOTS.acquire(me, stop)
+    conn, process = start_process(_call, function, args)
+    try:
+        if not conn.poll(within_s):
+            raise RuntimeError(f"The computation took longer than {within_s:g} s and was stopped.")
+        status, value = conn.recv()
+    except (EOFError, OSError):
+        raise RuntimeError("The worker process computing this ended unexpectedly; the server goes on.") from None
+    finally:
+        conn.close()
+        process.join(1)
+        if process.is_alive():
+            process.terminate()
+        SLOTS.release()
+    if status == "failed":
+        raise RuntimeError(f"The computation failed: {value}")
+    return value
 
 
 def new_job(configs: dict[str, TrainConfig], max_steps: int | None = None, resume_from=None):

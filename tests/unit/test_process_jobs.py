@@ -4,6 +4,7 @@ leaves its run failed with a sentence, gives its slot back, and the server train
 
 import time
 
+import pytest
 import torch
 
 from rnnviz.files.runs import load_run, run_bytes
@@ -129,3 +130,13 @@ def test_a_parked_run_stops_at_once_and_a_full_server_says_so_on_resume(monkeypa
     assert job.state == "paused" and not job.alive and "most it keeps at once" in job.message
     job.stop()
     assert job.state == "stopped" and not job.active
+
+
+def test_a_one_off_computation_in_a_worker_returns_what_the_function_returns_or_says_why_not():
+    from rnnviz.lessons.padding import train_both
+    from rnnviz.serving.process_jobs import in_worker
+
+    assert in_worker(train_both, 12, 20, 10) == train_both(12, 20, 10)  # computed elsewhere, the same numbers
+    with pytest.raises(RuntimeError, match="failed: ValueError"):
+        in_worker(int, "not a number")
+    assert SLOTS._free == SLOTS.slots  # its training slot is back
