@@ -1,17 +1,26 @@
-"""A class at once: N students in headless Chromium follow the shared lecture link while one run trains.
+"""A class at once: N students follow the shared lecture link, with or without the lecturer's run.
 
-    python benchmarks/classroom.py [--students 5,10,20,30] [--replicas 1]
+    python benchmarks/classroom.py [--students 10,30,60,100] [--replicas 1,2] [--training both]
+                                   [--clients ws|browser]
 
 Starts its own server (with --replicas 2 or more: that many behind nginx with sticky sessions,
-deploy/nginx.conf; needs Debian's nginx). The lecturer's tab starts a training run on the Train
-page (until stopped). Then, for each N, N students open `/lecture?step=1` at once and each does:
-→ → → through the lesson, the sidebar to Unroll & BPTT, ← ← on its player, the sidebar to Inside,
-a click on a heatmap row. Each interaction is timed from the key or click to the page settled
-(scripts/server.py). Printed per N: page-load and interaction p50/p95, server RSS with the class
-idle in its tabs, memory per idle session, the server's CPU seconds per student (with the
-lecturer's run in them, unless --no-training) and how busy the server was (100% = one core);
-then the first N whose p95 passes 1 s. The students' Chromium runs on the same machine as the server, so on a small
-machine the figures are pessimistic: a real class brings its own CPUs.
+deploy/nginx.conf; needs Debian's nginx). With the run, the lecturer's tab starts a training run
+on the Train page (until stopped) and keeps its live panel open. Then, for each N, N students open
+`/lecture?step=1` at once and each does: → → → through the lesson, the sidebar to Unroll & BPTT,
+← ← on its player, the sidebar to Inside, a click on a heatmap row.
+
+--clients ws (the default) measures the server, not the students' browsers: Chromium walks the
+path once while its websocket messages are recorded, then N light clients replay them
+(scripts/ws_client.py: the page's HTML and assets, the websocket, one rerun message per action,
+2-5 s of thinking between actions, timer fragments rerun as a browser does). Each action is timed
+from its message to the script's finish, and the elements each student received per action are
+printed beside Chromium's: the replay is valid when they are the same. --clients browser runs N
+headless Chromium tabs instead, each interaction timed to the page settled; on a small machine
+their rendering competes with the server.
+
+Printed per N: page-load and interaction p50/p95 (and per action), server RSS with the class idle,
+memory per idle session, the server's CPU seconds per student and how busy it was (100% = one
+core); then the first N whose interaction p95 passes 1 s.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import argparse
 import asyncio
 import os
 import pathlib
+import random
 import statistics
 import sys
 import time
@@ -32,8 +42,10 @@ from playwright.async_api import async_playwright  # noqa: E402
 from scripts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from scripts.replicas import Replicas  # noqa: E402
 from scripts.server import READY, SETTLED, WATCH, Server, cpu_seconds, rss_mb  # noqa: E402
+from scripts.ws_client import Client, record  # noqa: E402
 
 PAGE_SIZE = {"width": 1280, "height": 800}
+ENV = {"RNNVIZ_RUN_GRACE_S": "5"}  # the recording's own run stops soon after its tab closes
 
 
 async def settle(page, act) -> float:
@@ -45,14 +57,27 @@ async def settle(page, act) -> float:
     return await page.evaluate("() => Math.max(window.__lastChange - (window.__rnnvizStart ?? 0), 0)")
 
 
-async def student(browser, url: str, loads: list, touches: list):
-    context = await browser.new_context(viewport=PAGE_SIZE)
-    context.set_default_timeout(180_000)  # a crowded 2-core machine: slow, not broken
-    page = await context.new_page()
+LECTURE_PATH = [
+    "page load",
+    "lesson step 2",
+    "lesson step 3",
+    "lesson step 4",
+    "to Unroll & BPTT",
+    "BPTT step",
+    "BPTT step",
+    "to Inside",
+    "Inside unit click",
+]
+
+
+async def lecture_path(page, url: str, loads: list, touches: list) -> None:
+    """One student's path, each interaction timed to the page settled: /lecture?step=1, → → →
+    through the lesson, the sidebar to Unroll & BPTT, ← ← on its player, the sidebar to Inside,
+    a click on a heatmap row (LECTURE_PATH names them)."""
     loads.append(await settle(page, lambda: page.goto(f"{url}/lecture?step=1")))
     await page.mouse.click(900, 100)  # focus the page, not a widget
-    for k in range(3):
-        touches.append((f"lesson step {k + 2}", await settle(page, lambda: page.keyboard.press("ArrowRight"))))
+    for label in LECTURE_PATH[1:4]:
+        touches.append((label, await settle(page, lambda: page.keyboard.press("ArrowRight"))))
     nav = page.locator("[data-testid=stSidebarNav] a")
     touches.append(("to Unroll & BPTT", await settle(page, lambda: nav.filter(has_text="Unroll").first.click())))
     await page.mouse.click(900, 100)
@@ -71,22 +96,57 @@ async def student(browser, url: str, loads: list, touches: list):
     except PlaywrightTimeout:
         pass
     touches.append(("Inside unit click", await settle(page, lambda: page.mouse.click(x, y))))
+
+
+async def student(browser, url: str, loads: list, touches: list):
+    context = await browser.new_context(viewport=PAGE_SIZE)
+    context.set_default_timeout(180_000)  # a crowded 2-core machine: slow, not broken
+    await lecture_path(await context.new_page(), url, loads, touches)
     return context
+
+
+async def ws_student(url: str, actions: list, think, loads: list, touches: list, elements: list):
+    """The same path without a browser (scripts/ws_client.py): Chromium's recorded messages, with
+    2-5 s of thinking between actions."""
+    client = Client(url)
+    started = time.perf_counter()
+    await client.open()
+    ms, count = await client.act(actions[0])
+    loads.append((time.perf_counter() - started) * 1000)
+    received = [count]
+    for action in actions[1:]:
+        await asyncio.sleep(think())
+        ms, count = await client.act(action)
+        touches.append((action.label, ms))
+        received.append(count)
+    elements.append(received)
+    return client
+
+
+async def lecturer_path(page, url: str) -> None:
+    """The lecturer's tab: ▶ Start on Train, a run until stopped (LECTURER_PATH names the two)."""
+    await page.goto(f"{url}/train?steps=0")
+    await page.wait_for_selector(READY, timeout=120_000)
+    await page.get_by_role("button", name="▶ Start").click()
+    await page.locator("[data-testid=stMetric]").filter(has_text="Step").first.wait_for(timeout=60_000)
+
+
+LECTURER_PATH = ["page load", "Start"]
 
 
 async def lecturer(browser, url: str):
-    """The lecturer's tab: a run on the Train page that trains until the benchmark ends."""
     context = await browser.new_context(viewport=PAGE_SIZE)
-    page = await context.new_page()
-    await page.goto(f"{url}/train")
-    await page.wait_for_selector(READY, timeout=120_000)
-    field = page.locator(".st-key-train_steps input")
-    await field.fill("0")  # until stopped
-    await field.press("Enter")
-    await page.wait_for_timeout(800)
-    await page.get_by_role("button", name="▶ Start").click()
-    await page.locator("[data-testid=stMetric]").filter(has_text="Step").first.wait_for(timeout=60_000)
+    await lecturer_path(await context.new_page(), url)
     return context
+
+
+async def ws_lecturer(url: str, actions: list) -> Client:
+    """The lecturer's tab without a browser; its live panel reruns on its timer as in a browser."""
+    client = Client(url)
+    await client.open()
+    for action in actions:
+        await client.act(action)
+    return client
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -94,25 +154,29 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(int(round(q * (len(ordered) - 1))), len(ordered) - 1)]
 
 
-async def one_class(browser, url: str, pids: list[int], students: int) -> dict:
+async def one_class(make_student, pids: list[int], students: int) -> dict:
+    """N students at once; what they measured and what the server spent."""
     before_rss, before_cpu, before = rss_mb(pids), cpu_seconds(pids), time.monotonic()
-    loads, touches = [], []
-    contexts = await asyncio.gather(*(student(browser, url, loads, touches) for _ in range(students)))
+    loads, touches, elements = [], [], []
+    clients = await asyncio.gather(*(make_student(loads, touches, elements) for _ in range(students)))
     elapsed = time.monotonic() - before
     spent = cpu_seconds(pids) - before_cpu
     labels = dict.fromkeys(label for label, _ in touches)
-    by_label = {label: statistics.median(ms for name, ms in touches if name == label) for label in labels}
     times = [ms for _, ms in touches]
     await asyncio.sleep(3)  # the class sits in its tabs
     idle_rss = rss_mb(pids)
-    for context in contexts:
-        await context.close()
+    for client in clients:
+        await client.close()
     return {
         "load_p50": statistics.median(loads),
         "load_p95": percentile(loads, 0.95),
         "p50": statistics.median(times),
         "p95": percentile(times, 0.95),
-        "by_label": by_label,
+        "by_label": {
+            label: (statistics.median(t := [ms for name, ms in touches if name == label]), percentile(t, 0.95))
+            for label in labels
+        },
+        "elements": elements,
         "rss": idle_rss,
         "per_session_mb": (idle_rss - before_rss) / students,
         "cpu_per_student": spent / students,
@@ -120,64 +184,103 @@ async def one_class(browser, url: str, pids: list[int], students: int) -> dict:
     }
 
 
-async def main_async(counts: list[int], replicas: int, training: bool) -> None:
-    farm = Replicas(replicas) if replicas > 1 else None
-    server = None if farm else Server()
-    try:
-        if farm:
-            farm.__enter__()
-        url = farm.url if farm else server.url
-        pids = [s.pid for s in farm.servers] if farm else [server.pid]
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            await (await student(browser, url, [], [])).close()  # warm: imports, caches
-            teacher = await lecturer(browser, url) if training else None
-            where = f"{replicas} replicas behind nginx" if farm else "one server"
-            run = "one run training throughout" if training else "nothing training"
-            print(f"{where}, {os.cpu_count()} CPUs, {run}; times in ms", flush=True)
-            print(
-                f"{'N':>3s} {'load p50':>9s} {'load p95':>9s} {'p50':>6s} {'p95':>6s} {'RSS MB':>7s} "
-                f"{'MB/session':>10s} {'CPU s/student':>13s}"
-            )
-            passed = None
-            for n in counts:
-                started = time.time()
-                row = await one_class(browser, url, pids, n)
-                print(
-                    f"{n:3d} {row['load_p50']:9.0f} {row['load_p95']:9.0f} {row['p50']:6.0f} {row['p95']:6.0f} "
-                    f"{row['rss']:7.0f} {row['per_session_mb']:10.1f} {row['cpu_per_student']:13.2f}"
-                    f" {100 * row['server_busy']:9.0f}%"
-                    f"   ({time.time() - started:.0f} s)",
-                    flush=True,
-                )
-                print("      medians: " + ", ".join(f"{k} {v:.0f}" for k, v in row["by_label"].items()), flush=True)
-                if passed is None and row["p95"] > 1000:
-                    passed = n
-            if teacher:
-                await teacher.close()
-            await browser.close()
+def validate(actions: list, elements: list[list[int]]) -> str:
+    """Chromium's elements per action beside every replaying student's: a line."""
+    shown = []
+    for k, action in enumerate(actions):
+        replayed = sorted({received[k] for received in elements})
+        shown.append(f"{action.label} {action.elements}/{','.join(map(str, replayed))}")
+    same = all({received[k] for received in elements} == {a.elements} for k, a in enumerate(actions))
+    verdict = "the same for every student" if same else "DIFFERENT"
+    return f"elements per action, Chromium/replay: {', '.join(shown)}: {verdict}"
+
+
+async def one_setup(browser, url: str, pids: list[int], counts: list[int], training: bool, clients: str, rng):
+    """Every class size with one server (or one set of replicas), with or without the run."""
+    if clients == "ws":
+        actions = await record(browser, lambda page: lecture_path(page, url, [], []), url, LECTURE_PATH)
+        teaching = await record(browser, lambda page: lecturer_path(page, url), url, LECTURER_PATH)
+
+        def make_student(loads, touches, elements):
+            return ws_student(url, actions, lambda: rng.uniform(2, 5), loads, touches, elements)
+
+        teacher = await ws_lecturer(url, teaching) if training else None
+    else:
+        actions = None
+        await (await student(browser, url, [], [])).close()  # warm: imports, caches
+
+        def make_student(loads, touches, elements):
+            return student(browser, url, loads, touches)
+
+        teacher = await lecturer(browser, url) if training else None
+    print(
+        f"  {'N':>3s} {'load p50':>9s} {'load p95':>9s} {'p50':>6s} {'p95':>6s} {'RSS MB':>7s} "
+        f"{'MB/session':>10s} {'CPU s/student':>13s} {'busy':>5s}"
+    )
+    passed = None
+    for n in counts:
+        started = time.time()
+        row = await one_class(make_student, pids, n)
         print(
-            f"interaction p95 passes 1 s at N = {passed}"
-            if passed
-            else f"interaction p95 stayed under 1 s up to N = {counts[-1]}"
+            f"  {n:3d} {row['load_p50']:9.0f} {row['load_p95']:9.0f} {row['p50']:6.0f} {row['p95']:6.0f} "
+            f"{row['rss']:7.0f} {row['per_session_mb']:10.1f} {row['cpu_per_student']:13.2f}"
+            f" {100 * row['server_busy']:4.0f}%   ({time.time() - started:.0f} s)",
+            flush=True,
         )
-    finally:
-        if farm:
-            farm.__exit__()
-        if server:
-            server.stop()
+        print("      p50/p95: " + ", ".join(f"{k} {a:.0f}/{b:.0f}" for k, (a, b) in row["by_label"].items()))
+        if actions is not None:
+            print("      " + validate(actions, row["elements"]), flush=True)
+        if passed is None and row["p95"] > 1000:
+            passed = n
+    if teacher:
+        await teacher.close()
+    print(
+        f"  interaction p95 passes 1 s at N = {passed}"
+        if passed
+        else f"  interaction p95 stayed under 1 s up to N = {counts[-1]}",
+        flush=True,
+    )
+
+
+async def main_async(counts: list[int], replicas: list[int], trainings: list[bool], clients: str) -> None:
+    rng = random.Random(0)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for replica_count in replicas:
+            for training in trainings:
+                farm = Replicas(replica_count, env=ENV) if replica_count > 1 else None
+                server = None if farm else Server(env=ENV)
+                try:
+                    if farm:
+                        farm.__enter__()
+                    url = farm.url if farm else server.url
+                    pids = [s.pid for s in farm.servers] if farm else [server.pid]
+                    where = f"{replica_count} replicas behind nginx" if farm else "one server"
+                    run = "the lecturer's run training" if training else "nothing training"
+                    who = "browser-less clients (Chromium's messages replayed)" if clients == "ws" else "Chromium"
+                    print(f"{where}, {os.cpu_count()} CPUs, {run}, {who}; times in ms", flush=True)
+                    await one_setup(browser, url, pids, counts, training, clients, rng)
+                finally:
+                    if farm:
+                        farm.__exit__()
+                    if server:
+                        server.stop()
+        await browser.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", default="5,10,20,30", help="comma-separated class sizes")
-    parser.add_argument("--replicas", type=int, default=1, help="2 or more: behind nginx (deploy/nginx.conf)")
-    parser.add_argument("--no-training", action="store_true", help="no lecturer's run in the background")
+    parser.add_argument("--students", default="10,30,60,100", help="comma-separated class sizes")
+    parser.add_argument("--replicas", default="1,2", help="comma-separated: 1 (one server) or 2+ behind nginx")
+    parser.add_argument("--training", choices=["on", "off", "both"], default="both", help="the lecturer's run")
+    parser.add_argument("--clients", choices=["ws", "browser"], default="ws", help="replayed messages or Chromium")
     args = parser.parse_args()
     counts = [int(n) for n in args.students.split(",")]
-    if not all(1 <= n <= 200 for n in counts) or not 1 <= args.replicas <= 8:
-        parser.error("students 1 to 200 each, replicas 1 to 8")
-    asyncio.run(main_async(counts, args.replicas, not args.no_training))
+    replicas = [int(n) for n in args.replicas.split(",")]
+    if not all(1 <= n <= 300 for n in counts) or not all(1 <= n <= 8 for n in replicas):
+        parser.error("students 1 to 300 each, replicas 1 to 8")
+    trainings = {"on": [True], "off": [False], "both": [False, True]}[args.training]
+    asyncio.run(main_async(counts, replicas, trainings, args.clients))
 
 
 if __name__ == "__main__":
