@@ -8,9 +8,11 @@ from rnnviz.plots.bptt import bptt_figure, frame_labels
 from ui.downloads import animation_download
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player
-from ui.present import chart, presenting, settings_box
+from ui.present import chart, presenting, settings_box, shared
 from ui.spec_sidebar import SPEC_NAMES, current_spec
 from ui.widgets import index_slider, number_ui
+
+shared_bptt_figure = shared(bptt_figure)  # the same step of the same view: one figure for the room
 
 spec = current_spec()
 st.header("Unroll & backpropagation through time")
@@ -63,7 +65,7 @@ values = graph_values(graph, recording, example)
 
 
 def draw(step: int) -> None:
-    figure = bptt_figure(
+    figure = shared_bptt_figure(
         graph,
         values,
         int(truncate) or None,

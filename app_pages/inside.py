@@ -11,7 +11,7 @@ from ui.downloads import animation_download, recording_downloads
 from ui.inside import input_ui, source_ui
 from ui.link import PAGE_LINKS, read_link_once, update_link
 from ui.player import player
-from ui.present import chart
+from ui.present import chart, shared
 from ui.spec_sidebar import SPEC_NAMES
 from ui.widgets import index_slider
 
@@ -69,8 +69,9 @@ shown = st.segmented_control(
     required=True,
     help="The heatmap and the highlighted text below both show this quantity.",
 )
+title = f"{NAMES[shown]}: units × time (model at step {source.step})"
 chart(
-    figure=state_heatmap(maps[shown], labels, f"{NAMES[shown]}: units × time (model at step {source.step})", unit),
+    figure=shared(state_heatmap)(maps[shown], labels, title, unit),
     key="heatmap",
     on_select=lambda: _pick_unit("heatmap"),
     selection_mode="points",
@@ -96,7 +97,7 @@ with left:
     st.markdown("**The state vector, step by step.** ◀ ▶ (keys ← →) step, Space plays; the slider scrubs.")
 
     def draw(step: int) -> None:
-        figure = state_vector_animation(maps["h"], labels, active=step, play_buttons=False)
+        figure = shared(state_vector_animation)(maps["h"], labels, active=step, play_buttons=False)
         chart(figure=figure, key="state_vector")
 
     player("inside_vector", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)
@@ -109,7 +110,7 @@ with right:
             "**Gate saturation** (Karpathy et al. 2015): one dot per unit; right-saturated gates are "
             "always open, left-saturated always closed."
         )
-        chart(figure=saturation_figure(gates), key="saturation")
+        chart(figure=shared(saturation_figure)(gates), key="saturation")
     else:
         st.caption("A plain RNN has no gates.")
 st.markdown("**Take it home.** This sequence's recording: every state and gate of every unit at every step.")

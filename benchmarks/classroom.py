@@ -110,8 +110,8 @@ async def ws_student(url: str, actions: list, think, loads: list, touches: list,
     2-5 s of thinking between actions."""
     client = Client(url)
     started = time.perf_counter()
-    await client.open()
-    ms, count = await client.act(actions[0])
+    await client.open(actions[0])
+    ms, count = await client.act(actions[0], fetch=False)
     loads.append((time.perf_counter() - started) * 1000)
     received = [count]
     for action in actions[1:]:
@@ -143,9 +143,9 @@ async def lecturer(browser, url: str):
 async def ws_lecturer(url: str, actions: list) -> Client:
     """The lecturer's tab without a browser; its live panel reruns on its timer as in a browser."""
     client = Client(url)
-    await client.open()
-    for action in actions:
-        await client.act(action)
+    await client.open(actions[0])
+    for k, action in enumerate(actions):
+        await client.act(action, fetch=k > 0)
     return client
 
 
@@ -184,6 +184,15 @@ async def one_class(make_student, pids: list[int], students: int) -> dict:
     }
 
 
+async def files_cpu(url: str, pids: list[int], actions: list, students: int = 5) -> float:
+    """The server's CPU seconds per student for the files of the path alone (the page, its
+    scripts, styles and chunks), fetched for a few students one after the other."""
+    before = cpu_seconds(pids)
+    for _ in range(students):
+        await Client(url).fetch([path for action in actions for path in action.requests])
+    return (cpu_seconds(pids) - before) / students
+
+
 def validate(actions: list, elements: list[list[int]]) -> str:
     """Chromium's elements per action beside every replaying student's: a line."""
     shown = []
@@ -213,6 +222,9 @@ async def one_setup(browser, url: str, pids: list[int], counts: list[int], train
             return student(browser, url, loads, touches)
 
         teacher = await lecturer(browser, url) if training else None
+    if actions is not None:
+        files = await files_cpu(url, pids, actions)
+        print(f"  the files a browser fetches for the path (page, scripts, styles, chunks) cost {files:.2f} s of CPU")
     print(
         f"  {'N':>3s} {'load p50':>9s} {'load p95':>9s} {'p50':>6s} {'p95':>6s} {'RSS MB':>7s} "
         f"{'MB/session':>10s} {'CPU s/student':>13s} {'busy':>5s}"

@@ -18,6 +18,8 @@ import tempfile
 import time
 import urllib.request
 
+import streamlit
+
 from scripts.server import ROOT, Server, free_port
 
 CONFIG = ROOT / "deploy" / "nginx.conf"
@@ -29,7 +31,7 @@ def nginx_config(ports: list[int], listen: int) -> str:
     marked "# replica" becomes one line per port (its address and its name r1, r2, …)."""
     text = CONFIG.read_text()
     blocks = re.findall(r"(?:^[^\n]*# replica\n)+", text, flags=re.M)
-    if len(blocks) != 3 or "listen 8080;" not in text:
+    if len(blocks) != 3 or "listen 8080;" not in text or "# streamlit static" not in text:
         raise RuntimeError("deploy/nginx.conf no longer has the replica and listen lines this script replaces")
     for block in blocks:
         template = block.splitlines()[0]
@@ -38,6 +40,8 @@ def nginx_config(ports: list[int], listen: int) -> str:
             for k, port in enumerate(ports)
         ]
         text = text.replace(block, "".join(line + "\n" for line in lines))
+    static = pathlib.Path(streamlit.__file__).parent / "static"
+    text = re.sub(r"root \S+;  # streamlit static", f"root {static};  # streamlit static", text)
     return text.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
 
 

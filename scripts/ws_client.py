@@ -7,8 +7,10 @@ clients, so a small machine measures the server rather than the students' browse
     result = await student.act(actions[0])           # ms until the script finished, elements received
 
 An action is one rerun message (BackMsg.rerun_script: the query string, the page, every widget's
-value, the fragment) and the number of elements (deltas) Chromium received for it, so the replay
-is checked against the browser: the same elements per action. A client keeps no message cache
+value, the fragment), the files Chromium fetched from the server around it (the page, its
+scripts and styles, chunks loaded on demand such as plotly's), and the number of elements (deltas)
+Chromium received for it, so the replay is checked against the browser: the same elements per
+action. A client keeps no message cache
 (it sends no cached hashes), so the server sends it everything in full. Fragments that rerun on a
 timer (`run_every`) are rerun by the client on the same timer, as the browser does.
 """
@@ -16,10 +18,11 @@ timer (`run_every`) are rerun by the client on the same timer, as the browser do
 from __future__ import annotations
 
 import asyncio
-import re
 import time
+import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -33,14 +36,12 @@ def is_element(message: ForwardMsg) -> bool:
     return kind == "ref_hash" or (kind == "delta" and message.delta.WhichOneof("type") != "new_transient")
 
 
-ASSETS = re.compile(r'(?:src|href)="(\./static/[^"]+\.(?:js|css))"')
-
-
 @dataclass
 class Action:
     label: str
     message: bytes  # a BackMsg with rerun_script
     elements: int  # deltas Chromium received for it
+    requests: list[str] = field(default_factory=list)  # paths Chromium fetched with it (the first: the page's)
 
 
 def _rerun(payload: bytes) -> BackMsg | None:
@@ -55,27 +56,49 @@ def _forward(payload: bytes) -> ForwardMsg:
     return message
 
 
-async def record(browser, flow, url: str, labels: list[str]) -> list[Action]:
+async def record(browser, flow, url: str, labels: list[str], tries: int = 3) -> list[Action]:
     """Run `flow(page)` in a new Chromium page; every rerun message it sent (but timer reruns),
-    labelled in order with `labels` (one per rerun), with the elements received for each."""
-    log: list[tuple[str, bytes]] = []
+    labelled in order with `labels` (one per rerun), with the elements received for each. A walk
+    that sent another number of reruns (a key pressed while the page redrew) is walked again."""
+    for attempt in range(tries):
+        try:
+            return await _record_once(browser, flow, url, labels)
+        except RuntimeError:
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _record_once(browser, flow, url: str, labels: list[str]) -> list[Action]:
+    log: list[tuple[str, bytes | str]] = []
+    origin = urlsplit(url).netloc
 
     def watch(socket):
         socket.on("framesent", lambda payload: log.append(("sent", payload)))
         socket.on("framereceived", lambda payload: log.append(("got", payload)))
 
+    def fetched(request):
+        where = urlsplit(request.url)
+        if request.method == "GET" and where.netloc == origin and not where.path.endswith("/_stcore/stream"):
+            log.append(("http", where.path + (f"?{where.query}" if where.query else "")))
+
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
     page.on("websocket", watch)
+    page.on("request", fetched)
     await flow(page)
     await context.close()
-    actions, current = [], None
+    actions, current, before, seen = [], None, [], set()
     for kind, payload in log:
-        if kind == "sent":
+        if kind == "http":
+            if payload not in seen:  # (a second time, the browser's cache has it)
+                seen.add(payload)
+                (current.requests if current is not None else before).append(payload)
+        elif kind == "sent":
             message = _rerun(payload)
             if message is not None and not message.rerun_script.is_auto_rerun:
                 message.rerun_script.ClearField("cached_message_hashes")
-                current = Action("", message.SerializeToString(), 0)
+                current = Action("", message.SerializeToString(), 0, [] if actions else before)
                 actions.append(current)
         elif current is not None:
             current.elements += is_element(_forward(payload))
@@ -88,8 +111,11 @@ async def record(browser, flow, url: str, labels: list[str]) -> list[Action]:
 
 def _get(url: str, headers: dict[str, str]) -> tuple[bytes, str | None]:
     request = urllib.request.Request(url, headers=headers)
-    with urllib.request.urlopen(request, timeout=120) as answer:
-        return answer.read(), answer.headers.get("Set-Cookie")
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            return answer.read(), answer.headers.get("Set-Cookie")
+    except urllib.error.HTTPError as error:  # the browser asked the same (it probes its base path)
+        return error.read(), error.headers.get("Set-Cookie")
 
 
 class Client:
@@ -105,21 +131,26 @@ class Client:
         self._timers: dict[str, asyncio.Task] = {}  # fragment id → its timer rerun
         self._last: BackMsg | None = None
 
-    async def open(self) -> None:
-        """What a browser loads before its first run: the page, its scripts and styles, the
-        health check, then the websocket."""
-        page, cookie = await asyncio.to_thread(_get, f"{self.url}/", {})
+    async def open(self, first: Action) -> None:
+        """What a browser loads before its first run: the files Chromium fetched first (the page,
+        its scripts and styles), then the websocket."""
+        _, cookie = await asyncio.to_thread(_get, f"{self.url}{first.requests[0]}", {})
         self.cookie = cookie.split(";")[0] if cookie else ""
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        for asset in ASSETS.findall(page.decode(errors="replace")):
-            await asyncio.to_thread(_get, f"{self.url}/{asset[2:]}", headers)
-        await asyncio.to_thread(_get, f"{self.url}/_stcore/health", headers)
+        await self.fetch(first.requests[1:])
         stream = self.url.replace("http", "ws", 1) + "/_stcore/stream"
+        headers = {"Cookie": self.cookie} if self.cookie else {}
         self.socket = await connect(stream, subprotocols=["streamlit"], additional_headers=headers, max_size=None)
         self._reader = asyncio.create_task(self._read())
 
-    async def act(self, action: Action) -> tuple[float, int]:
-        """Send one action's rerun; (ms until its script finished, elements received meanwhile)."""
+    async def fetch(self, paths: list[str]) -> None:
+        """GET each path, a few at a time, as a browser does."""
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        for k in range(0, len(paths), 6):
+            await asyncio.gather(*(asyncio.to_thread(_get, self.url + p, headers) for p in paths[k : k + 6]))
+
+    async def act(self, action: Action, fetch: bool = True) -> tuple[float, int]:
+        """Send one action's rerun and fetch its files; (ms until the script finished and the
+        files came, elements received meanwhile). fetch=False: its files were fetched already."""
         message = BackMsg()
         message.ParseFromString(action.message)
         self._last = message
@@ -127,7 +158,8 @@ class Client:
         started = time.perf_counter()
         self._senders.append("action")
         await self.socket.send(action.message)
-        status, elements = await asyncio.wait_for(self._finished.get(), timeout=300)
+        _, elements = await asyncio.wait_for(self._finished.get(), timeout=300)
+        await self.fetch(action.requests if fetch else [])  # (what the elements that came need)
         return (time.perf_counter() - started) * 1000, elements
 
     async def close(self) -> None:

@@ -4,6 +4,7 @@ and every figure goes through rnnviz.plots.style.projector (all text at least 18
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from rnnviz.plots.style import projector
@@ -53,6 +54,34 @@ def chart(figure, key: str, container=st, width="stretch", config=None, **option
         figure = projector(figure)
     config = config or {**TOOLBAR, "toImageButtonOptions": {**TOOLBAR["toImageButtonOptions"], "filename": key}}
     return container.plotly_chart(figure, key=key, width=width, config=config, **options)
+
+
+class SharedFigure(go.Figure):
+    """A figure that many sessions draw: Streamlit asks every draw for its dict (a deep copy of
+    the whole figure); this one makes it once. Never changed after it is made."""
+
+    def to_dict(self) -> dict:
+        found = self.__dict__.get("_shared_dict")
+        if found is None:
+            found = self.__dict__["_shared_dict"] = super().to_dict()
+        return found
+
+
+_PLOTS: dict[str, object] = {}  # name → figure function, for shared()
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _shared_figure(name: str, *args, **kwargs) -> SharedFigure:
+    return SharedFigure(_PLOTS[name](*args, **kwargs))
+
+
+def shared(function):
+    """`function` (a figure function of rnnviz.plots), made once per server for each set of
+    arguments: the students who draw the same figure (a lesson's, a demo's, the same step of the
+    same player) share it, so it is built and made into a dict once, not once per student."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    _PLOTS[name] = function
+    return lambda *args, **kwargs: _shared_figure(name, *args, **kwargs)
 
 
 def settings_box(label: str = "Settings"):
