@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repo root
 from scripts.server import free_port
 
 RAY = str(Path(sys.executable).parent / "ray")

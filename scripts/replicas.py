@@ -1,6 +1,8 @@
-"""Several `streamlit run app.py` replicas behind Debian's nginx with sticky sessions, on loopback:
-deploy/nginx.conf with its upstream servers and listen port replaced. For the replica test and the
-classroom benchmark (`--replicas 2`).
+"""Several `streamlit run app.py` replicas behind Debian's nginx with sticky sessions:
+deploy/nginx.conf with its upstream servers, listen address and static path replaced. For the
+replica test, the classroom benchmark (`--replicas 2`), and a lecture on one machine:
+
+    python scripts/replicas.py --replicas 2 --port 8080 --host 0.0.0.0    (Ctrl-C stops them)
 
     with Replicas(2) as replicas:   # replicas.url is nginx; replicas.servers the streamlit processes
         ...
@@ -9,16 +11,22 @@ classroom benchmark (`--replicas 2`).
 
 from __future__ import annotations
 
+import argparse
 import collections
+import os
 import pathlib
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
 
 import streamlit
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # run as a script: the repo root
 
 from scripts.server import ROOT, Server, free_port
 
@@ -26,7 +34,7 @@ CONFIG = ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def nginx_config(ports: list[int], listen: int) -> str:
+def nginx_config(ports: list[int], listen: int, host: str = "127.0.0.1") -> str:
     """deploy/nginx.conf serving `listen` in front of the replicas on `ports`: each block of lines
     marked "# replica" becomes one line per port (its address and its name r1, r2, …)."""
     text = CONFIG.read_text()
@@ -42,14 +50,15 @@ def nginx_config(ports: list[int], listen: int) -> str:
         text = text.replace(block, "".join(line + "\n" for line in lines))
     static = pathlib.Path(streamlit.__file__).parent / "static"
     text = re.sub(r"root \S+;  # streamlit static", f"root {static};  # streamlit static", text)
-    return text.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
+    return text.replace("listen 8080;", f"listen {host}:{listen};")
 
 
 class Replicas:
-    def __init__(self, count: int = 2, env: dict[str, str] | None = None):
+    def __init__(self, count: int = 2, env: dict[str, str] | None = None, port: int | None = None, host: str = ""):
         if not pathlib.Path(NGINX).exists():
             raise RuntimeError("nginx is missing: apt-get install -y nginx")
-        self.count, self.env = count, env
+        self.count, self.env, self.host = count, env, host or "127.0.0.1"
+        self.port = port or free_port()
         self.servers: list[Server] = []
         self.nginx: subprocess.Popen | None = None
 
@@ -58,9 +67,9 @@ class Replicas:
         self.folder.chmod(0o755)  # nginx started as root runs its workers as nobody
         try:
             self.servers = [Server(env=self.env) for _ in range(self.count)]
-            self.port = free_port()
             self.url = f"http://127.0.0.1:{self.port}"
-            (self.folder / "nginx.conf").write_text(nginx_config([s.port for s in self.servers], self.port))
+            config = nginx_config([s.port for s in self.servers], self.port, self.host)
+            (self.folder / "nginx.conf").write_text(config)
             self.nginx = subprocess.Popen(
                 [NGINX, "-p", str(self.folder), "-c", "nginx.conf", "-g", "daemon off;"],
                 stdout=subprocess.DEVNULL,
@@ -116,3 +125,26 @@ def routes(access_log: pathlib.Path) -> dict[str, dict[str, list[str]]]:
             route, replica, path = match.groups()
             found[route][replica].append(path)
     return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="A lecture on one machine: replicas behind nginx.")
+    parser.add_argument("--replicas", type=int, default=os.cpu_count() or 2, help="streamlit processes (one per core)")
+    parser.add_argument("--port", type=int, default=8080, help="the port the class opens")
+    parser.add_argument("--host", default="0.0.0.0", help="the address nginx listens on (0.0.0.0: every network)")
+    args = parser.parse_args()
+    if not 1 <= args.replicas <= 32 or not 1 <= args.port <= 65535:
+        parser.error("replicas 1 to 32, port 1 to 65535")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped by a service manager: stop the replicas too
+    with Replicas(args.replicas, port=args.port, host=args.host) as replicas:
+        print(
+            f"{args.replicas} replicas behind nginx on http://{args.host}:{args.port}  (Ctrl-C stops them)", flush=True
+        )
+        try:
+            replicas.nginx.wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
