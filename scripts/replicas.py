@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import os
 import pathlib
 import re
 import shutil
@@ -28,6 +27,7 @@ import streamlit
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # run as a script: the repo root
 
+from rnnviz.serving.slots import CORES
 from scripts.server import ROOT, Server, free_port
 
 CONFIG = ROOT / "deploy" / "nginx.conf"
@@ -129,14 +129,15 @@ def routes(access_log: pathlib.Path) -> dict[str, dict[str, list[str]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="A lecture on one machine: replicas behind nginx.")
-    parser.add_argument("--replicas", type=int, default=os.cpu_count() or 2, help="streamlit processes (one per core)")
+    parser.add_argument("--replicas", type=int, default=CORES, help="streamlit processes (one per core)")
     parser.add_argument("--port", type=int, default=8080, help="the port the class opens")
     parser.add_argument("--host", default="0.0.0.0", help="the address nginx listens on (0.0.0.0: every network)")
     args = parser.parse_args()
     if not 1 <= args.replicas <= 32 or not 1 <= args.port <= 65535:
         parser.error("replicas 1 to 32, port 1 to 65535")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped by a service manager: stop the replicas too
-    with Replicas(args.replicas, port=args.port, host=args.host) as replicas:
+    share = {"RNNVIZ_MAX_RUNS": str(max(1, CORES // args.replicas))}  # the machine's cores, shared out
+    with Replicas(args.replicas, env=share, port=args.port, host=args.host) as replicas:
         print(
             f"{args.replicas} replicas behind nginx on http://{args.host}:{args.port}  (Ctrl-C stops them)", flush=True
         )

@@ -1,6 +1,6 @@
 """The server's training slots: at most MAX_RUNNING runs train at once (env RNNVIZ_MAX_RUNS,
-default 2); the others wait in a line served strictly in arrival order (SlotQueue). Two cores:
-a third concurrent run would make every run 2-3× slower."""
+default: the machine's cores, one run each); the others wait in a line served strictly in arrival
+order (SlotQueue). On two cores a third concurrent run made every run 2-3× slower."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ def env_setting(name: str, default: float, low: float, high: float) -> float:
     return value if low <= value <= high else default
 
 
-MAX_RUNNING = int(env_setting("RNNVIZ_MAX_RUNS", 2, 1, 64))  # a replica's cap (deploy/); whole numbers
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
+MAX_RUNNING = int(env_setting("RNNVIZ_MAX_RUNS", min(CORES, 64), 1, 64))  # a replica's cap (deploy/); whole numbers
 
 
 class SlotQueue:

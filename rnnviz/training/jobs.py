@@ -2,7 +2,7 @@
 
 A job trains one model, or several in lockstep (a race: RNN, GRU and LSTM take turns, one step
 each, so they share the CPU fairly). The page polls `snapshot()`; the controls are thread-safe
-calls. At most MAX_RUNNING jobs train at once on the whole server (env RNNVIZ_MAX_RUNS, default 2);
+calls. At most MAX_RUNNING jobs train at once on the whole server (env RNNVIZ_MAX_RUNS, default: cores);
 the others wait, "queued", first come first served (two cores: a third concurrent run would make
 every run 2-3× slower). A slot is lent, not owned: a run paused for PAUSE_HOLD_S gives it back
 (and queues again on Resume), and a run without a step limit that has trained YIELD_AFTER_S
