@@ -185,8 +185,9 @@ class TrainingJob:
         return trainer.task, model.eval(), step
 
     def checkpoint(self, label: str) -> dict | None:
-        """What training this lane on needs (rnnviz.training.resume), as of now; None before the
-        run has built its models."""
+        """What training this lane on needs (rnnviz.training.resume), as of now: the last step its
+        history holds (each step's loss row is added under the same lock as the step, so a saved
+        history and its resume state agree); None before the run has built its models."""
         with self._lock:
             trainer = self._trainers.get(label)
             return None if trainer is None else checkpoint(trainer)
@@ -262,13 +263,15 @@ class TrainingJob:
                 self.message = ""
             self._idle.clear()
             for label, trainer in trainers.items():
-                with self._lock:  # so model_copy() never sees a half-updated model
+                with self._lock:  # so model_copy() never sees a half-updated model, nor checkpoint() a step unrecorded
                     result = trainer.train_step()
+                    if not result["diverged"]:
+                        self.lanes[label].add(trainer.steps, result=result)
                 if result["diverged"]:
                     self.state, self.message = "diverged", f"{label}: {result['diverged']}"
                     self._record(label, trainer, None)
                     return
-                self._record(label, trainer, result)
+                self._record(label, trainer, result, row_added=True)
             self._times = self._times[-200:] + [time.perf_counter()]
             with self._step_done:
                 self._completed += 1
@@ -301,7 +304,10 @@ class TrainingJob:
         self._take_slot("running" if self._running.is_set() else "paused")
         self.message = "" if self.holds_slot else self.message
 
-    def _record(self, label: str, trainer: Trainer, result: dict | None) -> None:
+    def _record(self, label: str, trainer: Trainer, result: dict | None, row_added: bool = False) -> None:
+        """The step's evaluation and probe when due (and its loss row, unless `row_added`)."""
         observed = observe(trainer, result)
+        if row_added:
+            observed["result"] = None
         with self._lock:
             self.lanes[label].add(**observed)

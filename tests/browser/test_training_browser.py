@@ -86,6 +86,11 @@ def test_two_sessions_do_not_see_each_others_runs(server, browser):
         second.wait_for_timeout(2000)
         assert second.get_by_text("Press ▶ Start: the model trains").is_visible()
         assert second.locator("[data-testid=stMetric]").filter(has_text="Step").count() == 0
+        first.wait_for_function(  # it trains (on a busy machine its first step may take a while)
+            "() => Array.from(document.querySelectorAll('[data-testid=stMetricValue]'))"
+            ".some(el => Number(el.innerText.replace(/,/g, '')) > 0)",
+            timeout=60_000,
+        )
         assert step_count(first) > 0
         first.get_by_role("button", name="Stop", exact=True).click()
         first.get_by_text("Stopped.").wait_for(timeout=20_000)

@@ -8,7 +8,7 @@ import time
 import pytest
 import torch
 
-from rnnviz.files.runs import load_run, run_bytes
+from rnnviz.files.runs import Run, load_run, run_bytes
 from rnnviz.serving import stored_runs
 from rnnviz.serving.process_jobs import ProcessJob
 from rnnviz.training.jobs import TrainingJob
@@ -95,3 +95,17 @@ def _wait(predicate, seconds=30.0):
     while not predicate() and time.time() < deadline:
         time.sleep(0.01)
     return predicate()
+
+
+def test_a_save_while_training_has_the_history_of_every_step_its_resume_state_took():
+    """A step is recorded just after it is taken; a save in between must not hold a resume state
+    one step ahead of its history (the resumed curve would miss that step)."""
+    config = TrainConfig(task="adding", seq_len=10, hidden_size=8, batch_size=8, eval_every=1, probe_every=1)
+    job = TrainingJob({"LSTM": config}).start()
+    try:
+        assert _wait(lambda: job.snapshot()["steps"] >= 2)
+        for _ in range(40):
+            run = Run.of(job, resume=True)
+            assert run.lanes["LSTM"].steps[-1] == run.resume["LSTM"]["meta"]["step"]
+    finally:
+        job.stop()
