@@ -1,10 +1,13 @@
-"""Lecture: the default lesson, one screen a step, each with a question to predict before the reveal.
-The step is in the link (`/lecture?step=4`); ← and → move through it."""
+"""Lecture: the default lesson, one screen a step: the step's figure (its page's own), a question to
+predict, and Reveal, which marks the answer in the figure. The step is in the link
+(`/lecture?step=4`); ← and → move through it."""
 
 import streamlit as st
 
-from rnnviz.lessons.lesson import LESSON
+from rnnviz.lessons.figures import step_figure
+from rnnviz.lessons.lesson import LESSON, answer_of, scored
 from ui.link import PAGE_LINKS, read_link_once, update_link
+from ui.present import chart, shared
 from ui.spec_sidebar import SPEC_NAMES
 from ui.views import view_button
 
@@ -18,9 +21,15 @@ def _move(delta: int) -> None:
     st.session_state["lecture_step"] = min(max(st.session_state["lecture_step"] + delta, 1), count)
 
 
-@st.cache_data(show_spinner=False)
-def answer_of(index: int) -> tuple[str, str]:
-    return LESSON[index].answer()
+def prediction_ui(index: int, locked: bool):
+    """The student's prediction for this step (kept per step): a choice, or a whole number."""
+    step, key = LESSON[index], f"lecture_prediction_{index + 1}"
+    if step.choices:
+        return st.segmented_control("Your prediction", step.choices, key=key, disabled=locked)
+    low, high = step.bounds
+    return st.number_input(
+        f"Your prediction ({low} to {high})", low, high, value=None, step=1, key=key, disabled=locked
+    )
 
 
 number = st.session_state["lecture_step"]
@@ -44,11 +53,20 @@ view_button(
     if step.view
     else None,
 )
+revealed = f"lecture_revealed_{number}"
+figure_box = st.container()  # above the question, drawn once the reveal is known
 st.subheader("Predict, then reveal")
 st.markdown(f"**{step.question}**")
-revealed = f"lecture_revealed_{number}"
-if st.button("Reveal the answer", key="lecture_reveal", type="primary"):
-    st.session_state[revealed] = True
+prediction = prediction_ui(number - 1, locked=bool(st.session_state.get(revealed)))
+st.button(  # (a callback: the prediction above is locked in the very run the reveal starts)
+    "Reveal the answer",
+    key="lecture_reveal",
+    type="primary",
+    disabled=bool(st.session_state.get(revealed)),
+    on_click=st.session_state.__setitem__,
+    args=(revealed, True),
+)
+answer = None
 if st.session_state.get(revealed):
     try:
         with st.spinner("Computing the answer from a real model…"):
@@ -58,5 +76,13 @@ if st.session_state.get(revealed):
         st.session_state[revealed] = False
     else:
         st.success(f"**{answer}**", icon=":material/check_circle:")
+        if prediction is not None:
+            right = scored(number - 1, prediction)
+            st.markdown("Your prediction was right." if right else f"You predicted {prediction}: not this time.")
         st.caption(f"Computed by rnnviz: {how}")
+figure = shared(step_figure)(number - 1, answer is not None)
+if figure is not None:
+    with figure_box:
+        chart(figure=figure, key="lecture_figure")
+        st.caption("The figure of the page this step opens, drawn by that page's code from the same network and run.")
 update_link(PAGE_LINKS["lecture"])

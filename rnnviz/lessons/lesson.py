@@ -30,7 +30,7 @@ RACE_VIEW = {"task": "adding", "seq_len": "20", "hidden": "32", "batch": "32", "
     f"lr_{cell}": f"{lr:g}" for cell, lr in RACE_LR.items()
 }
 INSIDE_RUN, INSIDE_LANE, INSIDE_SEED = "adding_race_T50", "LSTM", 0  # a bundled run: no training needed
-INSIDE_VIEW = {"model": f"Recorded {INSIDE_RUN}: {INSIDE_LANE}", "seed": str(INSIDE_SEED)}
+INSIDE_VIEW = {"model": f"Recorded {INSIDE_RUN}: {INSIDE_LANE}", "seed": str(INSIDE_SEED), "show": "c"}
 # the networks of the first four steps; their views carry the whole spec, so the page shows that network
 TOPOLOGY_SPEC = RNNSpec(topology="many_to_one", seq_len=8)
 SHAPES_SPEC = RNNSpec(cell="lstm", batch_size=4, seq_len=8, input_size=3, hidden_size=16)
@@ -52,6 +52,29 @@ class LessonStep:
     question: str
     answer: Callable[[], tuple[str, str]]  # → (the answer, how it was computed)
     view: dict[str, str] = field(default_factory=dict)  # the page's link settings for the same numbers
+    choices: tuple[str, ...] = ()  # a prediction picked from these; none: a whole number in `bounds`
+    bounds: tuple[int, int] = (0, 100)
+
+
+@cache
+def answer_of(index: int) -> tuple[str, str]:
+    """LESSON[index].answer(), computed once per process."""
+    return LESSON[index].answer()
+
+
+def answer_value(index: int) -> str | int:
+    """The answer as a prediction is scored against: the choice, or the whole number ("step 5",
+    "unit 12" → 5, 12)."""
+    text = answer_of(index)[0]
+    if LESSON[index].choices:
+        return text
+    return int(text.split()[-1])
+
+
+def scored(index: int, prediction) -> bool:
+    """Is `prediction` (a choice, or a number) the computed answer of step `index`?"""
+    value = answer_value(index)
+    return prediction == value if isinstance(value, str) else prediction is not None and int(prediction) == value
 
 
 def _topology() -> tuple[str, str]:
@@ -155,6 +178,7 @@ LESSON = [
         "A many-to-one network reads 8 steps. How many of its outputs count in the loss?",
         _topology,
         spec_view(TOPOLOGY_SPEC),
+        bounds=(0, 8),
     ),
     LessonStep(
         "shapes",
@@ -163,6 +187,7 @@ LESSON = [
         "What is the shape of h_n?",
         _shapes,
         spec_view(SHAPES_SPEC),
+        choices=("(4, 8, 16)", "(1, 4, 16)", "(4, 16)", "(1, 8, 16)"),
     ),
     LessonStep(
         "bptt",
@@ -171,6 +196,7 @@ LESSON = [
         "How many times is W_hh applied between steps?",
         _unroll,
         spec_view(UNROLL_SPEC),
+        bounds=(0, 16),
     ),
     LessonStep(
         "bptt",
@@ -179,6 +205,7 @@ LESSON = [
         "At which step is ‖dL/dh_t‖ smallest?",
         _bptt,
         spec_view(BPTT_SPEC),
+        bounds=(0, 7),
     ),
     LessonStep(
         "vanishing",
@@ -187,6 +214,7 @@ LESSON = [
         "Forty steps back, which cell keeps the most of its gradient: RNN, GRU or LSTM?",
         _vanishing,
         VANISHING_VIEW,
+        choices=("RNN", "GRU", "LSTM"),
     ),
     LessonStep(
         "race",
@@ -195,6 +223,7 @@ LESSON = [
         "Which cell solves the adding problem at T = 20 first?",
         _race,
         RACE_VIEW,
+        choices=("RNN", "GRU", "LSTM", "none of them"),
     ),
     LessonStep(
         "inside",
@@ -203,5 +232,6 @@ LESSON = [
         "Which unit holds the marked value until the end? (Look for the one whose cell state jumps and stays.)",
         _inside,
         INSIDE_VIEW,
+        bounds=(0, 63),
     ),
 ]

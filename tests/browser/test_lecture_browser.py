@@ -41,3 +41,14 @@ def test_arrow_keys_move_through_the_lesson_and_the_link_follows(server, page):
         expect(page.get_by_role("heading", name=LESSON[number - 1].title)).to_be_visible(timeout=20_000)
         page.wait_for_selector(READY)
     expect(page.get_by_role("button", name=re.compile("Previous"))).to_be_disabled(timeout=15_000)  # the first step
+
+
+def test_a_prediction_is_scored_when_the_answer_is_revealed_and_then_kept(server, page):
+    open_page(page, f"{server.url}/lecture?step=5")  # vanishing gradients: RNN, GRU or LSTM
+    page.get_by_test_id("stButtonGroup").get_by_role("radio", name="RNN", exact=True).click()
+    page.wait_for_selector(READY)
+    page.get_by_role("button", name="Reveal the answer").click()
+    expect(page.get_by_text("You predicted RNN: not this time.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stButtonGroup").get_by_role("radio", name="GRU", exact=True)).to_be_disabled()
+    expect(page.get_by_text("40 steps back the LSTM keeps the most of its gradient")).to_be_visible()  # in the figure
+    assert_no_exception(page)
