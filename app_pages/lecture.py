@@ -27,7 +27,8 @@ def prediction_ui(index: int, locked: bool):
     if step.choices:
         return st.segmented_control("Your prediction", step.choices, key=key, disabled=locked)
     low, high = step.bounds
-    return st.number_input(
+    box = st.columns([1, 3])[0]  # a number needs no full width
+    return box.number_input(
         f"Your prediction ({low} to {high})", low, high, value=None, step=1, key=key, disabled=locked
     )
 

@@ -47,7 +47,13 @@ def _ring(figure: go.Figure, points: list[tuple[float, float]], text: str) -> go
     return _say(figure, text)
 
 
+ABOVE = 44  # px: a band added above the figure (over its legend and title) for the answer's words
+
+
 def _say(figure: go.Figure, text: str) -> go.Figure:
+    """The answer in words, in a band of its own above everything the figure draws on top."""
+    top = figure.layout.margin.t
+    figure.update_layout(margin_t=(60 if top is None else top) + ABOVE)
     figure.add_annotation(
         text=f"<b>{text}</b>",
         xref="paper",
@@ -55,6 +61,7 @@ def _say(figure: go.Figure, text: str) -> go.Figure:
         x=0.5,
         y=1.0,
         yanchor="bottom",
+        yshift=ABOVE,
         showarrow=False,
         font=dict(color=colors.HIGHLIGHT, size=18),
         bgcolor="rgba(255,255,255,0.9)",
