@@ -28,9 +28,11 @@ RAY = str(Path(sys.executable).parent / "ray")
 
 
 def auth_env() -> dict[str, str]:
-    """Token authentication with a new token: the cluster and whoever connects to it need it in
-    their environment (Ray reads it when it is imported)."""
-    return {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(16)}
+    """Token authentication, with this process's token if its environment has one, else a new
+    one: the cluster and whoever connects to it need it in their environment (Ray reads it when
+    it is imported)."""
+    token = os.environ.get("RAY_AUTH_TOKEN") if os.environ.get("RAY_AUTH_MODE") == "token" else None
+    return {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": token or secrets.token_hex(16)}
 
 
 class RayCluster:

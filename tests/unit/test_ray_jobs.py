@@ -2,7 +2,6 @@
 exactly one step, probes, stop, an actor that dies; the losses are the ones a Trainer in this
 process takes, so the run trained where it was sent and came back whole."""
 
-import os
 import time
 
 import pytest
@@ -10,8 +9,7 @@ import torch
 
 from scripts.ray_cluster import RayCluster, auth_env
 
-AUTH = auth_env()
-os.environ.update(AUTH)  # before ray is imported: it reads them then
+AUTH = auth_env()  # tests/conftest.py put this session's token in the environment before ray was imported
 ray = pytest.importorskip("ray")
 
 from rnnviz.serving import ray_jobs  # noqa: E402
