@@ -27,6 +27,22 @@ def descendants(pid: int) -> list[str]:
     return found
 
 
+def pause(page, tries: int = 3) -> None:
+    """Pause, and wait for Resume; a click that landed while the live panel redrew on a busy
+    machine is clicked again (the same lost click as the player's Space, noted in the README)."""
+    resume = page.get_by_role("button", name="Resume")
+    for attempt in range(tries):
+        if resume.count():
+            return
+        page.get_by_role("button", name="Pause").click()
+        try:
+            expect(resume).to_be_visible(timeout=30_000)
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+
+
 def test_train_runs_on_the_ray_cluster(browser, runs_directory):
     with RayCluster() as cluster:
         server = Server(env={**GRACE, "RNNVIZ_RAY_ADDRESS": cluster.address, **cluster.env})
@@ -35,8 +51,7 @@ def test_train_runs_on_the_ray_cluster(browser, runs_directory):
             open_page(page, f"{server.url}/train?task=adding&steps=0")
             page.get_by_role("button", name="▶ Start").click()
             wait_until(lambda: step_shown(page) > 20, seconds=120)
-            page.get_by_role("button", name="Pause").click()
-            expect(page.get_by_role("button", name="Resume")).to_be_visible(timeout=30_000)
+            pause(page)
             at = step_shown(page)
             page.get_by_role("button", name="Step", exact=True).click()
             wait_until(lambda: step_shown(page) == at + 1, seconds=30)
