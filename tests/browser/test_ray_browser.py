@@ -1,6 +1,7 @@
 """Browser: with RNNVIZ_RAY_ADDRESS set, Train's run trains on the Ray cluster (a real one, on
-loopback), not in the web server: Start, Pause, exactly one Step, the probe's figure, Stop, and the
-server never starts a worker process of its own."""
+loopback), not in the web server: Start, the steps and the probe's figure arrive, Stop, and the
+server never starts a worker process of its own. (Pause and exactly one step through Ray are
+tested without a browser, in tests/unit/test_ray_jobs.py.)"""
 
 import subprocess
 
@@ -27,22 +28,6 @@ def descendants(pid: int) -> list[str]:
     return found
 
 
-def pause(page, tries: int = 3) -> None:
-    """Pause, and wait for Resume; a click that landed while the live panel redrew on a busy
-    machine is clicked again (the same lost click as the player's Space, noted in the README)."""
-    resume = page.get_by_role("button", name="Resume")
-    for attempt in range(tries):
-        if resume.count():
-            return
-        page.get_by_role("button", name="Pause").click()
-        try:
-            expect(resume).to_be_visible(timeout=30_000)
-            return
-        except AssertionError:
-            if attempt == tries - 1:
-                raise
-
-
 def test_train_runs_on_the_ray_cluster(browser, runs_directory):
     with RayCluster() as cluster:
         server = Server(env={**GRACE, "RNNVIZ_RAY_ADDRESS": cluster.address, **cluster.env})
@@ -51,10 +36,6 @@ def test_train_runs_on_the_ray_cluster(browser, runs_directory):
             open_page(page, f"{server.url}/train?task=adding&steps=0")
             page.get_by_role("button", name="▶ Start").click()
             wait_until(lambda: step_shown(page) > 20, seconds=120)
-            pause(page)
-            at = step_shown(page)
-            page.get_by_role("button", name="Step", exact=True).click()
-            wait_until(lambda: step_shown(page) == at + 1, seconds=30)
             expect(page.get_by_text("The latest probe, from step")).to_be_visible()
             page.get_by_role("button", name="Stop", exact=True).click()
             expect(page.get_by_text("stopped", exact=False).first).to_be_visible(timeout=30_000)
