@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from scripts.ray_cluster import RayCluster, auth_env
+from tests.unit.test_process_jobs import _wait as wait
 
 AUTH = auth_env()  # tests/conftest.py put this session's token in the environment before ray was imported
 ray = pytest.importorskip("ray")
@@ -31,10 +32,7 @@ def cluster():
 
 
 def _wait(predicate, seconds=60.0):
-    deadline = time.time() + seconds
-    while not predicate() and time.time() < deadline:
-        time.sleep(0.02)
-    return predicate()
+    return wait(predicate, seconds)
 
 
 def test_a_run_on_the_cluster_pauses_steps_once_probes_and_stops(cluster):

@@ -3,7 +3,6 @@ worker process) trains on exactly as if it had never stopped; a broken or missin
 never an error; only the newest KEEP_RUNS files are kept."""
 
 import os
-import time
 
 import pytest
 import torch
@@ -13,6 +12,7 @@ from rnnviz.serving import stored_runs
 from rnnviz.serving.process_jobs import ProcessJob
 from rnnviz.training.jobs import TrainingJob
 from rnnviz.training.train import TrainConfig, Trainer
+from tests.unit.test_process_jobs import _wait
 
 
 def test_a_saved_job_loads_back_with_its_history_and_weights(tmp_path, monkeypatch):
@@ -88,13 +88,6 @@ def test_a_finished_run_or_one_without_resume_state_is_not_resumable(tmp_path, m
     finished = stored_runs.load("0123456789abcdef")
     assert finished.resume and not finished.resumable  # its budget is spent
     assert not load_run(run_bytes(job)).resume  # a download carries no resume state
-
-
-def _wait(predicate, seconds=30.0):
-    deadline = time.time() + seconds
-    while not predicate() and time.time() < deadline:
-        time.sleep(0.01)
-    return predicate()
 
 
 def test_a_save_while_training_has_the_history_of_every_step_its_resume_state_took():
