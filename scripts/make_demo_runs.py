@@ -64,6 +64,17 @@ DEMOS = [
         weights=7,
     ),
     Demo(
+        "mingru_parity.rnnrun",
+        "Running parity, T = 20: minGRU with its decay in [0, 1] against minGRU with it in [−1, 1], 600 steps",
+        {
+            "minGRU positive decay": PARITY.replace(cell="mingru", decay="positive"),
+            "minGRU signed decay": PARITY.replace(cell="mingru", decay="signed"),
+        },
+        600,
+        probes=2,
+        weights=3,
+    ),
+    Demo(
         f"{DEMO_RUN}.rnnrun",
         "Reversing 10 digits: an LSTM encoder-decoder without attention, with dot and with general attention",
         {

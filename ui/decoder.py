@@ -9,9 +9,8 @@ import streamlit as st
 from rnnviz.analysis.decoding import held_out, tokens
 from rnnviz.analysis.inside import STATE_NAMES
 from rnnviz.analysis.recording import record
-from rnnviz.files.demos import demo
 from rnnviz.files.runs import Run
-from rnnviz.lessons.decoder import DEMO_RUN
+from rnnviz.lessons.decoder import bundled_lane
 from rnnviz.plots.decoder import seq2seq_figure
 from rnnviz.plots.inside import stacked_state_heatmaps
 from rnnviz.serving.process_jobs import new_job
@@ -26,11 +25,11 @@ from ui.training import downloads_ui, live_ui
 
 def bundled(config: TrainConfig, steps: int) -> tuple[str, Run] | None:
     """(its label, the bundled run of just that lane) when a bundled run trained these settings."""
-    run = demo(DEMO_RUN)
-    for label, lane in run.lanes.items():
-        if lane.config == config and run.max_steps == steps:
-            return label, Run({label: lane}, run.max_steps, run.state, run.message, run.title)
-    return None
+    found = bundled_lane(config, steps)
+    if found is None:
+        return None
+    run, label = found
+    return label, Run({label: run.lanes[label]}, run.max_steps, run.state, run.message, run.title)
 
 
 def run_ui(holder: JobHolder, config: TrainConfig, steps: int) -> tuple[str, Run] | None:

@@ -159,7 +159,10 @@ PAGE_LINKS: dict[str, list[LinkField]] = {
         LinkField("temperature", "generate_temperature", "float", 1.0, 0.1, 2.0),
         LinkField("seed", "generate_seed", "int", 0, 0, 1_000_000),
     ],
-    "lecture": [LinkField("step", "lecture_step", "int", 1, 1, 100)],
+    "lecture": [
+        LinkField("step", "lecture_step", "int", 1, 1, 100),
+        LinkField("class", "lecture_class", "text", "", 0, 5),  # a class's code (rnnviz.serving.classroom)
+    ],
     "scan": [
         LinkField("T", "scan_steps", "int", 16, 2, 32),
         LinkField("kind", "scan_kind", "choice", "mingru", choices=("mingru", "minlstm")),

@@ -79,13 +79,18 @@ def _checkpoint_task(model, metadata: dict):
     return task if all(getattr(fits, f) == getattr(model.spec, f) for f in same) else None
 
 
-def read_replay_link(prefix: str) -> None:
-    """`?replay=<demo>` opens that bundled run in replay mode (`step` and `speed` for its player)."""
-    fields = [
+def replay_fields(prefix: str) -> list[LinkField]:
+    """The link's names for a replay: the bundled run, and its player's frame and pace."""
+    return [
         LinkField("replay", f"{prefix}replay", "choice", "", choices=tuple(demo_names())),
         LinkField("step", f"{prefix}replay_player_step", "int", 0, 0, 10**7),  # a frame: clamped to the run's
         LinkField("speed", f"{prefix}replay_player_speed", "float", 0.6, 0.2, 2.0),
     ]
+
+
+def read_replay_link(prefix: str) -> None:
+    """`?replay=<demo>` opens that bundled run in replay mode (`step` and `speed` for its player)."""
+    fields = replay_fields(prefix)
     others = {name for name in st.query_params if name not in REPLAY_NAMES}
     first = not st.session_state.get(f"_link_read_{prefix}replay")
     read_link_once(f"{prefix}replay", fields, ignore=others)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from rnnviz.net.spec import RNNSpec
 from ui.link import PAGE_LINKS, LinkField
+from ui.replay import REPLAY, replay_fields
 from ui.spec_sidebar import SPEC_KEY, SPEC_NAMES, set_spec_widgets
 from ui.training_fields import training_fields
 
@@ -15,24 +16,36 @@ from ui.training_fields import training_fields
 def page_fields(page: str) -> list[LinkField]:
     """The settings a page's link carries, besides the sidebar's spec."""
     if page in ("train", "race"):
-        return training_fields(f"{page}_", race=page == "race")
+        return training_fields(f"{page}_", race=page == "race") + replay_fields(f"{page}_")
     return PAGE_LINKS.get(page, [])
+
+
+def parsed_view(page: str, view: dict[str, str]) -> tuple[RNNSpec | None, dict[str, object]]:
+    """(the sidebar's network the view sets, or None; its page settings by session key), each
+    value parsed as a link opening the page would parse it; one that cannot be used raises ValueError."""
+    spec_values = {name: text for name, text in view.items() if name in SPEC_NAMES}
+    spec = RNNSpec.from_params(spec_values) if spec_values else None  # the rest at their defaults
+    fields = {f.name: f for f in page_fields(page)}
+    values = {}
+    for name, text in view.items():
+        if name in fields:
+            values[fields[name].key] = fields[name].parse(text)
+        elif name not in SPEC_NAMES:
+            raise ValueError(f"The {page} page has no setting {name!r}.")
+    return spec, values
 
 
 def apply_view(page: str, view: dict[str, str]) -> None:
     """Put a view's settings into this session's widgets; a value that cannot be used raises ValueError."""
-    spec_values = {name: text for name, text in view.items() if name in SPEC_NAMES}
-    if spec_values:
-        spec = RNNSpec.from_params(spec_values)  # as the link opened fresh: the rest at their defaults
+    spec, values = parsed_view(page, view)
+    if spec is not None:
         set_spec_widgets(spec)
         st.session_state[SPEC_KEY] = spec
-    fields = {f.name: f for f in page_fields(page)}
-    for name, text in view.items():
-        if name in fields:
-            st.session_state[fields[name].key] = fields[name].parse(text)
-        elif name not in SPEC_NAMES:
-            raise ValueError(f"The {page} page has no setting {name!r}.")
+    st.session_state.update(values)
     st.session_state[f"_link_read_{page}"] = True  # the view is what it shows, not an older link
+    if "replay" in view:  # a recorded run: the page opens on its replay
+        st.session_state[f"{page}_mode"] = REPLAY
+        st.session_state[f"_link_read_{page}_replay"] = True
 
 
 def view_button(label: str, page: str, view: dict[str, str], key: str, help: str | None = None) -> None:

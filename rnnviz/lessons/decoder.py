@@ -32,3 +32,14 @@ def decoder_config(
         eval_every=every,
         probe_every=every,
     )
+
+
+def bundled_lane(config: TrainConfig, steps: int):
+    """(the bundled run, the label of its lane) that trained `config` for `steps`; None if none did."""
+    from rnnviz.files.demos import demo
+
+    run = demo(DEMO_RUN)
+    for label, lane in run.lanes.items():
+        if lane.config == config and run.max_steps == steps:
+            return run, label
+    return None

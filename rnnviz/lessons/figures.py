@@ -1,32 +1,44 @@
 """What each lesson step shows: its page's own figure, drawn by the page's own plot function from
-the step's network, recording or run (so the numbers on the step are the page's), and, once
-revealed, the answer marked in it: the outputs that count ringed, the step with the smallest
-gradient ringed, the winning cell's curve drawn thick, the memory unit's row outlined.
+the step's view (its network, recording or run, read by rnnviz/lessons/views.py as the page reads
+them), so the numbers on the step are the page's; and, once revealed, the answer marked in it: the
+outputs that count ringed, the step with the smallest gradient ringed, the winner's curve drawn
+thick, the memory unit's row outlined, the answer in words in a band above.
 
-    figure = step_figure(3, revealed=True)       # the fourth step, its answer marked
+    figure = smallest_gradient({"topology": "many_to_one", "seq_len": "8"}, found)   # found: Computed, or None
 """
 
 from __future__ import annotations
 
-from functools import cache
+import textwrap
+from functools import lru_cache
 
-import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.analysis.gradients import gradient_flow
 from rnnviz.analysis.inside import STATE_NAMES, example_sequence, state_maps
 from rnnviz.analysis.probe import demo_recording
 from rnnviz.analysis.recording import record
-from rnnviz.files.demos import demo
-from rnnviz.lessons import lesson
+from rnnviz.lessons.views import (
+    decoder_bias,
+    inside_model,
+    number,
+    packing_batch,
+    race_lanes,
+    scan_view,
+    spec_of,
+    vanishing_flows,
+)
 from rnnviz.net.graph import graph_values, unrolled_graph
 from rnnviz.plots import colors
 from rnnviz.plots.bptt import bptt_figure
+from rnnviz.plots.decoder import position_figure
 from rnnviz.plots.diagram import node_positions, topology_figure
 from rnnviz.plots.gradients import gradient_flow_figure
 from rnnviz.plots.inside import state_heatmap
+from rnnviz.plots.packing import padded_batch_figure
+from rnnviz.plots.scan import tree_figure
 from rnnviz.plots.shapes import output_vs_h_n_figure
-from rnnviz.tasks import input_labels
+from rnnviz.plots.training import metric_figure
+from rnnviz.tasks import SENTIMENT_WORDS, input_labels
 
 RING = 46  # px: a ring around a node of the unrolled graph
 
@@ -48,20 +60,27 @@ def _ring(figure: go.Figure, points: list[tuple[float, float]], text: str) -> go
 
 
 ABOVE = 44  # px: a band added above the figure (over its legend and title) for the answer's words
+LINE = 24  # px: each further line of them
+WRAP = 34  # characters a line: 18 px bold fits a phone's 360 px
 
 
 def _say(figure: go.Figure, text: str) -> go.Figure:
-    """The answer in words, in a band of its own above everything the figure draws on top."""
+    """The answer in words, in a band of its own above everything the figure draws on top,
+    wrapped so that it fits a phone."""
+    lines = textwrap.wrap(text, WRAP)
+    band = ABOVE + LINE * (len(lines) - 1)
     top = figure.layout.margin.t
-    figure.update_layout(margin_t=(60 if top is None else top) + ABOVE)
+    figure.update_layout(margin_t=(60 if top is None else top) + band)
+    if figure.layout.height:  # the plot keeps its size; the band is added on top
+        figure.update_layout(height=figure.layout.height + band)
     figure.add_annotation(
-        text=f"<b>{text}</b>",
+        text="<b>" + "<br>".join(lines) + "</b>",
         xref="paper",
         yref="paper",
         x=0.5,
         y=1.0,
         yanchor="bottom",
-        yshift=ABOVE,
+        yshift=ABOVE,  # (further lines go up, into the rest of the band)
         showarrow=False,
         font=dict(color=colors.HIGHLIGHT, size=18),
         bgcolor="rgba(255,255,255,0.9)",
@@ -69,93 +88,111 @@ def _say(figure: go.Figure, text: str) -> go.Figure:
     return figure
 
 
-def _outputs_in_loss(revealed: bool) -> go.Figure:
-    graph = unrolled_graph(lesson.TOPOLOGY_SPEC)
+def outputs_in_loss(view, found) -> go.Figure:
+    graph = unrolled_graph(spec_of(view))
     figure = topology_figure(graph)  # as the Topologies page draws the sidebar's network
-    if not revealed:
+    if found is None:
         return figure
     positions, _ = node_positions(graph)
     counted = [positions[n.id] for n in graph.nodes if n.kind == "output" and n.in_loss and n.id in positions]
-    return _ring(figure, counted, f"{len(counted)} output counts in the loss")
+    return _ring(figure, counted, found.said)
 
 
-def _h_n(revealed: bool) -> go.Figure:
-    figure = output_vs_h_n_figure(lesson.SHAPES_SPEC)  # the Shapes page's output-versus-h_n figure
-    return _say(figure, f"h_n has shape {lesson.answer_value(1)}") if revealed else figure
+def h_n(view, found) -> go.Figure:
+    figure = output_vs_h_n_figure(spec_of(view))  # the Shapes page's output-versus-h_n figure
+    return figure if found is None else _say(figure, found.said)
 
 
-@cache
-def _bptt_parts(spec):
+@lru_cache(maxsize=16)
+def _bptt_parts(spec, example: int):
     graph = unrolled_graph(spec)
-    return graph, graph_values(graph, demo_recording(spec), 0)
+    return graph, graph_values(graph, demo_recording(spec), example)
 
 
-def _bptt(spec, revealed: bool, mark) -> go.Figure:
-    """The Unroll & BPTT page's figure for `spec` (example 0, log scale, its last frame)."""
-    graph, values = _bptt_parts(spec)
-    figure = bptt_figure(graph, values, None, True, False, play_buttons=False)
-    return mark(figure, graph, values) if revealed else figure
+def _bptt(view) -> tuple[go.Figure, object]:
+    """The Unroll & BPTT page's figure for a view (its example, log scale, the last frame)."""
+    graph, values = _bptt_parts(spec_of(view), number(view, "example", 0))
+    return bptt_figure(graph, values, None, True, False, play_buttons=False), graph
 
 
-def _recurrent_edges(figure, graph, values) -> go.Figure:
-    count = sum(edge.kind == "recurrent" for edge in graph.edges)
-    return _say(figure, f"W_hh is applied {count} times: once between every pair of steps")
+def recurrent_edges(view, found) -> go.Figure:
+    figure, _ = _bptt(view)
+    return figure if found is None else _say(figure, found.said)
 
 
-def _smallest_gradient(figure, graph, values) -> go.Figure:
-    step = int(lesson.answer_value(3))
-    positions, _ = node_positions(graph)
-    node = next(n for n in graph.nodes if n.kind == "state" and n.step == step and n.layer == graph.spec.num_layers - 1)
-    return _ring(figure, [positions[node.id]], f"‖dL/dh_t‖ is smallest at step {step}")
-
-
-def _vanishing(revealed: bool) -> go.Figure:
-    seq_len, hidden = int(lesson.VANISHING_VIEW["T"]), int(lesson.VANISHING_VIEW["hidden_size"])
-    figure = gradient_flow_figure([gradient_flow(cell, seq_len, hidden) for cell in ("rnn", "gru", "lstm")])
-    if not revealed:
+def smallest_gradient(view, found) -> go.Figure:
+    figure, graph = _bptt(view)
+    if found is None:
         return figure
-    best = lesson.answer_value(4)
+    positions, _ = node_positions(graph)
+    top = graph.spec.num_layers - 1
+    node = next(n for n in graph.nodes if n.kind == "state" and n.step == found.value and n.layer == top)
+    return _ring(figure, [positions[node.id]], found.said)
+
+
+def vanishing(view, found) -> go.Figure:
+    figure = gradient_flow_figure(vanishing_flows(view))
+    if found is None:
+        return figure
     for trace in figure.data:
-        if trace.name and trace.name.upper().startswith(best) and trace.xaxis in (None, "x"):
+        if trace.name and trace.name.upper().startswith(found.value) and trace.xaxis in (None, "x"):
             trace.line.width = 6
-    figure.add_vline(x=40, line=dict(color=colors.HIGHLIGHT, dash="dash", width=2), row=1, col=1)
-    return _say(figure, f"40 steps back the {best} keeps the most of its gradient")
+    back = int(found.said.split()[0])
+    figure.add_vline(x=back, line=dict(color=colors.HIGHLIGHT, dash="dash", width=2), row=1, col=1)
+    return _say(figure, found.said)
 
 
-@cache
-def inside_maps() -> tuple[np.ndarray, list[str], int]:
-    """The cell state of the bundled race's LSTM on the sequence the Inside step opens (T, H), the
-    input's labels, and the training step of those weights."""
-    task, model, step = demo(lesson.INSIDE_RUN).model_copy(lesson.INSIDE_LANE)
-    x = example_sequence(task, model.spec.seq_len, lesson.INSIDE_SEED)
-    recording = record(model, x)
-    return state_maps(recording, 0, 0)["c"], input_labels(task, x[0], model.spec.steps), step
+def race(view, found) -> go.Figure:
+    """The Race page's held-out metric of the recorded run at the frame the view shows."""
+    name, lanes = race_lanes(view)
+    first = next(iter(lanes.values()))
+    task, seq_len = first.config.task_object(), first.config.spec().seq_len
+    figure = metric_figure(lanes, task.chance(seq_len), task.metric, task.solved_at)
+    if found is None:
+        return figure
+    for trace in figure.data:
+        if trace.name == found.value:
+            trace.line.width = 6
+    return _say(figure, found.said)
 
 
-def _memory_unit(revealed: bool) -> go.Figure:
-    values, labels, step = inside_maps()
-    unit = int(lesson.answer_value(6)) if revealed else None
+@lru_cache(maxsize=8)
+def inside_maps(view_items: tuple) -> tuple:
+    """The cell state of the view's recorded model on the sequence Inside runs (T, H), the input's
+    labels, and the training step of those weights."""
+    view = dict(view_items)
+    task, model, step = inside_model(view)
+    x = example_sequence(task, model.spec.seq_len, number(view, "seed", 0))
+    return state_maps(record(model, x), 0, 0)["c"], input_labels(task, x[0], model.spec.steps), step
+
+
+def memory_unit(view, found) -> go.Figure:
+    values, labels, step = inside_maps(tuple(sorted(view.items())))
     title = f"{STATE_NAMES['c']}: units × time (model at step {step})"  # as the Inside page titles it
-    figure = state_heatmap(values, labels, title, unit)
-    return _say(figure, f"unit {unit} holds the marked value to the end") if revealed else figure
+    figure = state_heatmap(values, labels, title, None if found is None else found.value)
+    return figure if found is None else _say(figure, found.said)
 
 
-def _race(revealed: bool) -> go.Figure | None:
-    return None  # trained when revealed (rnnviz.lessons.lesson.race_result); its curves are on the Race page
+def padded(view, found) -> go.Figure:
+    x, lengths = packing_batch(view)
+    words = [
+        [SENTIMENT_WORDS[int(i)] if t < lengths[k] else "<pad>" for t, i in enumerate(row)] for k, row in enumerate(x)
+    ]
+    figure = padded_batch_figure(words, [int(v) for v in lengths])  # as the Packing page draws it
+    return figure if found is None else _say(figure, found.said)
 
 
-FIGURES = [
-    _outputs_in_loss,
-    _h_n,
-    lambda revealed: _bptt(lesson.UNROLL_SPEC, revealed, _recurrent_edges),
-    lambda revealed: _bptt(lesson.BPTT_SPEC, revealed, _smallest_gradient),
-    _vanishing,
-    _race,
-    _memory_unit,
-]
+def positions(view, found) -> go.Figure:
+    bias, _ = decoder_bias(tuple(sorted(view.items())))
+    figure = position_figure(bias.forced, bias.free)  # the Decoder page's accuracy per position
+    if found is None:
+        return figure
+    return _ring(figure, [(found.value, bias.free[found.value])], found.said)
 
 
-def step_figure(index: int, revealed: bool = False) -> go.Figure | None:
-    """The figure of lesson step `index` (0-based), with its answer marked once revealed; None
-    for a step whose figure is on its page only."""
-    return FIGURES[index](revealed)
+def tree(view, found) -> go.Figure:
+    example, steps = scan_view(view)
+    frames = len(example.levels) + 2  # the Scan page's player: the coefficients, each level, the states
+    frame = min(number(view, "step", 0), frames - 1)
+    figure = tree_figure(example.levels, steps, example.states["tree"], frame)
+    return figure if found is None else _say(figure, found.said)

@@ -1,43 +1,43 @@
-"""Each lesson step draws its page's own figure: the figure on the step equals, trace for trace,
-a figure the page its link opens draws (same network, recording and run); Reveal marks the answer
-in it; a prediction is scored against the computed answer."""
+"""Each default lesson step draws its page's own figure: the figure on the step equals, trace for
+trace, a figure the page its link opens draws (same network, recording and run), a test per step;
+Reveal marks the answer in it; a prediction is scored against the computed answer."""
 
 import json
 
 import pytest
 
-from rnnviz.lessons import lesson
-from rnnviz.lessons.figures import step_figure
-from tests.app.test_lesson_views import open_step
+from rnnviz.lessons.lesson import default_lesson
+from tests.app.test_lesson_views import STEPS, open_step
 
 
 def page_figures(app) -> list[list]:
     return [json.loads(chart.proto.spec)["data"] for chart in app.get("plotly_chart")]
 
 
-@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 7])
+@pytest.mark.parametrize("number", range(1, len(STEPS) + 1))
 def test_the_step_figure_is_a_figure_of_the_page_it_opens(app, number):
     step = open_step(app, number)
-    drawn = json.loads(step_figure(number - 1).to_json())["data"]
+    drawn = json.loads(step.figure().to_json())["data"]
     figures = page_figures(app)
     if step.page == "inside":  # the page outlines the unit its slider picks; the step before the reveal none
         drawn, figures = drawn[:1], [data[:1] for data in figures]
     assert drawn in figures, f"step {number}: none of the {len(figures)} figures on {step.page} is the step's"
 
 
-@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 7])
+@pytest.mark.parametrize("number", range(1, len(STEPS) + 1))
 def test_reveal_marks_the_answer_in_the_figure(number):
-    before, after = step_figure(number - 1), step_figure(number - 1, revealed=True)
-    value = str(lesson.answer_value(number - 1))
+    step = STEPS[number - 1]
+    before, after = step.figure(), step.figure(revealed=True)
     said = " ".join(note.text for note in after.layout.annotations if note.text)
-    assert value in said, said
+    assert step.computed().said in said and str(step.computed().value) in said, said
     assert after.to_json() != before.to_json()
 
 
 def test_predictions_are_scored_against_the_computed_answer():
-    assert lesson.scored(0, 1) and not lesson.scored(0, 8) and not lesson.scored(0, None)
-    assert lesson.scored(1, "(1, 4, 16)") and not lesson.scored(1, "(4, 8, 16)")
-    assert lesson.scored(4, "LSTM") and not lesson.scored(4, "RNN")
-    assert all(
-        lesson.answer_value(k) in step.choices for k, step in enumerate(lesson.LESSON) if step.choices and k != 5
-    )
+    steps = default_lesson().steps
+    assert steps[0].scored(1) and not steps[0].scored(8) and not steps[0].scored(None)
+    assert steps[1].scored("(1, 4, 16)") and not steps[1].scored("(4, 8, 16)")
+    assert steps[4].scored("LSTM") and not steps[4].scored("RNN")
+    assert all(step.computed().value in step.choices for step in steps if step.choices)
+    low_high = [(step.bounds, step.computed().value) for step in steps if not step.choices]
+    assert all(low <= value <= high for (low, high), value in low_high)
