@@ -12,6 +12,7 @@ from ui.link import OWN_LINK_PAGES, page_link_names, share_link
 from ui.pages import PAGES
 from ui.present import present_toggle, read_present_flag
 from ui.spec_sidebar import load_link_once, new_run, show_url_problems, spec_sidebar
+from ui.steady import serve_plotly
 
 torch.set_num_threads(1)  # two OpenMP threads on a busy 2-core machine are 100× slower (docs/design.md)
 st.set_page_config(
@@ -20,7 +21,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if read_present_flag() else "auto",  # a projector needs the width
 )
-
+serve_plotly()  # the Plotly the steady charts redraw with, at /app/static/plotly.min.js
 
 sections: dict[str, list[st.Page]] = {}
 for info in PAGES:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from ui.plain import plain
+from ui.present import steady_charts
 
 SPEEDS = (0.2, 0.3, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0)  # seconds per step
 DEFAULT_SPEED = 0.6  # the forward pass of 8 steps in about 5 s: narratable
@@ -110,7 +111,8 @@ def player(
                 st.query_params["speed"] = f"{st.session_state[speed_key]:g}"
             elif "speed" in st.query_params:
                 del st.query_params["speed"]
-        draw(step)
+        with steady_charts():  # each frame's figures change in place: no blank frame while playing
+            draw(step)
 
     body()
     return st.session_state[step_key]

@@ -4,6 +4,9 @@ and every figure goes through rnnviz.plots.style.projector (all text at least 18
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -22,6 +25,14 @@ PROJECTOR_CSS = """<style>
 }
 [data-testid=stMain] [data-testid=stMetricValue] p { font-size: 44px !important; }
 .highlighted-text span { font-size: 30px !important; }
+/* code and every value a widget shows: at least 18 px from the back of a room */
+[data-testid=stMain] code, [data-testid=stMain] pre, [data-testid=stMain] pre * { font-size: 18px !important; }
+[data-testid=stMain] input, [data-testid=stMain] textarea,
+[data-testid=stMain] [data-baseweb=select] *, [data-testid=stMain] [data-testid=stSliderThumbValue],
+[data-testid=stMain] [data-testid=stSliderTickBarMin], [data-testid=stMain] [data-testid=stSliderTickBarMax],
+[data-testid=stMain] button p, [data-testid=stMain] [data-testid=stMetricLabel] p,
+[data-testid=stMain] [data-testid=stMetricDelta] div, [data-testid=stMain] [data-testid=stProgress] p,
+[data-testid=stMain] [data-testid=stWidgetLabel] p { font-size: 20px !important; }
 </style>"""
 
 
@@ -47,12 +58,31 @@ def present_toggle() -> None:
         del st.query_params[KEY]
 
 
+_STEADY = threading.local()  # set while a player draws a frame or a live run redraws
+
+
+@contextlib.contextmanager
+def steady_charts():
+    """Charts drawn inside change in place (ui/steady.py): for players and live runs."""
+    before = getattr(_STEADY, "on", False)
+    _STEADY.on = True
+    try:
+        yield
+    finally:
+        _STEADY.on = before
+
+
 def chart(figure, key: str, container=st, width="stretch", config=None, **options):
     """Every figure goes through here: the projector style in presentation mode, and a toolbar
-    with one button, "download as PNG", named after the chart."""
+    with one button, "download as PNG", named after the chart. Inside steady_charts(), a chart
+    that changes in place (no selections there)."""
     if presenting():
         figure = projector(figure)
     config = config or {**TOOLBAR, "toImageButtonOptions": {**TOOLBAR["toImageButtonOptions"], "filename": key}}
+    if getattr(_STEADY, "on", False) and not options:
+        from ui.steady import steady_chart
+
+        return steady_chart(figure, key, config, container)
     return container.plotly_chart(figure, key=key, width=width, config=config, **options)
 
 

@@ -88,7 +88,8 @@ def recipe_ui(prefix: str) -> None:
     def progress():
         if job.state == "queued":
             st.caption("Queued: every training slot of this server is busy; it starts by itself.")
-        chart(figure=recipe_figure(job.points, recipe.published, spread, recipe.x_label, recipe.y_label), key="recipe")
+        with steady_charts():  # redrawn twice a second while it trains: in place
+            chart(figure=recipe_figure(job.points, recipe.published, spread, recipe.x_label, recipe.y_label), key="recipe")
         if job.state == "failed":
             st.error(job.message)
         elif job.result is not None:

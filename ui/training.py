@@ -14,7 +14,7 @@ from rnnviz.plots.training import grad_by_layer_figure, grad_by_step_figure, hid
 from rnnviz.training.jobs import ACTIVE, MAX_RUNNING, TrainingJob
 from rnnviz.training.race import race_summary
 from ui.plain import plain
-from ui.present import chart
+from ui.present import chart, steady_charts
 from ui.run_controls import JobHolder
 
 STATE_WORDS = {
@@ -93,7 +93,8 @@ def live_ui(holder: JobHolder, race: bool = False) -> None:
         if holder.polling and snapshot["state"] not in ACTIVE:
             holder.polling = False
             st.rerun(scope="app")  # the run ended: redraw the buttons and stop polling
-        run_panel(snapshot, race)
+        with steady_charts():  # the charts change in place each second: no blank frame while it trains
+            run_panel(snapshot, race)
 
     panel()
 

@@ -23,3 +23,17 @@ def app():
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def charts(at) -> list:
+    """Every figure the page drew, as st.plotly_chart's elements (`.proto.id`, `.proto.spec`): plain
+    charts, and the steady charts of players and live runs (ui/steady.py), whose figure is their data."""
+    import json
+    from types import SimpleNamespace
+
+    found = list(at.get("plotly_chart"))
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == "rnnviz_steady_chart":
+            figure = json.loads(element.proto.json)["figure"]
+            found.append(SimpleNamespace(proto=SimpleNamespace(id=element.proto.id, spec=json.dumps(figure))))
+    return found

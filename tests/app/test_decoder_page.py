@@ -12,11 +12,12 @@ from rnnviz.analysis.decoding import held_out
 from rnnviz.analysis.recording import record
 from rnnviz.files.demos import demo
 from rnnviz.serving import runs_registry
+from tests.app.conftest import charts
 from tests.app.test_inside_pages import array
 
 
 def _inside(app):
-    return next(json.loads(c.proto.spec) for c in app.get("plotly_chart") if "decoder_inside" in c.proto.id)
+    return next(json.loads(c.proto.spec) for c in charts(app) if "decoder_inside" in c.proto.id)
 
 
 def _metric(app, label: str) -> float:
@@ -45,7 +46,7 @@ def test_the_default_view_is_the_bundled_run_and_trains_nothing(app):
     assert gap.proto.direction == gap.proto.NONE  # a gap between two decodings, not a fall: no arrow
     app.selectbox(key="decoder_attention").set_value("dot").run()
     assert not app.exception
-    titles = [json.loads(c.proto.spec)["layout"]["xaxis"].get("title", {}).get("text") for c in app.get("plotly_chart")]
+    titles = [json.loads(c.proto.spec)["layout"]["xaxis"].get("title", {}).get("text") for c in charts(app)]
     assert "input step (what the encoder read)" in titles
     assert any("mirrored input" in c.value for c in app.caption)
 

@@ -11,6 +11,7 @@ import pytest
 from rnnviz.analysis.inside import STATE_NAMES
 from rnnviz.net.spec import CELL_GATES, CELLS
 from rnnviz.plots import colors
+from tests.app.conftest import charts
 
 
 def finish_training(app, task: str, steps: int):
@@ -28,7 +29,7 @@ def finish_training(app, task: str, steps: int):
 
 
 def heatmap(app) -> dict:
-    return next(json.loads(c.proto.spec) for c in app.get("plotly_chart") if c.proto.id.endswith("heatmap"))
+    return next(json.loads(c.proto.spec) for c in charts(app) if c.proto.id.endswith("heatmap"))
 
 
 def array(value) -> np.ndarray:
@@ -111,8 +112,8 @@ def test_compare_step_zero_with_now_after_training(app):
     app.switch_page("app_pages/compare.py").run()
     assert not app.exception
     app.radio(key="compare_left_when").set_value("at step 0").run()
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in charts(app)]
     assert "weights at step 0" in titles and "weights at step 60" in titles
-    left, right = [json.loads(c.proto.spec) for c in app.get("plotly_chart") if "compare_maps" in c.proto.id]
+    left, right = [json.loads(c.proto.spec) for c in charts(app) if "compare_maps" in c.proto.id]
     # training changed what the network computes
     assert not np.array_equal(array(left["data"][0]["z"]), array(right["data"][0]["z"]))

@@ -7,11 +7,12 @@ import json
 import pytest
 
 from rnnviz.lessons.lesson import default_lesson
+from tests.app.conftest import charts
 from tests.app.test_lesson_views import STEPS, open_step
 
 
 def page_figures(app) -> list[list]:
-    return [json.loads(chart.proto.spec)["data"] for chart in app.get("plotly_chart")]
+    return [json.loads(chart.proto.spec)["data"] for chart in charts(app)]
 
 
 @pytest.mark.parametrize("number", range(1, len(STEPS) + 1))
@@ -28,7 +29,7 @@ def test_the_step_figure_is_a_figure_of_the_page_it_opens(app, number):
 def test_reveal_marks_the_answer_in_the_figure(number):
     step = STEPS[number - 1]
     before, after = step.figure(), step.figure(revealed=True)
-    said = " ".join(note.text for note in after.layout.annotations if note.text)
+    said = " ".join(note.text.replace("<br>", " ") for note in after.layout.annotations if note.text)
     assert step.computed().said in said and str(step.computed().value) in said, said
     assert after.to_json() != before.to_json()
 

@@ -2,6 +2,8 @@
 
 import json
 
+from tests.app.conftest import charts
+
 
 def test_packing_page_shows_the_three_reads_and_the_cost(app):
     app.switch_page("app_pages/packing.py").run()
@@ -12,6 +14,6 @@ def test_packing_page_shows_the_three_reads_and_the_cost(app):
     app.number_input(key="packing_train_steps").set_value(24).run()
     app.button(key="packing_train").click().run()
     assert not app.exception
-    figures = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    figures = [json.loads(c.proto.spec) for c in charts(app)]
     names = {t.get("name") for f in figures for t in f["data"]}
     assert {"output[:, -1] of the padded batch", "h_n of the packed batch"} <= names

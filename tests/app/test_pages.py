@@ -7,7 +7,7 @@ import pytest
 from rnnviz import RNNSpec, shape_ledger, timeline
 from rnnviz.lessons.presets import PRESETS
 from rnnviz.net.spec import CELLS, TOPOLOGIES
-from tests.app.conftest import shown
+from tests.app.conftest import charts, shown
 
 PAGES = [
     "app_pages/home.py",
@@ -20,12 +20,8 @@ PAGES = [
 ]
 
 
-def charts(at):
-    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
-
-
 def chart(at, key):
-    for element in at.get("plotly_chart"):
+    for element in charts(at):
         if element.proto.id.endswith(key) or key in element.proto.id:
             return json.loads(element.proto.spec)
     raise AssertionError(f"no chart {key}")
@@ -51,7 +47,7 @@ def test_every_page_runs_for_every_topology_and_cell(app, topology, cell):
         app.switch_page(page).run()
         assert not app.exception, (page, app.exception)
         assert not app.error, (page, [e.value for e in app.error])
-        assert app.get("plotly_chart") or page.endswith("scratch.py"), page  # scratch shows equations
+        assert charts(app) or page.endswith("scratch.py"), page  # scratch shows equations
     app.switch_page("app_pages/bptt.py").run()
     frames = [f["name"] for f in chart(app, "bptt")["frames"]]
     steps = timeline(RNNSpec(topology=topology)).steps

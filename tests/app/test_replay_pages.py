@@ -8,11 +8,11 @@ import pytest
 import torch
 
 from rnnviz.files.runs import load_run
-from tests.app.conftest import ROOT
+from tests.app.conftest import ROOT, charts
 
 
 def _figures(app) -> dict:
-    return {c.proto.id: json.loads(c.proto.spec) for c in app.get("plotly_chart")}
+    return {c.proto.id: json.loads(c.proto.spec) for c in charts(app)}
 
 
 def _training(app) -> bool:

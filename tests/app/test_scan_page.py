@@ -2,6 +2,8 @@
 
 import json
 
+from tests.app.conftest import charts
+
 
 def test_scan_page_steps_through_the_levels_and_the_numbers_agree(app):
     app.query_params["T"] = "8"
@@ -9,7 +11,7 @@ def test_scan_page_steps_through_the_levels_and_the_numbers_agree(app):
     assert not app.exception
     assert app.number_input(key="scan_steps").value == 8
     assert any("Step 1 of 8" in m.value for m in app.markdown)  # the first round, 6 levels, the last round
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in charts(app)]
     assert any("Loop: 8 dependent steps" in t for t in titles) and any("Scan: 6 levels" in t for t in titles)
     summary = next(m.value for m in app.markdown if "The same numbers" in m.value)
     difference = float(summary.split("largest difference over all steps ")[1].split()[0].rstrip("."))

@@ -4,6 +4,8 @@ import time
 
 import pytest
 
+from tests.app.conftest import charts
+
 
 def wait_for_steps(app, minimum: int, timeout: float = 60):
     deadline = time.time() + timeout
@@ -29,7 +31,7 @@ def test_start_progress_stop(app, page):
     first = wait_for_steps(app, 5)
     later = wait_for_steps(app, first + 5)
     assert later > first
-    assert any(c.proto.id for c in app.get("plotly_chart"))
+    assert any(c.proto.id for c in charts(app))
     app.button(key="stop_run").click().run()
     assert not app.exception
     assert any("Stopped" in c.value for c in app.caption)
