@@ -79,8 +79,13 @@ def draw(step: int) -> None:
 
 
 player("bptt", frame_labels(graph), draw)
+named = presenting()  # (read now: the file is made later, outside this run)
 animation_download(
-    lambda: bptt_figure(graph, values, int(truncate) or None, log_scale, show_shapes, active=0), "bptt_animation"
+    lambda frame_ms: bptt_figure(
+        graph, values, int(truncate) or None, log_scale, show_shapes, frame_ms, active=0, node_labels=named
+    ),
+    "bptt_animation",
+    "bptt",
 )
 update_link([f for f in PAGE_LINKS["bptt"] if f.name not in ("step", "speed")])  # the player writes those
 

@@ -101,7 +101,11 @@ with left:
         chart(figure=figure, key="state_vector")
 
     player("inside_vector", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)
-    animation_download(lambda: state_vector_animation(maps["h"], labels), "state_vector_animation")
+    animation_download(
+        lambda frame_ms: state_vector_animation(maps["h"], labels, frame_ms=frame_ms),
+        "state_vector_animation",
+        "inside_vector",
+    )
 update_link([f for f in PAGE_LINKS["inside"] if f.name not in ("step", "speed")])  # the player writes those
 with right:
     gates = saturation(recording, layer, direction)

@@ -84,5 +84,9 @@ with fixed:
             chart(figure=figure, key="pca")
 
         player("trajectory_path", [f"{t} {label!r}" for t, label in enumerate(labels)], draw, start=0)
-        animation_download(lambda: pca_figure(coords, labels, explained), "trajectory_animation")
+        animation_download(
+            lambda frame_ms: pca_figure(coords, labels, explained, frame_ms=frame_ms),
+            "trajectory_animation",
+            "trajectory_path",
+        )
 update_link([f for f in PAGE_LINKS["trajectory"] if f.name not in ("step", "speed")])  # the player writes those

@@ -11,18 +11,24 @@ import streamlit as st
 from rnnviz.analysis.recording import Recording, recording_table
 from rnnviz.files.recording_file import recording_npz
 from rnnviz.plots.html import standalone_html
+from rnnviz.plots.style import projector
+from ui.player import DEFAULT_SPEED
+from ui.present import presenting
 
 
-def _html(make_figure, title: str) -> bytes:
-    return standalone_html(make_figure(), title).encode()
+def _html(make_figure, frame_ms: int, present: bool, title: str) -> bytes:
+    figure = make_figure(frame_ms)
+    return standalone_html(projector(figure) if present else figure, title).encode()
 
 
-def animation_download(make_figure, name: str, container=st) -> None:
-    """A button that saves the animated figure `make_figure()` (built when clicked, with its own
-    ▶ Play) as one HTML file that plays offline."""
+def animation_download(make_figure, name: str, player_key: str, container=st) -> None:
+    """A button that saves the animated figure `make_figure(frame_ms)` (built when clicked, with its
+    own ▶ Play) as one HTML file that plays offline: at the pace of the page's player `player_key`,
+    and in the projector's style in presentation mode."""
+    frame_ms = round(1000 * float(st.session_state.get(f"{player_key}_speed", DEFAULT_SPEED)))
     container.download_button(
         "⬇ Animation (HTML, plays offline)",
-        data=partial(_html, make_figure, f"RNN Explorer: {name}"),
+        data=partial(_html, make_figure, frame_ms, presenting(), f"RNN Explorer: {name}"),
         file_name=f"{name}.html",
         mime="text/html",
         on_click="ignore",

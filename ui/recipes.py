@@ -12,7 +12,7 @@ from rnnviz.lessons.recipes.job import RecipeJob
 from rnnviz.lessons.recipes.keras_imdb import parameter_counts
 from rnnviz.plots.recipe import recipe_figure
 from ui.link import LinkField, read_link_once, write_link
-from ui.present import chart
+from ui.present import chart, steady_charts
 from ui.replay import RECIPE
 from ui.widgets import number_ui
 
@@ -88,8 +88,9 @@ def recipe_ui(prefix: str) -> None:
     def progress():
         if job.state == "queued":
             st.caption("Queued: every training slot of this server is busy; it starts by itself.")
+        figure = recipe_figure(job.points, recipe.published, spread, recipe.x_label, recipe.y_label)
         with steady_charts():  # redrawn twice a second while it trains: in place
-            chart(figure=recipe_figure(job.points, recipe.published, spread, recipe.x_label, recipe.y_label), key="recipe")
+            chart(figure=figure, key="recipe")
         if job.state == "failed":
             st.error(job.message)
         elif job.result is not None:

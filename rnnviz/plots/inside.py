@@ -104,10 +104,16 @@ def stacked_state_heatmaps(
 
 
 def state_vector_animation(
-    values: np.ndarray, tokens: list[str], name: str = "h", active: int = 0, play_buttons: bool = True
+    values: np.ndarray,
+    tokens: list[str],
+    name: str = "h",
+    active: int = 0,
+    play_buttons: bool = True,
+    frame_ms: int = 120,
 ) -> go.Figure:
     """The state vector at step t as bars; one frame per step carries only that step's H values.
-    `active` is the step shown; play_buttons=False when a page's own player steps it."""
+    `active` is the step shown; play_buttons=False when a page's own player steps it; its own ▶ Play
+    shows a step every `frame_ms`."""
     T, H = values.shape
     active = min(max(int(active), 0), T - 1)
     limit = float(np.abs(values).max()) or 1.0
@@ -122,7 +128,7 @@ def state_vector_animation(
         **play_controls(
             [str(t) for t in range(T)],
             [f"{t} {visible_token(tokens[t])}" for t in range(T)],
-            120,
+            frame_ms,
             active=active,
             prefix=f"{name}_t at step ",
             slider_y=-0.38,
@@ -187,10 +193,16 @@ def highlighted_text_html(tokens: list[str], activation: np.ndarray, threshold: 
 
 
 def pca_figure(
-    coords: np.ndarray, tokens: list[str], explained: np.ndarray, active: int = 0, play_buttons: bool = True
+    coords: np.ndarray,
+    tokens: list[str],
+    explained: np.ndarray,
+    active: int = 0,
+    play_buttons: bool = True,
+    frame_ms: int = 150,
 ) -> go.Figure:
     """The path of h_t on its first two principal axes; a frame per step moves the marker.
-    `active` is the step shown; play_buttons=False when a page's own player steps it."""
+    `active` is the step shown; play_buttons=False when a page's own player steps it; its own ▶ Play
+    shows a step every `frame_ms`."""
     T = len(coords)
     active = min(max(int(active), 0), T - 1)
     fig = go.Figure(
@@ -245,7 +257,7 @@ def pca_figure(
         **play_controls(
             [str(t) for t in range(T)],
             [str(t) for t in range(T)],
-            150,
+            frame_ms,
             active=active,
             prefix="step ",
             slider_y=-0.3,

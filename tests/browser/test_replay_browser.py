@@ -111,3 +111,27 @@ def test_a_csv_becomes_the_forecaster_and_a_bad_one_is_refused(server, page, tmp
     expect(page.get_by_text("Data: column 'sales', 200 values")).to_be_visible()  # the good series stays
     page.wait_for_selector(READY)
     assert_no_exception(page)
+
+
+def test_an_exported_animation_keeps_the_pace_and_the_projector_style(server, browser, tmp_path):
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    try:
+        open_page(page, f"{server.url}/bptt?present=1&speed=1.5")  # 1.5 s a step, presentation mode
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Animation (HTML").click()
+        path = tmp_path / "bptt.html"
+        download.value.save_as(path)
+        page.goto(path.as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        layout = "document.querySelector('.js-plotly-plot')._fullLayout"
+        pace = page.evaluate(f"() => {layout}.updatemenus[0].buttons[0].args[1].frame.duration")
+        assert pace == 1500  # the page's pace, not 30 ms a frame
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll('.js-plotly-plot .main-svg text')]
+              .filter(t => t.textContent.trim() && t.getBBox().width > 0)
+              .map(t => parseFloat(getComputedStyle(t).fontSize))"""
+        )
+        assert sizes and min(sizes) >= 18, sorted(sizes)[:5]  # the projector's style, as on the page
+        assert page.evaluate("() => document.querySelector('.js-plotly-plot').data[2].text")[:2] == ["h_0", "h_1"]
+    finally:
+        page.context.close()
