@@ -68,12 +68,11 @@ figure_box, questions = st.columns([3, 2], gap="large")  # side by side on a scr
 with questions:
     st.subheader("Predict, then reveal")
     st.markdown(f"**{step.question}**")
-    if room is None:
-        revealed, prediction = alone_ui(step, number)
-    else:
-        revealed, prediction = (lecturer_ui if room.lecturer else student_ui)(room, step, number)
-    found = step_answer_ui(step, revealed, prediction)
+    turn = (
+        alone_ui(step, number) if room is None else (lecturer_ui if room.lecturer else student_ui)(room, step, number)
+    )
+    found = step_answer_ui(step, turn.revealed, turn.prediction)
     if room is not None and room.lecturer:
         room_answers(room.code, number, step.choices, None if found is None else str(found.value))
-step_figure_ui(step, found is not None, figure_box)
+step_figure_ui(step, found is not None, figure_box, turn.pick)
 update_link(PAGE_LINKS["lecture"])

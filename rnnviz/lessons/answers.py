@@ -61,6 +61,7 @@ class AnswerKind:
     bounds: Callable[[View], tuple[int, int]] = lambda view: (0, 100)  # a number's range
     params: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # name → (default, low, high)
     words: str = ""  # what it answers, for the list of kinds
+    click: str = ""  # "x" or "y": a click on the figure predicts that coordinate of the point (a step, a unit)
 
 
 def _outputs_in_loss(view: View, params) -> Computed:
@@ -210,6 +211,7 @@ ANSWERS: dict[str, AnswerKind] = {
         figures.smallest_gradient,
         bounds=lambda view: (0, spec_of(view).seq_len - 1),
         words="the step where ‖dL/dh_t‖ is smallest",
+        click="x",
     ),
     "vanishing_best": AnswerKind(
         "vanishing",
@@ -228,6 +230,7 @@ ANSWERS: dict[str, AnswerKind] = {
         figures.memory_unit,
         bounds=lambda view: (0, inside_model(view)[1].spec.hidden_size - 1),
         words="the unit whose cell state holds the marked value",
+        click="y",
     ),
     "padded_reads": AnswerKind(
         "packing",
@@ -242,6 +245,7 @@ ANSWERS: dict[str, AnswerKind] = {
         figures.positions,
         bounds=lambda view: (0, decoder_model(view)[1].y.shape[1] - 1),
         words="the output position a free-running decoder gets wrong most",
+        click="x",
     ),
     "tree_levels": AnswerKind(
         "scan",

@@ -53,6 +53,25 @@ class LessonStep:
 
         return ANSWERS[self.answer].figure(dict(self.view), self.computed() if revealed else None)
 
+    @property
+    def clickable(self) -> bool:
+        """Can a click on the figure give the prediction (a step, a unit)?"""
+        from rnnviz.lessons.answers import ANSWERS
+
+        return bool(ANSWERS[self.answer].click)
+
+    def clicked(self, point: dict) -> int | None:
+        """The prediction a click on the figure makes: the clicked point's step or unit (None when
+        this answer is not picked on the figure, or the point is out of bounds)."""
+        from rnnviz.lessons.answers import ANSWERS
+
+        axis = ANSWERS[self.answer].click
+        try:
+            value = round(float(point[axis])) if axis else None
+        except (KeyError, TypeError, ValueError):
+            return None
+        return value if value is not None and self.bounds[0] <= value <= self.bounds[1] else None
+
     def scored(self, prediction) -> bool:
         """Is `prediction` (a choice, or a whole number) the computed answer?"""
         value = self.computed().value

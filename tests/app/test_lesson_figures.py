@@ -42,3 +42,11 @@ def test_predictions_are_scored_against_the_computed_answer():
     assert all(step.computed().value in step.choices for step in steps if step.choices)
     low_high = [(step.bounds, step.computed().value) for step in steps if not step.choices]
     assert all(low <= value <= high for (low, high), value in low_high)
+
+
+def test_a_click_on_a_step_or_a_unit_is_a_prediction_within_bounds():
+    by_answer = {step.answer: step for step in STEPS}
+    gradient, unit, shape = by_answer["smallest_gradient_step"], by_answer["memory_unit"], by_answer["h_n_shape"]
+    assert gradient.clicked({"x": 3.0, "y": 1.0}) == 3 and gradient.clicked({"x": 99}) is None
+    assert unit.clicked({"x": 10, "y": 12}) == 12  # the heatmap's row is the unit
+    assert shape.clicked({"x": 1}) is None and not shape.clickable  # a shape is chosen, not clicked

@@ -54,3 +54,25 @@ def test_a_prediction_is_scored_when_the_answer_is_revealed_and_then_kept(server
     expect(page.get_by_test_id("stButtonGroup").get_by_role("radio", name="GRU", exact=True)).to_be_disabled()
     expect(page.get_by_text("40 steps back the LSTM keeps the", exact=True)).to_be_visible()  # in the figure (wrapped)
     assert_no_exception(page)
+
+
+STATE_NODE = """(k) => { const gd = document.querySelector('.js-plotly-plot');
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+  const states = gd.data.find(d => d.x && d.x.length >= 8 && d.mode && d.mode.includes('markers'));
+  return [box.left + xa._offset + xa.l2p(states.x[k]), box.top + ya._offset + ya.l2p(states.y[k])]; }"""
+
+
+def test_a_click_on_the_figure_is_a_prediction(server, page):
+    number = next(k for k, s in enumerate(LESSON, start=1) if s.answer == "smallest_gradient_step")
+    open_page(page, f"{server.url}/lecture?step={number}")
+    page.wait_for_selector(".js-plotly-plot .main-svg")
+    x, y = page.evaluate(STATE_NODE, 3)  # the node of step 3
+    page.mouse.click(x, y)
+    box = page.get_by_label(re.compile("Your prediction"))
+    expect(box).to_have_value("3", timeout=20_000)
+    page.wait_for_selector(READY)
+    page.get_by_role("button", name="Reveal the answer").click()
+    answer = LESSON[number - 1].computed().value
+    said = "Your prediction was right." if answer == 3 else "You predicted 3: not this time."
+    expect(page.get_by_text(said)).to_be_visible(timeout=30_000)
+    assert_no_exception(page)
