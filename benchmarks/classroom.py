@@ -2,6 +2,7 @@
 
     python benchmarks/classroom.py [--students 10,30,60,100] [--replicas 1,2] [--training both]
                                    [--clients ws|browser]
+    python benchmarks/classroom.py --reveal [--students 60] [--replicas 1,2]
 
 Starts its own server (with --replicas 2 or more: that many behind nginx with sticky sessions,
 deploy/nginx.conf; needs Debian's nginx). With the run, the lecturer's tab starts a training run
@@ -21,6 +22,13 @@ their rendering competes with the server.
 Printed per N: page-load and interaction p50/p95 (and per action), server RSS with the class idle,
 memory per idle session, the server's CPU seconds per student and how busy it was (100% = one
 core); then the first N whose interaction p95 passes 1 s.
+
+--reveal: a class in progress. The lecturer (Chromium) starts a class on the Lecture page; N
+students (browser-less, Chromium's messages for "open the join link, pick an answer, Send" replayed)
+join and answer; the lecturer presses Reveal to the class. Printed: the time from that click to
+the answer on each student's screen (the first message that carries it), p50/p95/max, and how many
+answered as the lecturer's screen counted them. With replicas the class lives in a Redis server
+the benchmark starts (Debian's redis-server).
 """
 
 from __future__ import annotations
@@ -280,19 +288,106 @@ async def main_async(counts: list[int], replicas: list[int], trainings: list[boo
         await browser.close()
 
 
+STUDENT_PATH = ["open the join link", "pick an answer", "Send my answer"]
+
+
+async def student_answers(page, url: str) -> None:
+    """A student's path in a class: the join link, a choice, Send."""
+    await page.goto(url)
+    await page.wait_for_selector(READY, timeout=120_000)
+    await page.get_by_test_id("stButtonGroup").get_by_role("radio", name="LSTM", exact=True).click()
+    await page.wait_for_selector(READY)
+    await page.get_by_role("button", name="Send my answer").click()
+    await page.get_by_text("Your answer, sent").wait_for(timeout=60_000)
+
+
+async def reveal_class(browser, url: str, students: int) -> dict:
+    """A lecturer's class of `students` on the vanishing-gradients step: reveal-to-screen times."""
+    import re
+
+    lecturer = await (await browser.new_context(viewport={"width": 1920, "height": 1080})).new_page()
+    await lecturer.goto(f"{url}/lecture?step=5&present=1")
+    await lecturer.wait_for_selector(READY, timeout=120_000)
+    await lecturer.get_by_text("Teach this lesson to a room").click()
+    await lecturer.get_by_role("button", name="Start a class").click()
+    heading = lecturer.get_by_text(re.compile(r"with the code [A-Z2-9]{5}"))
+    await heading.wait_for(timeout=60_000)
+    code = re.search(r"code ([A-Z2-9]{5})", await heading.inner_text()).group(1)
+    join = f"{url}/lecture?class={code}"
+    actions = await record(browser, lambda page: student_answers(page, join), url, STUDENT_PATH)
+    clients = [Client(url) for _ in range(students)]
+    rng = random.Random(0)
+
+    async def answer(client: Client) -> None:
+        await asyncio.sleep(rng.uniform(0, 5))  # the room does not press Send at one instant
+        await client.open(actions[0])
+        for k, action in enumerate(actions):
+            await client.act(action, fetch=k > 0)
+            await asyncio.sleep(rng.uniform(0.5, 2))
+
+    await asyncio.gather(*(answer(c) for c in clients))
+    counted = lecturer.get_by_text(f"{students + 1} of {students + 1} answered")  # (the recording answered too)
+    await counted.wait_for(timeout=60_000)
+    arrived = [c.watch("Computed by rnnviz") for c in clients]  # the caption shown with the revealed answer
+    await asyncio.sleep(2)  # every student's watch on the class is ticking
+    clicked = time.perf_counter()
+    await lecturer.get_by_role("button", name="Reveal to the class").click()
+    done, _ = await asyncio.wait(arrived, timeout=60)
+    times = [(moment.result() - clicked) * 1000 for moment in done]
+    for client in clients:
+        await client.close()
+    await lecturer.context.close()
+    return {"reached": len(done), "p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "max": max(times)}
+
+
+async def reveal_main(counts: list[int], replicas: list[int]) -> None:
+    from scripts.redis_server import RedisServer
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for replica_count in replicas:
+            with RedisServer() as redis_server:
+                env = {**ENV, "RNNVIZ_REDIS_URL": redis_server.url} if replica_count > 1 else ENV
+                farm = Replicas(replica_count, env=env) if replica_count > 1 else None
+                server = None if farm else Server(env=ENV)
+                try:
+                    if farm:
+                        farm.__enter__()
+                    url = farm.url if farm else server.url
+                    where = f"{replica_count} replicas behind nginx, the class in Redis" if farm else "one server"
+                    print(f"{where}, {os.cpu_count()} CPUs: from Reveal to the answer on every student's screen")
+                    for n in counts:
+                        row = await reveal_class(browser, url, n)
+                        print(
+                            f"  {n:3d} students: reached {row['reached']}/{n}, p50 {row['p50']:.0f} ms, "
+                            f"p95 {row['p95']:.0f} ms, max {row['max']:.0f} ms",
+                            flush=True,
+                        )
+                finally:
+                    if farm:
+                        farm.__exit__()
+                    if server:
+                        server.stop()
+        await browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", default="10,30,60,100", help="comma-separated class sizes")
     parser.add_argument("--replicas", default="1,2", help="comma-separated: 1 (one server) or 2+ behind nginx")
     parser.add_argument("--training", choices=["on", "off", "both"], default="both", help="the lecturer's run")
     parser.add_argument("--clients", choices=["ws", "browser"], default="ws", help="replayed messages or Chromium")
+    parser.add_argument("--reveal", action="store_true", help="a class answering one step: Reveal to every screen")
     args = parser.parse_args()
     counts = [int(n) for n in args.students.split(",")]
     replicas = [int(n) for n in args.replicas.split(",")]
     if not all(1 <= n <= 300 for n in counts) or not all(1 <= n <= 8 for n in replicas):
         parser.error("students 1 to 300 each, replicas 1 to 8")
     trainings = {"on": [True], "off": [False], "both": [False, True]}[args.training]
-    asyncio.run(main_async(counts, replicas, trainings, args.clients))
+    if args.reveal:
+        asyncio.run(reveal_main(counts, replicas))
+    else:
+        asyncio.run(main_async(counts, replicas, trainings, args.clients))
 
 
 if __name__ == "__main__":

@@ -130,6 +130,14 @@ class Client:
         self._elements = 0
         self._timers: dict[str, asyncio.Task] = {}  # fragment id → its timer rerun
         self._last: BackMsg | None = None
+        self._watched: list[tuple[bytes, asyncio.Future]] = []  # text → when it first came
+
+    def watch(self, text: str) -> asyncio.Future:
+        """A future of the moment (perf_counter) a message with `text` in it arrives: what a
+        browser would then show (the reveal on a student's screen)."""
+        moment = asyncio.get_running_loop().create_future()
+        self._watched.append((text.encode(), moment))
+        return moment
 
     async def open(self, first: Action) -> None:
         """What a browser loads before its first run: the files Chromium fetched first (the page,
@@ -171,6 +179,9 @@ class Client:
 
     async def _read(self) -> None:
         async for payload in self.socket:
+            for text, moment in self._watched:
+                if not moment.done() and text in payload:
+                    moment.set_result(time.perf_counter())
             message = _forward(payload)
             kind = message.WhichOneof("type")
             if is_element(message):

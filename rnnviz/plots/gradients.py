@@ -15,9 +15,9 @@ def gradient_flow_figure(flows: list[GradientFlow]) -> go.Figure:
         rows=1,
         cols=2,
         horizontal_spacing=0.1,
-        subplot_titles=(
-            "‖dL/dh_t‖ relative to its size at the loss",
-            "‖∂h_T / ∂h_(T−k)‖₂, product of k step Jacobians",
+        subplot_titles=(  # two lines each: side by side on a phone they do not run into each other
+            "‖dL/dh_t‖ relative to<br>its size at the loss",
+            "‖∂h_T / ∂h_(T−k)‖₂,<br>product of k step Jacobians",
         ),
     )
     for flow in flows:
