@@ -40,7 +40,8 @@ export default function (component) {
   if (!box || !data) return;
   box.style.height = (data.figure.layout.height || 450) + "px";
   box.setAttribute("aria-label", data.alt || "chart");
-  plotly().then((Plotly) => Plotly.react(box, data.figure.data, data.figure.layout, data.config));
+  const { data: traces, layout, frames } = data.figure;  // frames: a slider or Play steps through them
+  plotly().then((Plotly) => Plotly.react(box, { data: traces, layout, frames: frames || [], config: data.config }));
 }
 """
 HTML = '<div class="rnnviz-steady js-steady" role="img" style="width:100%"></div>'

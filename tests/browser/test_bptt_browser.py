@@ -109,6 +109,20 @@ def test_a_slow_pace_never_steps_sooner_than_chosen(server, page):
     assert_no_exception(page)
 
 
+SETTLED = f"""({{el, pass}}) => {{ const s = ({STATE})(el);
+    const step = Number(s.label.split('step ')[1].split(' ')[0]);
+    return s.label.startsWith(pass) && Math.abs(s.highlight - (step - 0.48)) < 1e-6; }}"""
+
+
+def scrub_to(plot, fraction: float, direction: str) -> dict:
+    """Click the slider rail at `fraction`; wait until that step's frame is drawn (the slider animates to it)."""
+    rail = plot.locator(".slider-rail-touch-rect").first
+    box = rail.bounding_box()
+    rail.click(position={"x": box["width"] * fraction, "y": box["height"] / 2})
+    plot.page.wait_for_function(SETTLED, arg={"el": plot.element_handle(), "pass": direction}, timeout=20_000)
+    return plot.evaluate(STATE)  # the orange box sits on the step the slider names
+
+
 def test_the_scrubber_moves_the_highlight_through_both_passes(server, page):
     open_page(page, f"{server.url}/bptt?seq_len=12&num_layers=2")
     assert_no_exception(page)
@@ -116,19 +130,9 @@ def test_the_scrubber_moves_the_highlight_through_both_passes(server, page):
     plot.locator(".main-svg").first.wait_for()
     start = plot.evaluate(STATE)
     assert start["steps"] == 12 + 12 * 2 and start["active"] == start["steps"] - 1  # ends with the full picture
-    rail = plot.locator(".slider-rail-touch-rect").first
-    box = rail.bounding_box()
-    rail.click(position={"x": box["width"] * 0.15, "y": box["height"] / 2})  # scrub into the forward pass
-    page.wait_for_timeout(500)
-    scrubbed = plot.evaluate(STATE)
-    assert scrubbed["active"] < 12 and scrubbed["label"].startswith("forward")
-    step = int(scrubbed["label"].split("step ")[1])
-    assert scrubbed["highlight"] == pytest.approx(step - 0.48)  # the orange box sits on that step
-    rail.click(position={"x": box["width"] * 0.9, "y": box["height"] / 2})  # and into the backward pass
-    page.wait_for_timeout(500)
-    backward = plot.evaluate(STATE)
-    assert backward["label"].startswith("backward")
+    scrubbed = scrub_to(plot, 0.15, "forward")  # into the forward pass: the orange box sits on that step
+    assert scrubbed["active"] < 12
+    backward = scrub_to(plot, 0.9, "backward")  # and into the backward pass
     assert backward["highlight"] != scrubbed["highlight"]
     assert backward["drawn"] != scrubbed["drawn"]  # the box is redrawn on screen, not only in the data
-    assert backward["highlight"] == pytest.approx(int(backward["label"].split("step ")[1].split()[0]) - 0.48)
     assert_no_exception(page)
