@@ -2,6 +2,7 @@
 touch → page settled (the script stopped and nothing on screen changed for 400 ms afterwards).
 
     python benchmarks/page_latency.py [--repeat 3] [--pages bptt,inside]
+    python benchmarks/page_latency.py --lesson       (each Lecture step: Next ▶, then Reveal)
 
 Starts its own `streamlit run app.py`. For each page: the load in a new tab (a new session), the
 switch to it from Home by the sidebar (same session), and up to five widgets in the page itself
@@ -116,12 +117,46 @@ def inside_unit_clicks(browser, url: str) -> list[float]:
     return times
 
 
+def lesson_steps(browser, url: str) -> list[tuple[str, float, float]]:
+    """Every step of the default lesson, in one tab: (title, Next ▶ → settled ms, Reveal → settled ms)."""
+    from rnnviz.lessons.lesson import default_lesson
+
+    tab = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    open_page(tab, f"{url}/lecture?step=1&present=1")
+    settle_ms(tab, lambda: None)
+    rows = []
+    for number, step in enumerate(default_lesson().steps, start=1):
+        nudge = 0.0
+        if number > 1:
+            nudge = settle_ms(tab, lambda: tab.get_by_role("button", name="Next ▶").click())
+        tab.get_by_role("heading", name=step.title).wait_for(timeout=30_000)
+        reveal = settle_ms(tab, lambda: tab.get_by_role("button", name="Reveal the answer").click())
+        tab.locator("[data-testid=stAlertContentSuccess]").wait_for(timeout=30_000)
+        rows.append((step.title, nudge, reveal))
+    tab.context.close()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pages", default="", help="comma-separated url paths (default: all)")
     parser.add_argument("--each", action="store_true", help="also print each widget's median touch")
+    parser.add_argument("--lesson", action="store_true", help="only the Lecture's steps, on a warm server")
     args = parser.parse_args()
+    if args.lesson:
+        server = Server()
+        try:
+            with sync_playwright() as p:
+                browser = launch(p)
+                lesson_steps(browser, server.url)  # warm: every answer and figure computed once
+                print(f"{'lesson step':34s} {'Next ▶ ms':>10s} {'Reveal ms':>10s}  (warm server, 1920×1080)")
+                for title, nudge, reveal in lesson_steps(browser, server.url):
+                    print(f"{title:34s} {nudge:10.0f} {reveal:10.0f}", flush=True)
+                browser.close()
+        finally:
+            server.stop()
+        return
     chosen = [p for p in PAGES if not args.pages or (p.url_path or "home") in args.pages.split(",")]
     server = Server()
     try:
