@@ -126,10 +126,11 @@ def lesson_steps(browser, url: str) -> list[tuple[str, float, float]]:
     settle_ms(tab, lambda: None)
     rows = []
     for number, step in enumerate(default_lesson().steps, start=1):
+        heading = tab.get_by_role("heading", name=step.title)
         nudge = 0.0
-        if number > 1:
-            nudge = settle_ms(tab, lambda: tab.get_by_role("button", name="Next ▶").click())
-        tab.get_by_role("heading", name=step.title).wait_for(timeout=30_000)
+        if number > 1:  # the click, then this step's heading on screen, then settled: from the click
+            nudge = settle_ms(tab, lambda h=heading: (tab.get_by_role("button", name="Next ▶").click(), h.wait_for()))
+        heading.wait_for(timeout=30_000)
         reveal = settle_ms(tab, lambda: tab.get_by_role("button", name="Reveal the answer").click())
         tab.locator("[data-testid=stAlertContentSuccess]").wait_for(timeout=30_000)
         rows.append((step.title, nudge, reveal))

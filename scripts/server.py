@@ -72,11 +72,11 @@ WATCH = """() => { if (window.__rnnvizWatch) return; window.__rnnvizWatch = true
   window.__lastChange = performance.now();
   new MutationObserver(() => { window.__lastChange = performance.now(); })
     .observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true}); }"""
-SETTLED = f"""(noChangeMs = {NO_CHANGE_MS}) => {{ ({WATCH})();
-  const app = document.querySelector('[data-testid=stApp]');
+SETTLED = f"""(noChangeMs) => {{ ({WATCH})();  // Playwright passes null, not undefined, when no arg is given
+  const app = document.querySelector('[data-testid=stApp]'), patience = noChangeMs ?? {NO_CHANGE_MS};
   const now = performance.now(), start = window.__rnnvizStart ?? 0;
   return app && app.dataset.testScriptState === 'notRunning' && now - window.__lastChange > {QUIET_MS}
-    && (window.__lastChange > start || now - start > noChangeMs); }}"""
+    && (window.__lastChange > start || now - start > patience); }}"""
 
 
 def settle_ms(page, act, timeout_ms: int = 60_000) -> float:
