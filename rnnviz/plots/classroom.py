@@ -37,7 +37,7 @@ def answers_figure(counts: Counter, choices: tuple[str, ...], correct: str | Non
             text=f"The room's answers: {total} so far" + ("" if correct is None else f" · the answer is {correct}"),
             font=dict(size=18),
         ),
-        height=300,
+        height=240,  # under the question, above the projector's fold at 1920×1080
         margin=dict(l=10, r=10, t=50, b=10),
         plot_bgcolor="white",
         xaxis=dict(title=None, type="category"),

@@ -14,10 +14,10 @@ def gradient_flow_figure(flows: list[GradientFlow]) -> go.Figure:
     fig = make_subplots(
         rows=1,
         cols=2,
-        horizontal_spacing=0.1,
+        horizontal_spacing=0.14,  # room for the right plot's tick labels on a phone
         subplot_titles=(  # two lines each: side by side on a phone they do not run into each other
             "‖dL/dh_t‖ relative to<br>its size at the loss",
-            "‖∂h_T / ∂h_(T−k)‖₂,<br>product of k step Jacobians",
+            "‖∂h_T / ∂h_(T−k)‖₂:<br>k Jacobians multiplied",
         ),
     )
     for flow in flows:
@@ -70,7 +70,7 @@ def gradient_flow_figure(flows: list[GradientFlow]) -> go.Figure:
     fig.update_xaxes(title_text="distance from the loss (steps back)", row=1, col=1)
     fig.update_xaxes(title_text="k", row=1, col=2)
     fig.update_layout(
-        height=420, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.2), plot_bgcolor="white"
+        height=440, margin=dict(l=10, r=10, t=75, b=10), legend=dict(orientation="h", y=-0.2), plot_bgcolor="white"
     )
     fig.update_xaxes(gridcolor=colors.GRID)
     fig.update_yaxes(gridcolor=colors.GRID)
