@@ -3,6 +3,8 @@
 Never imports streamlit: everything here works in a notebook, a script or the CLI.
 """
 
+__version__ = "0.2.0"
+
 from rnnviz.analysis.recording import Recording, record, sequence_loss
 from rnnviz.net.model import SeqModel, build_model, example_input
 from rnnviz.net.shapes import shape_ledger
@@ -24,4 +26,5 @@ __all__ = [
     "shape_ledger",
     "timeline",
     "unroll",
+    "__version__",
 ]

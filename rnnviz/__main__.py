@@ -1,10 +1,14 @@
-"""The command line.
+"""The command line: `rnnviz` (or `python -m rnnviz`).
 
-python -m rnnviz shapes --cell lstm --batch-size 32 --seq-len 100
-python -m rnnviz train --task adding --cell lstm --seq-len 50 --steps 3000 [--until-solved] [--json] [--run out.rnnrun]
-python -m rnnviz replay out.rnnrun
-python -m rnnviz train --recipe char_rnn [--seed 3] [--json]
-python -m rnnviz sample model.safetensors --prime good --length 15 [--temperature 0.8]
+rnnviz shapes --cell lstm --batch-size 32 --seq-len 100
+rnnviz train --task adding --cell lstm --seq-len 50 --steps 3000 [--until-solved] [--json] [--run out.rnnrun]
+rnnviz replay out.rnnrun
+rnnviz train --recipe char_rnn [--seed 3] [--json]
+rnnviz sample model.safetensors --prime good --length 15 [--temperature 0.8]
+
+Exit status: 0 done, 1 the run diverged, 2 bad input (a sentence on stderr), 130 stopped by Ctrl-C.
+With --json every line printed is one JSON object with an "event": "evaluation", "point",
+"parameters" or "summary"; a metric is always a name ("metric") with its number ("value").
 """
 
 from __future__ import annotations
@@ -14,10 +18,40 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from rnnviz.net.spec import RNNSpec, SpecError
+from rnnviz import __version__
+from rnnviz.net import spec as spec_module
+from rnnviz.net.spec import INT_BOUNDS, RNNSpec, SpecError
 from rnnviz.training.settings import TRAINING
 
 SPEC_FIELDS = [f.name for f in fields(RNNSpec)]
+SPEC_CHOICES = {  # the allowed values of each string field, shown in --help and checked by argparse
+    "cell": spec_module.CELLS,
+    "nonlinearity": spec_module.NONLINEARITIES,
+    "decay": spec_module.DECAYS,
+    "topology": spec_module.TOPOLOGIES,
+    "decoder_input": spec_module.DECODER_INPUTS,
+    "attention": spec_module.ATTENTIONS,
+}
+INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
+RECIPE_REFUSES = ("save", "run", "until_solved", "feedback", "text_file")  # a recipe runs its own loop: no such thing
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number ≥ 1, else a sentence."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def emit(event: str, **fields_) -> None:
+    """One line of the --json schema."""
+    import json
+
+    print(json.dumps({"event": event, **fields_}), flush=True)
 
 
 def add_spec_options(parser: argparse.ArgumentParser) -> None:
@@ -26,8 +60,19 @@ def add_spec_options(parser: argparse.ArgumentParser) -> None:
     for name in SPEC_FIELDS:
         value = getattr(default, name)
         shown = str(value).lower() if isinstance(value, bool) else value
+        if name in SPEC_CHOICES:
+            allowed = SPEC_CHOICES[name]
+            parser.add_argument(
+                "--" + name.replace("_", "-"), dest=name, choices=allowed, help=f"default: {shown}; one of %(choices)s"
+            )
+            continue
+        bounds = f"; {INT_BOUNDS[name][0]:,} to {INT_BOUNDS[name][1]:,}" if name in INT_BOUNDS else ""
+        allowed = "; true or false" if isinstance(value, bool) else bounds
         parser.add_argument(
-            "--" + name.replace("_", "-"), dest=name, metavar=type(value).__name__.upper(), help=f"default: {shown}"
+            "--" + name.replace("_", "-"),
+            dest=name,
+            metavar=type(value).__name__.upper(),
+            help=f"default: {shown}{allowed}",
         )
 
 
@@ -50,18 +95,41 @@ def shapes_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(done: int, total: int, text: str) -> None:
-    width = 24
-    filled = int(width * done / max(total, 1))
-    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text}", end="", file=sys.stderr, flush=True)
+class Progress:
+    """Training progress on stderr: a tqdm bar (rate, time left) on a terminal, else one plain line
+    per evaluation (a log file or a pipe gets no carriage returns)."""
+
+    def __init__(self, total: int, metric: str):
+        from tqdm import tqdm
+
+        self.metric = metric
+        self.bar = tqdm(total=total, unit="step", file=sys.stderr, dynamic_ncols=True) if sys.stderr.isatty() else None
+
+    def step(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def evaluation(self, result: dict) -> None:
+        words = f"loss {result['loss']:.4f} {self.metric} {result['metric']:.4f}"
+        if self.bar is not None:
+            self.bar.set_postfix_str(words, refresh=False)
+        else:
+            print(f"step {result['step']:,}: {words}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def recipe_command(args: argparse.Namespace) -> int:
     """train --recipe NAME: the tutorial's own loop, its points beside the ones it printed."""
-    import json
-
     from rnnviz.lessons.recipes import RECIPES
 
+    given = [name for name in RECIPE_REFUSES if getattr(args, name)]
+    if given:
+        options = ", ".join("--" + name.replace("_", "-") for name in given)
+        print(f"error: --recipe runs the tutorial's own loop, which has no {options}; leave it out.", file=sys.stderr)
+        return 2
     recipe = RECIPES[args.recipe]
     published = dict(recipe.published)
     for tensor, shape, meaning in recipe.shapes():
@@ -71,23 +139,29 @@ def recipe_command(args: argparse.Namespace) -> int:
         from rnnviz.lessons.recipes.keras_imdb import parameter_counts
 
         for layer, (keras, torch_count) in parameter_counts().items():
-            print(f"{layer:>26}  Keras {keras:>9,} parameters, PyTorch {torch_count:>9,}")
+            if args.json:
+                emit("parameters", layer=layer, keras=keras, torch=torch_count)
+            else:
+                print(f"{layer:>26}  Keras {keras:>9,} parameters, PyTorch {torch_count:>9,}")
         return 0
 
     def report(x: int, value: float) -> None:
         if args.json:
-            print(json.dumps({recipe.x_label: x, recipe.y_label: value, "published": published.get(x)}), flush=True)
+            emit("point", x_label=recipe.x_label, x=x, metric=recipe.y_label, value=value, published=published.get(x))
         else:
             printed = f"   (the source printed {published[x]:.4f})" if x in published else ""
             print(f"{recipe.x_label} {x:>4}  {recipe.y_label} {value:.4f}{printed}", flush=True)
 
     result = recipe.train(args.seed, on_point=report)
-    print(json.dumps({"summary": result.summary}) if args.json else result.summary)
+    if args.json:
+        emit("summary", recipe=args.recipe, text=result.summary)
+    else:
+        print(result.summary)
     return 0
 
 
 def train_command(args: argparse.Namespace) -> int:
-    import json
+    import time
 
     import torch
 
@@ -104,54 +178,73 @@ def train_command(args: argparse.Namespace) -> int:
     values = {name: None if value == TRAINING[name].off else value for name, value in values.items()}
     config = TrainConfig(task=args.task, text=text, feedback=args.feedback, **values)
     trainer = Trainer(config)
+    progress = None if args.json else Progress(args.steps, trainer.task.metric)
 
     def report(result: dict) -> None:
         if args.json:
-            print(json.dumps({k: result[k] for k in ("step", "loss", "eval_loss", "metric", "solved")}), flush=True)
+            fields_ = {k: result[k] for k in ("step", "loss", "eval_loss", "solved")}
+            emit("evaluation", **fields_, metric=trainer.task.metric, value=result["metric"])
         else:
-            _progress(
-                result["step"], args.steps, f"loss {result['loss']:.4f} {trainer.task.metric} {result['metric']:.4f}"
-            )
+            progress.evaluation(result)
 
-    lane = on_step = None
+    lane = None
     if args.run:
         from rnnviz.training.lane import Lane, observe
 
-        label = config.cell.upper()
-        lane = Lane(label, config)
+        lane = Lane(config.cell.upper(), config)
         lane.add(**observe(trainer, None))  # step 0: an evaluation, a probe and the initial weights
 
-        def on_step(result, evaluation):
+    def on_step(result, evaluation):
+        if lane is not None:
             lane.add(**observe(trainer, result, evaluation))
+        if progress is not None:
+            progress.step()
 
-    summary = trainer.run(args.steps, until_solved=args.until_solved, on_progress=report, on_step=on_step)
+    start = time.perf_counter()
+    try:
+        summary = trainer.run(args.steps, until_solved=args.until_solved, on_progress=report, on_step=on_step)
+        stopped = False
+    except KeyboardInterrupt:  # Ctrl-C: stop here, keep what was trained
+        summary, stopped = trainer.summary(start, trainer.evaluate(), None), True
+    finally:
+        if progress is not None:
+            progress.close()
+    summary["stopped"] = stopped
     if args.run:
         from rnnviz.files.runs import Run, save_run
+        from rnnviz.training.lane import observe
 
         lane.add(**observe(trainer, None))  # the final weights and a probe of them
-        state = "diverged" if summary["diverged"] else "finished"
-        save_run(Run({lane.label: lane}, args.steps, state, summary["diverged"] or ""), args.run)
+        state = "diverged" if summary["diverged"] else "stopped" if stopped else "finished"
+        save_run(Run({lane.label: lane}, trainer.steps, state, summary["diverged"] or ""), args.run)
         summary["run"] = args.run
     if args.save:
         save_checkpoint(args.save, trainer.model, task=trainer.task.name, vocabulary=trainer.task.vocabulary)
         summary["saved"] = args.save
     if args.json:
-        print(json.dumps(summary), flush=True)
+        emit("summary", **summary)
     else:
-        print(file=sys.stderr)
+        print_summary(summary, stopped)
+    return INTERRUPTED if stopped else 1 if summary["diverged"] else 0
+
+
+def print_summary(summary: dict, stopped: bool) -> None:
+    if stopped:
+        written = [summary[k] for k in ("run", "saved") if k in summary]
+        where = f" (written to {', '.join(written)})" if written else ""
+        print(f"Stopped by Ctrl-C after {summary['steps']:,} steps; the result so far{where}:", file=sys.stderr)
+    print(
+        f"{summary['task']} with {summary['cell']}: {summary['steps']} steps in {summary['seconds']} s "
+        f"({summary['steps_per_second']} steps/s); {summary['metric']} {summary['value']:.4f} against the "
+        f"memoryless baseline loss {summary['baseline']:.4f}; solved: {summary['solved']}"
+    )
+    if "teacher_forced_value" in summary:
         print(
-            f"{summary['task']} with {summary['cell']}: {summary['steps']} steps in {summary['seconds']} s "
-            f"({summary['steps_per_second']} steps/s); {summary['metric']} {summary['value']:.4f} against the "
-            f"memoryless baseline loss {summary['baseline']:.4f}; solved: {summary['solved']}"
+            f"That {summary['metric']} is free-running (each writing step read the model's own output); "
+            f"teacher-forced (each read the true previous target) it is {summary['teacher_forced_value']:.4f}."
         )
-        if "teacher_forced_value" in summary:
-            print(
-                f"That {summary['metric']} is free-running (each writing step read the model's own output); "
-                f"teacher-forced (each read the true previous target) it is {summary['teacher_forced_value']:.4f}."
-            )
-        if summary["diverged"]:
-            print(summary["diverged"])
-    return 1 if summary["diverged"] else 0
+    if summary["diverged"]:
+        print(summary["diverged"])
 
 
 def sample_command(args: argparse.Namespace) -> int:
@@ -204,7 +297,10 @@ def add_training_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rnnviz", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="rnnviz", description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2]
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     shapes = commands.add_parser("shapes", help="print every tensor's and parameter's shape")
     add_spec_options(shapes)
@@ -230,26 +326,30 @@ def main(argv: list[str] | None = None) -> int:
         "--recipe", choices=list(RECIPES), help="run a tutorial's own recipe instead (its printed numbers beside)"
     )
     add_training_options(train)
-    train.add_argument("--steps", type=int, default=3000)
-    train.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 is fastest for small models)")
+    train.add_argument("--steps", type=positive_int, default=3000, help="training steps (at least 1)")
+    train.add_argument("--threads", type=positive_int, default=1, help="torch CPU threads (1 is fastest here)")
     train.add_argument("--text-file", help="training text for --task char (UTF-8)")
     train.add_argument("--until-solved", action="store_true", help="stop at the first evaluation that solves it")
-    train.add_argument("--json", action="store_true", help="one JSON object per evaluation, then a summary")
+    train.add_argument("--json", action="store_true", help='JSON lines: {"event": "evaluation", …}, then a summary')
     train.add_argument("--save", metavar="FILE.safetensors", help="write the trained model here")
     train.add_argument("--run", metavar="FILE.rnnrun", help="write the whole run here (history, probes, weights)")
     train.set_defaults(command_function=train_command)
 
-    sampler = commands.add_parser("sample", help="generate text from a character-model checkpoint")
-    sampler.add_argument("checkpoint")
-    sampler.add_argument("--prime", default="good")
-    sampler.add_argument("--length", type=int, default=15)
+    sampler = commands.add_parser(
+        "sample",
+        help="generate text from a character-model checkpoint",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    sampler.add_argument("checkpoint", help="a .safetensors file written by train --save")
+    sampler.add_argument("--prime", default="good", help="the text the model reads first")
+    sampler.add_argument("--length", type=positive_int, default=15, help="characters to write")
     sampler.add_argument("--temperature", type=float, default=0.0, help="0 = greedy")
-    sampler.add_argument("--top-k", type=int, default=None)
-    sampler.add_argument("--seed", type=int, default=0)
+    sampler.add_argument("--top-k", type=positive_int, default=None, help="sample among the k likeliest only")
+    sampler.add_argument("--seed", type=int, default=0, help="the sampling seed")
     sampler.set_defaults(command_function=sample_command)
 
     replay = commands.add_parser("replay", help="summarise a run file: lanes, steps, metrics, probes")
-    replay.add_argument("file")
+    replay.add_argument("file", help="a .rnnrun file (train --run, or saved from the app)")
     replay.set_defaults(command_function=replay_command)
 
     args = parser.parse_args(argv)

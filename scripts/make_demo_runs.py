@@ -1,4 +1,4 @@
-"""Regenerate the bundled demo runs in demo_runs/: `python -m scripts.make_demo_runs`.
+"""Regenerate the bundled demo runs in rnnviz/demo_runs/: `python -m scripts.make_demo_runs`.
 
 Each is a real run of rnnviz's trainer, recorded with rnnviz.files.runs, seeded, on one CPU thread:
 the same torch build on the same machine gives the same bytes. Each file keeps a few probes and
@@ -19,7 +19,7 @@ from rnnviz.lessons.decoder import DEFAULT_STEPS, DEMO_RUN, decoder_config
 from rnnviz.training.jobs import TrainingJob
 from rnnviz.training.train import TrainConfig
 
-FOLDER = Path(__file__).resolve().parents[1] / "demo_runs"
+FOLDER = Path(__file__).resolve().parents[1] / "rnnviz" / "demo_runs"
 
 
 @dataclass(frozen=True)

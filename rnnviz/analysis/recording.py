@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from torch import Tensor
+from torch import Tensor, nn
 
+from rnnviz.analysis.own_module import OwnModel, check_target
 from rnnviz.net import budget
 from rnnviz.net.model import SeqModel
 from rnnviz.net.spec import RNNSpec
@@ -49,6 +50,14 @@ class Recording:
     @property
     def steps(self) -> int:
         return len(self.reads_input)
+
+    def __repr__(self) -> str:  # one line in a notebook; the arrays are one attribute away
+        layers, directions, steps, batch, units = self.hidden.shape
+        loss = "no targets" if self.loss is None else f"loss={self.loss:.4g}"
+        return (
+            f"Recording({self.spec.cell}, {layers} layer{'s' * (layers > 1)} × {directions} "
+            f"direction{'s' * (directions > 1)}, T={steps}, B={batch}, H={units}, {loss}, step {self.step})"
+        )
 
     @property
     def nbytes(self) -> int:
@@ -118,15 +127,30 @@ def sequence_loss(y_hat: Tensor, y: Tensor, mask: Tensor | None = None) -> Tenso
 
 
 def record(
-    model: SeqModel,
+    model: SeqModel | nn.RNNBase,
     x: Tensor,
     y: Tensor | None = None,
     loss_mask: Tensor | None = None,
     step: int = 0,
     tbptt: int | None = None,
     teacher_forcing: float = 0.0,
+    *,
+    head: nn.Module | None = None,
+    topology: str = "synced",
 ) -> Recording:
-    """A decoder that feeds back its outputs runs free (teacher_forcing 0) unless told otherwise."""
+    """One probe: every state, gate and total dL/dh_t, as numpy arrays (layers, directions, T, B, units).
+
+    model: a SeqModel (build_model), or your own nn.RNN / nn.LSTM / nn.GRU with `head` (any module
+    from the last hidden size to the output, e.g. nn.Linear; none: the states themselves) and
+    `topology` "synced" (an output at every step) or "many_to_one" (the last step's).
+    x: what the model reads, (B, T, F) or (T, B, F) as its batch_first says; token ids for an
+    embedding. y: targets shaped like the outputs, or class ids shaped like them without the last
+    axis; without y no gradients are recorded. A ValueError with a sentence for any other shape.
+    A decoder that feeds back its outputs runs free (teacher_forcing 0) unless told otherwise."""
+    if isinstance(model, nn.RNNBase) or not hasattr(model, "spec"):  # yours: OwnModel says what it takes
+        model = OwnModel(model, head, topology, x)
+    elif head is not None or topology != "synced":
+        raise ValueError("head and topology are for your own nn.RNN/LSTM/GRU; a SeqModel has its own.")
     spec = model.spec
     if spec.topology not in ("one_to_one", "one_to_many"):  # the sequence may be longer or shorter
         spec = spec.replace(seq_len=x.shape[1 if spec.batch_first else 0])
@@ -142,6 +166,7 @@ def record(
         loss = hidden_grad = cell_grad = output_grad = edge_grads = None
         norms: dict[str, float] = {}
         if y is not None:
+            check_target(y_hat, y)
             loss_tensor = sequence_loss(y_hat, y, loss_mask)
             named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
             *grads, output_grad = unrolled.backward(loss_tensor, [p for _, p in named] + [every_step])

@@ -1,4 +1,4 @@
-"""The bundled recorded runs (demo_runs/ beside the package): runs the pages can replay and look
+"""The bundled recorded runs (rnnviz/demo_runs/, shipped in the package): runs the pages can replay and look
 inside without training, and the lesson's worked examples."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rnnviz.files.runs import Run, load_run
 
-DEMO_FOLDER = Path(__file__).resolve().parents[2] / "demo_runs"
+DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo_runs"
 DEMO_ORDER = ("char_rnn", "adding_race_T50", "parity_race")  # the char model first: Generate can use it
 
 

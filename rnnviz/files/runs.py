@@ -79,6 +79,10 @@ class Run:
     resume: dict = field(default_factory=dict)  # label → its resume state at its last step (optional)
     active: bool = field(default=False, init=False)  # the pages treat it like an ended job
 
+    def __repr__(self) -> str:  # one line in a notebook, not every array of every probe
+        lanes = ", ".join(self.lanes)
+        return f"Run({self.title or 'a recorded run'!r}, {self.state}, lanes: {lanes}, {self.last_step:,} steps)"
+
     @classmethod
     def of(cls, job, resume: bool = False) -> Run:
         """A TrainingJob's history now, with every lane's current weights as its last. resume:

@@ -8,7 +8,7 @@ the actor says every POLL_EVERY_S.
     job = RayJob({"LSTM": config}, max_steps=500).start()
 
 The cluster runs this server's own `rnnviz` (sent as the connection's runtime environment), so
-its nodes need only Python, torch and the other libraries of requirements.txt, and ray itself.
+its nodes need only Python and this package with its [ray] extra (`pip install ".[ray]"`).
 """
 
 from __future__ import annotations

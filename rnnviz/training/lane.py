@@ -26,6 +26,14 @@ class Lane:
     weights: list[tuple[int, dict]] = field(default_factory=list)  # (step, state_dict) at each probe
     solved_at: int | None = None  # first evaluation step that met the task's bar
 
+    def __repr__(self) -> str:  # one line in a notebook
+        solved = "not solved" if self.solved_at is None else f"solved at step {self.solved_at:,}"
+        last = self.steps[-1] if self.steps else 0
+        return (
+            f"Lane({self.label!r}, {self.config.task} with {self.config.cell}, {last:,} steps, {solved}, "
+            f"{len(self.recordings)} probes, {len(self.weights)} weight copies)"
+        )
+
     @property
     def recording(self) -> Recording | None:
         """The latest probe."""

@@ -23,7 +23,7 @@ def test_the_race_link_replays_the_recorded_race_and_the_scrubber_moves_it(app):
     app.query_params["replay"] = "adding_race_T50"
     app.switch_page("app_pages/race.py").run()
     assert not app.exception
-    run = load_run(ROOT / "demo_runs" / "adding_race_T50.rnnrun")
+    run = load_run(ROOT / "rnnviz" / "demo_runs" / "adding_race_T50.rnnrun")
     assert app.segmented_control(key="race_mode").value == "Replay a recorded run"
     assert [m.value for m in app.metric if m.label == "Step"] == ["1500"]
     loss = next(f for f in _figures(app).values() if f["layout"]["yaxis"]["title"]["text"] == "MSE")
@@ -55,7 +55,7 @@ def test_compare_shows_a_recorded_run_at_step_0_and_at_its_end(app):
     assert app.select_slider(key="compare_right_at").value == 1500
     titles = [f["layout"]["title"]["text"] for f in _figures(app).values()]
     assert "weights at step 0" in titles and "weights at step 1,500" in titles
-    run = load_run(ROOT / "demo_runs" / "adding_race_T50.rnnrun")
+    run = load_run(ROOT / "rnnviz" / "demo_runs" / "adding_race_T50.rnnrun")
     _, trained, _ = run.model_copy("LSTM")
     _, initial, _ = run.model_copy("LSTM", initial=True)
     x = torch.rand(1, 50, 2)

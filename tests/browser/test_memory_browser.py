@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import GRACE, READY, Server, assert_no_exception, open_page
 
 pytestmark = pytest.mark.browser
-DEMOS = Server.__init__.__globals__["ROOT"] / "demo_runs"
+DEMOS = Server.__init__.__globals__["ROOT"] / "rnnviz" / "demo_runs"
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,7 @@ def test_a_damaged_run_file_is_refused_in_the_page_and_the_replay_stays(server, 
     open_page(page, f"{server.url}/race?replay=adding_race_T50")
     page.wait_for_function(f"() => ({LINES})() === 3", timeout=30_000)
     damaged = tmp_path / "damaged.rnnrun"
-    damaged.write_bytes((ROOT / "demo_runs" / "adding_race_T50.rnnrun").read_bytes()[:5000])  # truncated
+    damaged.write_bytes((ROOT / "rnnviz" / "demo_runs" / "adding_race_T50.rnnrun").read_bytes()[:5000])  # truncated
     page.locator(".st-key-race_replay_upload input[type=file]").set_input_files(str(damaged))
     expect(page.get_by_text("'damaged.rnnrun' was not opened")).to_be_visible(timeout=20_000)
     page.wait_for_selector(READY)
@@ -81,7 +81,7 @@ def test_a_downloaded_checkpoint_opens_on_inside(server, page, tmp_path):
     from rnnviz.files.export import checkpoint_bytes
     from rnnviz.files.runs import load_run
 
-    task, model, step = load_run(ROOT / "demo_runs" / "char_rnn.rnnrun").model_copy("LSTM")
+    task, model, step = load_run(ROOT / "rnnviz" / "demo_runs" / "char_rnn.rnnrun").model_copy("LSTM")
     path = tmp_path / "lstm.safetensors"
     path.write_bytes(checkpoint_bytes(model.state_dict(), model.spec, task=task.name, vocabulary=task.vocabulary))
     open_page(page, f"{server.url}/inside")

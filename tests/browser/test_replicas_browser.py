@@ -57,7 +57,7 @@ def one_student(page, url: str, checkpoint) -> str:
 
 
 def test_each_session_stays_on_its_replica(replicas, browser, tmp_path):
-    task, model, _ = load_run(ROOT / "demo_runs" / "char_rnn.rnnrun").model_copy("LSTM")
+    task, model, _ = load_run(ROOT / "rnnviz" / "demo_runs" / "char_rnn.rnnrun").model_copy("LSTM")
     checkpoint = tmp_path / "lstm.safetensors"
     checkpoint.write_bytes(checkpoint_bytes(model.state_dict(), model.spec, task=task.name, vocabulary=task.vocabulary))
     # a student on each replica (its route cookie names it), and one with no cookie yet

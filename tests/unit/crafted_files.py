@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-DEMOS = Path(__file__).resolve().parents[2] / "demo_runs"
+DEMOS = Path(__file__).resolve().parents[2] / "rnnviz" / "demo_runs"
 SENTINEL = Path("/tmp/rnnviz-crafted-pickle-ran")  # a pickle in a case would create this file
 BOMB_BYTES = 1_000_000_000  # what a bomb inflates to
 

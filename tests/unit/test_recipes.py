@@ -228,10 +228,11 @@ def test_the_cli_runs_a_recipe_and_prints_its_points_beside_the_sources(capsys):
     assert main(["train", "--recipe", "char_rnn", "--seed", "1", "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     points, summary = lines[:-1], lines[-1]
-    assert [p["epoch"] for p in points] == list(range(10, 101, 10))
+    assert {(p["event"], p["x_label"], p["metric"]) for p in points} == {("point", "epoch", "loss")}
+    assert [p["x"] for p in points] == list(range(10, 101, 10))
     assert [p["published"] for p in points] == [v for _, v in RECIPES["char_rnn"].published]
-    assert [p["loss"] for p in points] == [v for _, v in RECIPES["char_rnn"].train(1).points]
-    assert "good i am fine" in summary["summary"]
+    assert [p["value"] for p in points] == [v for _, v in RECIPES["char_rnn"].train(1).points]
+    assert summary["event"] == "summary" and "good i am fine" in summary["text"]
     assert main(["train", "--recipe", "keras_imdb"]) == 0
     assert re.search(r"lstm\s+Keras\s+131,584 parameters, PyTorch\s+132,096", capsys.readouterr().out)
 

@@ -96,7 +96,8 @@ def test_cli_run_file_holds_the_losses_it_printed(tmp_path, capsys):
         k = lane.steps.index(line["step"])
         assert lane.loss[k] == line["loss"]
         evaluation = next(e for e in lane.evaluations if e["step"] == line["step"])
-        assert (evaluation["eval_loss"], evaluation["metric"]) == (line["eval_loss"], line["metric"])
+        assert (evaluation["eval_loss"], evaluation["metric"]) == (line["eval_loss"], line["value"])
+        assert line["event"] == "evaluation" and line["metric"] == "accuracy"
     assert lane.steps == list(range(1, 61)) and summary["run"] == str(path)
     assert [r.step for r in lane.recordings] == [0, 30, 60] and [w[0] for w in lane.weights] == [0, 30, 60]
 
