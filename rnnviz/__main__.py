@@ -342,9 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     sampler.add_argument("checkpoint", help="a .safetensors file written by train --save")
     sampler.add_argument("--prime", default="good", help="the text the model reads first")
-    sampler.add_argument("--length", type=positive_int, default=15, help="characters to write")
+    sampler.add_argument("--length", type=int, default=15, help="characters to write")
     sampler.add_argument("--temperature", type=float, default=0.0, help="0 = greedy")
-    sampler.add_argument("--top-k", type=positive_int, default=None, help="sample among the k likeliest only")
+    sampler.add_argument("--top-k", type=int, default=None, help="sample among the k likeliest only")
     sampler.add_argument("--seed", type=int, default=0, help="the sampling seed")
     sampler.set_defaults(command_function=sample_command)
 
