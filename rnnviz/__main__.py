@@ -19,6 +19,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from rnnviz import __version__
+from rnnviz.cli_output import Progress, emit, print_summary
 from rnnviz.net import spec as spec_module
 from rnnviz.net.spec import INT_BOUNDS, RNNSpec, SpecError
 from rnnviz.training.settings import TRAINING
@@ -45,13 +46,6 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
-
-
-def emit(event: str, **fields_) -> None:
-    """One line of the --json schema."""
-    import json
-
-    print(json.dumps({"event": event, **fields_}), flush=True)
 
 
 def add_spec_options(parser: argparse.ArgumentParser) -> None:
@@ -93,32 +87,6 @@ def shapes_command(args: argparse.Namespace) -> int:
     with pd.option_context("display.max_colwidth", 70, "display.width", 250):
         print(ledger.drop(columns=["note"]).to_string(index=False))
     return 0
-
-
-class Progress:
-    """Training progress on stderr: a tqdm bar (rate, time left) on a terminal, else one plain line
-    per evaluation (a log file or a pipe gets no carriage returns)."""
-
-    def __init__(self, total: int, metric: str):
-        from tqdm import tqdm
-
-        self.metric = metric
-        self.bar = tqdm(total=total, unit="step", file=sys.stderr, dynamic_ncols=True) if sys.stderr.isatty() else None
-
-    def step(self) -> None:
-        if self.bar is not None:
-            self.bar.update(1)
-
-    def evaluation(self, result: dict) -> None:
-        words = f"loss {result['loss']:.4f} {self.metric} {result['metric']:.4f}"
-        if self.bar is not None:
-            self.bar.set_postfix_str(words, refresh=False)
-        else:
-            print(f"step {result['step']:,}: {words}", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def recipe_command(args: argparse.Namespace) -> int:
@@ -212,7 +180,6 @@ def train_command(args: argparse.Namespace) -> int:
     summary["stopped"] = stopped
     if args.run:
         from rnnviz.files.runs import Run, save_run
-        from rnnviz.training.lane import observe
 
         lane.add(**observe(trainer, None))  # the final weights and a probe of them
         state = "diverged" if summary["diverged"] else "stopped" if stopped else "finished"
@@ -226,25 +193,6 @@ def train_command(args: argparse.Namespace) -> int:
     else:
         print_summary(summary, stopped)
     return INTERRUPTED if stopped else 1 if summary["diverged"] else 0
-
-
-def print_summary(summary: dict, stopped: bool) -> None:
-    if stopped:
-        written = [summary[k] for k in ("run", "saved") if k in summary]
-        where = f" (written to {', '.join(written)})" if written else ""
-        print(f"Stopped by Ctrl-C after {summary['steps']:,} steps; the result so far{where}:", file=sys.stderr)
-    print(
-        f"{summary['task']} with {summary['cell']}: {summary['steps']} steps in {summary['seconds']} s "
-        f"({summary['steps_per_second']} steps/s); {summary['metric']} {summary['value']:.4f} against the "
-        f"memoryless baseline loss {summary['baseline']:.4f}; solved: {summary['solved']}"
-    )
-    if "teacher_forced_value" in summary:
-        print(
-            f"That {summary['metric']} is free-running (each writing step read the model's own output); "
-            f"teacher-forced (each read the true previous target) it is {summary['teacher_forced_value']:.4f}."
-        )
-    if summary["diverged"]:
-        print(summary["diverged"])
 
 
 def sample_command(args: argparse.Namespace) -> int:

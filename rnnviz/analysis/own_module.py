@@ -10,10 +10,12 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from rnnviz.net.minrnn import MinRNN
+from rnnviz.net.model import CORES
 from rnnviz.net.spec import RNNSpec
 
 TOPOLOGIES = ("synced", "many_to_one")  # an output at every step, or at the last one only
-CELL_OF = {nn.LSTM: "lstm", nn.GRU: "gru", nn.RNN: "rnn"}
+CELL_OF = {core: cell for cell, core in CORES.items() if core is not MinRNN}  # nn.LSTM → "lstm", …
 
 
 class OwnModel(nn.Module):
